@@ -1,0 +1,2 @@
+//! Placeholder until the verify benchmark lands.
+fn main() {}

@@ -1,0 +1,253 @@
+//! The three parts of an AWS credential and their rules.
+//!
+//! - [`AccessKeyId`]: public; `AKIA` + 16 for long-term keys, `ASIA` + 16 for temporary ones.
+//! - [`SecretAccessKey`]: 40 characters of base64; zeroized on drop, redacted in `Debug`, compared
+//!   in constant time, never serialized.
+//! - [`SessionToken`]: the signed token text; a bearer credential, so `Debug` shows only its length.
+
+use crate::time::UnixTime;
+use std::fmt;
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// Why a credential part was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialFormatError {
+    /// Not `AKIA`/`ASIA` followed by 16 uppercase letters or digits.
+    #[error("access key IDs are AKIA or ASIA followed by 16 uppercase letters or digits")]
+    AccessKeyId,
+    /// Not 40 characters of `[A-Za-z0-9+/]`.
+    #[error("secret access keys are 40 characters of [A-Za-z0-9+/]")]
+    SecretAccessKey,
+}
+
+/// Whether an access key is long-term or temporary, by its prefix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AccessKeyKind {
+    /// `AKIA…`: an IAM user's or the root's long-term key.
+    LongTerm,
+    /// `ASIA…`: a temporary key that must come with a session token.
+    Temporary,
+}
+
+/// An access key ID: `AKIA` or `ASIA` and 16 characters of `[A-Z0-9]`.
+///
+/// ```
+/// use tempcred::{AccessKeyId, AccessKeyKind};
+/// let id: AccessKeyId = "AKIAIOSFODNN7EXAMPLE".parse().unwrap();
+/// assert_eq!(id.kind(), AccessKeyKind::LongTerm);
+/// assert!("AKIA123".parse::<AccessKeyId>().is_err());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccessKeyId([u8; 20]);
+
+impl AccessKeyId {
+    /// Parses an access key ID.
+    pub fn new(text: &str) -> Result<Self, CredentialFormatError> {
+        let bytes: [u8; 20] = text
+            .as_bytes()
+            .try_into()
+            .map_err(|_| CredentialFormatError::AccessKeyId)?;
+        let (prefix, rest) = bytes.split_at(4);
+        let ok = (prefix == b"AKIA" || prefix == b"ASIA")
+            && rest
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if !ok {
+            return Err(CredentialFormatError::AccessKeyId);
+        }
+        Ok(AccessKeyId(bytes))
+    }
+
+    /// A temporary key ID from 10 bytes: `ASIA` + their base32 (16 characters of `[A-Z2-7]`).
+    pub(crate) fn temporary_from(bytes: &[u8; 10]) -> Self {
+        let mut out = *b"ASIA0000000000000000";
+        let (_, tail) = out.split_at_mut(4);
+        data_encoding::BASE32_NOPAD.encode_mut(bytes, tail);
+        AccessKeyId(out)
+    }
+
+    /// Long-term or temporary.
+    pub fn kind(&self) -> AccessKeyKind {
+        if self.0.starts_with(b"ASIA") {
+            AccessKeyKind::Temporary
+        } else {
+            AccessKeyKind::LongTerm
+        }
+    }
+
+    /// The ID's text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII is ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("")
+    }
+}
+
+impl std::str::FromStr for AccessKeyId {
+    type Err = CredentialFormatError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+impl fmt::Display for AccessKeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for AccessKeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AccessKeyId({})", self.as_str())
+    }
+}
+
+impl serde::Serialize for AccessKeyId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A secret access key: 40 characters of `[A-Za-z0-9+/]`.
+///
+/// Zeroized on drop; `Debug` prints `***OMITTED***`; equality only in constant time through
+/// [`SecretAccessKey::ct_eq`]; the text only through [`SecretAccessKey::expose_secret`].
+///
+/// ```
+/// use tempcred::SecretAccessKey;
+/// let s = SecretAccessKey::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap();
+/// assert_eq!(format!("{s:?}"), "SecretAccessKey(***OMITTED***)");
+/// ```
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct SecretAccessKey([u8; 40]);
+
+impl SecretAccessKey {
+    /// Parses a secret access key.
+    pub fn new(text: &str) -> Result<Self, CredentialFormatError> {
+        let bytes: [u8; 40] = text
+            .as_bytes()
+            .try_into()
+            .map_err(|_| CredentialFormatError::SecretAccessKey)?;
+        if !bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
+        {
+            return Err(CredentialFormatError::SecretAccessKey);
+        }
+        Ok(SecretAccessKey(bytes))
+    }
+
+    /// The secret from 30 bytes of key material: their standard base64 (exactly 40 characters).
+    pub(crate) fn from_material(bytes: &[u8; 30]) -> Self {
+        let mut out = [0u8; 40];
+        data_encoding::BASE64.encode_mut(bytes, &mut out);
+        SecretAccessKey(out)
+    }
+
+    /// The secret text. Use it only to sign or to hand the credential to its owner.
+    pub fn expose_secret(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("")
+    }
+
+    /// Constant-time equality.
+    pub fn ct_eq(&self, other: &SecretAccessKey) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+}
+
+impl fmt::Debug for SecretAccessKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretAccessKey(***OMITTED***)")
+    }
+}
+
+/// A session token's text (unpadded base64url). It is a bearer credential: `Debug` shows only
+/// its length, and it is wiped on drop.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct SessionToken(String);
+
+impl SessionToken {
+    pub(crate) fn from_encoded(text: String) -> Self {
+        SessionToken(text)
+    }
+
+    /// The token text, to hand to the credential's owner or to put in `X-Amz-Security-Token`.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+
+    /// Length of the text in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the text is empty (never, for a token this crate made).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SessionToken(<{} bytes>)", self.0.len())
+    }
+}
+
+/// Temporary credentials as STS returns them.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    /// `ASIA…`, derived from the token.
+    pub access_key_id: AccessKeyId,
+    /// The secret, derived from the token with the key ring.
+    pub secret_access_key: SecretAccessKey,
+    /// The signed session token.
+    pub session_token: SessionToken,
+    /// When the credentials stop working.
+    pub expiration: UnixTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_key_ids() {
+        assert_eq!(
+            AccessKeyId::new("ASIAIOSFODNN7EXAMPLE").unwrap().kind(),
+            AccessKeyKind::Temporary
+        );
+        for bad in [
+            "AKIAIOSFODNN7EXAMPL",
+            "AKIAIOSFODNN7EXAMPLEX",
+            "AXIAIOSFODNN7EXAMPLE",
+            "AKIAiosfodnn7example",
+        ] {
+            assert!(AccessKeyId::new(bad).is_err(), "{bad}");
+        }
+        let id = AccessKeyId::temporary_from(&[0xff; 10]);
+        assert_eq!(id.as_str(), "ASIA7777777777777777");
+        assert_eq!(AccessKeyId::new(id.as_str()).unwrap(), id);
+    }
+
+    #[test]
+    fn secrets_are_redacted_and_compared_in_constant_time() {
+        let text = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        let s = SecretAccessKey::new(text).unwrap();
+        assert!(!format!("{s:?}").contains("wJalr"));
+        assert!(s.ct_eq(&SecretAccessKey::new(text).unwrap()));
+        assert!(
+            !s.ct_eq(&SecretAccessKey::new("xJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap())
+        );
+        assert!(SecretAccessKey::new("short").is_err());
+        assert!(SecretAccessKey::new("wJalrXUtnFEMI-K7MDENG/bPxRfiCYEXAMPLEKEY").is_err());
+        assert_eq!(
+            SecretAccessKey::from_material(&[0u8; 30])
+                .expose_secret()
+                .len(),
+            40
+        );
+        let t = SessionToken::from_encoded("abcdef".into());
+        assert_eq!(format!("{t:?}"), "SessionToken(<6 bytes>)");
+    }
+}

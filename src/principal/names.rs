@@ -1,0 +1,278 @@
+//! The small identifiers every principal is built from.
+
+use crate::bounded::bounded_name;
+use crate::validate::{check_text, is_iam_name_char, Constraint, InvalidParameter};
+use std::fmt;
+use std::str::FromStr;
+
+/// A 12-digit AWS account ID, such as `123456789012`.
+///
+/// ```
+/// use tempcred::principal::AccountId;
+/// let a: AccountId = "012345678901".parse().unwrap();
+/// assert_eq!(a.to_string(), "012345678901");
+/// assert!("12345".parse::<AccountId>().is_err());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccountId(u64);
+
+impl AccountId {
+    /// The largest account ID, `999999999999`.
+    pub const MAX: u64 = 999_999_999_999;
+
+    /// Parses exactly 12 ASCII digits.
+    pub fn new(text: &str) -> Result<Self, InvalidParameter> {
+        let bad = InvalidParameter {
+            field: "accountId",
+            constraint: Constraint::Pattern("[0-9]{12}"),
+        };
+        if text.len() != 12 || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad);
+        }
+        text.parse::<u64>().map(AccountId).map_err(|_| bad)
+    }
+
+    /// The account with this number, if it has at most 12 digits.
+    pub fn from_u64(n: u64) -> Option<Self> {
+        (n <= Self::MAX).then_some(AccountId(n))
+    }
+
+    /// The account number.
+    pub fn as_u64(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:012}", self.0)
+    }
+}
+
+impl fmt::Debug for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AccountId({self})")
+    }
+}
+
+impl FromStr for AccountId {
+    type Err = InvalidParameter;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+impl serde::Serialize for AccountId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AccountId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        Self::new(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+fn check_partition(s: &str) -> Result<(), InvalidParameter> {
+    check_text("partition", s, 1, 32, "[a-z0-9-]{1,32}", |c| {
+        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+    })
+}
+
+bounded_name!(
+    /// An ARN partition: `aws` by default, `aws-cn`, `aws-us-gov`, or any lowercase name a
+    /// deployment chooses.
+    ///
+    /// ```
+    /// use tempcred::principal::Partition;
+    /// assert_eq!(Partition::aws().as_str(), "aws");
+    /// assert!(Partition::new("AWS").is_err());
+    /// ```
+    Partition,
+    32,
+    check_partition
+);
+
+impl Partition {
+    /// The standard partition, `aws`.
+    pub fn aws() -> Self {
+        Partition(arrayvec::ArrayString::from("aws").unwrap_or_default())
+    }
+}
+
+impl Default for Partition {
+    fn default() -> Self {
+        Self::aws()
+    }
+}
+
+fn check_iam_name(s: &str) -> Result<(), InvalidParameter> {
+    check_text("roleName", s, 1, 64, "[\\w+=,.@-]+", is_iam_name_char)
+}
+
+bounded_name!(
+    /// The name of an IAM role: 1–64 characters of `[\w+=,.@-]`.
+    RoleName,
+    64,
+    check_iam_name
+);
+
+fn check_user_name(s: &str) -> Result<(), InvalidParameter> {
+    check_text("userName", s, 1, 64, "[\\w+=,.@-]+", is_iam_name_char)
+}
+
+bounded_name!(
+    /// The name of an IAM user: 1–64 characters of `[\w+=,.@-]`.
+    UserName,
+    64,
+    check_user_name
+);
+
+fn check_path(s: &str) -> Result<(), InvalidParameter> {
+    check_text(
+        "path",
+        s,
+        1,
+        512,
+        "(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)",
+        |c| ('\u{21}'..='\u{7e}').contains(&c),
+    )?;
+    if !s.starts_with('/') || !s.ends_with('/') || s.contains("//") {
+        return Err(InvalidParameter {
+            field: "path",
+            constraint: Constraint::Rule(
+                "Member must begin and end with '/' and have no empty segment",
+            ),
+        });
+    }
+    Ok(())
+}
+
+bounded_name!(
+    /// An IAM path: `/`, or `/a/b/` (at most 512 characters of printable ASCII, starting and ending
+    /// with `/`).
+    ///
+    /// ```
+    /// use tempcred::principal::IamPath;
+    /// assert!(IamPath::new("/teams/payments/").is_ok());
+    /// assert!(IamPath::new("teams").is_err());
+    /// ```
+    IamPath,
+    512,
+    check_path
+);
+
+impl IamPath {
+    /// The root path `/`.
+    pub fn root() -> Self {
+        IamPath(arrayvec::ArrayString::from("/").unwrap_or_default())
+    }
+}
+
+impl Default for IamPath {
+    fn default() -> Self {
+        Self::root()
+    }
+}
+
+/// What a [`UniqueId`] identifies, by its four-letter prefix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UniqueIdKind {
+    /// `AROA…`: an IAM role.
+    Role,
+    /// `AIDA…`: an IAM user.
+    User,
+}
+
+impl UniqueIdKind {
+    /// The prefix AWS uses for this kind.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            UniqueIdKind::Role => "AROA",
+            UniqueIdKind::User => "AIDA",
+        }
+    }
+}
+
+fn check_unique_id(s: &str) -> Result<(), InvalidParameter> {
+    check_text("uniqueId", s, 21, 21, "(AROA|AIDA)[A-Z0-9]{17}", |c| {
+        c.is_ascii_uppercase() || c.is_ascii_digit()
+    })?;
+    if !(s.starts_with("AROA") || s.starts_with("AIDA")) {
+        return Err(InvalidParameter {
+            field: "uniqueId",
+            constraint: Constraint::Pattern("(AROA|AIDA)[A-Z0-9]{17}"),
+        });
+    }
+    Ok(())
+}
+
+bounded_name!(
+    /// The unique ID IAM gives a role (`AROA` + 17 characters) or a user (`AIDA` + 17), uppercase
+    /// letters and digits.
+    ///
+    /// ```
+    /// use tempcred::principal::{UniqueId, UniqueIdKind};
+    /// let id = UniqueId::new("AROA3XFRBF535PLBIFPI4").unwrap();
+    /// assert_eq!(id.kind(), UniqueIdKind::Role);
+    /// assert!(UniqueId::new("AROA3XFRBF535PLBIFPI").is_err());
+    /// ```
+    UniqueId,
+    21,
+    check_unique_id
+);
+
+impl UniqueId {
+    /// Whether this is a role ID or a user ID.
+    pub fn kind(&self) -> UniqueIdKind {
+        if self.as_str().starts_with("AROA") {
+            UniqueIdKind::Role
+        } else {
+            UniqueIdKind::User
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_ids_are_exactly_twelve_digits() {
+        assert!(AccountId::new("123456789012").is_ok());
+        assert_eq!(
+            AccountId::new("000000000001").unwrap().to_string(),
+            "000000000001"
+        );
+        for bad in [
+            "12345678901",
+            "1234567890123",
+            "12345678901a",
+            "+12345678901",
+            "",
+        ] {
+            assert!(AccountId::new(bad).is_err(), "{bad}");
+        }
+        assert!(AccountId::from_u64(AccountId::MAX + 1).is_none());
+    }
+
+    #[test]
+    fn names_paths_and_ids_are_strict() {
+        assert!(RoleName::new("deploy+ci@x.y=z,w-_").is_ok());
+        assert!(RoleName::new("").is_err());
+        assert!(RoleName::new(&"a".repeat(65)).is_err());
+        assert!(RoleName::new("has space").is_err());
+        assert!(IamPath::new("/").is_ok());
+        assert!(IamPath::new("/a//b/").is_err());
+        assert!(IamPath::new("/a b/").is_err());
+        assert!(IamPath::new("/a").is_err());
+        assert!(UniqueId::new("AIDAJQABLZS4A3QDU576Q").is_ok());
+        assert!(UniqueId::new("AKIAJQABLZS4A3QDU576Q").is_err());
+        assert!(UniqueId::new("AIDAJQABLZS4A3QDu576Q").is_err());
+        assert!(Partition::new("aws-us-gov").is_ok());
+        assert!(Partition::new("").is_err());
+    }
+}

@@ -1,0 +1,141 @@
+//! Session tokens: the claims they carry, their canonical encoding, and sealing.
+//!
+//! A token is untrusted until [`crate::Verifier::verify`] has checked its MAC; before that it can
+//! only be looked at through [`UntrustedToken`], whose accessors say so.
+
+mod claims;
+mod codec;
+
+pub use claims::{
+    CallerIdentity, Claims, LongTermPrincipal, Operation, SessionPrincipal, TokenId,
+    MAX_CHAIN_DEPTH, MAX_POLICY_ARNS, MAX_POLICY_ARN_BYTES, MAX_SESSION_LIFETIME_SECS,
+    MAX_SESSION_POLICY_BYTES,
+};
+pub(crate) use codec::{decode_claims, decode_text, split, MAC_LEN, MAX_TOKEN_BYTES};
+pub use codec::{MalformedToken, MAX_TOKEN_TEXT_BYTES, TOKEN_VERSION};
+
+use crate::credentials::{AccessKeyId, Credentials, SecretAccessKey, SessionToken};
+use crate::keys::{KeyId, KeyRing, RingKey};
+use hmac::Mac;
+use zeroize::Zeroizing;
+
+/// Why claims could not be sealed into a token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SealError {
+    /// A claim is out of range (for example `expires_at` not after `issued_at`, or a lifetime over
+    /// 36 hours).
+    #[error("invalid claims: `{0}`")]
+    InvalidClaims(&'static str),
+    /// The token would be longer than 4096 bytes; AWS calls this `PackedPolicyTooLarge`.
+    #[error("the session token would be {size} bytes, over the {MAX_TOKEN_TEXT_BYTES}-byte limit")]
+    TooLarge {
+        /// The size the token would have had.
+        size: usize,
+    },
+}
+
+impl Claims {
+    /// Signs these claims with the ring's signing key and derives the credentials that go with
+    /// the token.
+    ///
+    /// This is the low-level path: it checks the claims' bounds but none of the delegation rules
+    /// (trust policies, lifetimes per operation, chaining). Services issue through the Issuer.
+    pub fn seal(&self, ring: &KeyRing) -> Result<Credentials, SealError> {
+        codec::check_bounds(self).map_err(SealError::InvalidClaims)?;
+        let key = ring.signing();
+        let mut bytes = Zeroizing::new(Vec::with_capacity(256));
+        codec::encode_unsigned(key.id(), self, &mut bytes).map_err(SealError::InvalidClaims)?;
+        let mut mac = key.token_mac();
+        mac.update(&bytes);
+        let tag: [u8; MAC_LEN] = mac.finalize().into_bytes().into();
+        bytes.extend_from_slice(&tag);
+        let text = data_encoding::BASE64URL_NOPAD.encode(&bytes);
+        if text.len() > MAX_TOKEN_TEXT_BYTES {
+            return Err(SealError::TooLarge { size: text.len() });
+        }
+        let (access_key_id, secret_access_key) = derive_credentials(key, &tag);
+        Ok(Credentials {
+            access_key_id,
+            secret_access_key,
+            session_token: SessionToken::from_encoded(text),
+            expiration: self.expires_at,
+        })
+    }
+}
+
+/// The access key ID and secret that belong to a token, from its MAC.
+///
+/// The access key ID is public, so it is taken from the (public) MAC itself; the secret is a PRF
+/// of the MAC under the secret-derivation sub-key, so only a key-ring holder can compute it.
+pub(crate) fn derive_credentials(
+    key: &RingKey,
+    tag: &[u8; MAC_LEN],
+) -> (AccessKeyId, SecretAccessKey) {
+    let mut id_bytes = [0u8; 10];
+    for (d, s) in id_bytes.iter_mut().zip(tag.iter()) {
+        *d = *s;
+    }
+    let mut mac = key.secret_derivation();
+    mac.update(tag);
+    let out = Zeroizing::new(<[u8; 32]>::from(mac.finalize().into_bytes()));
+    let mut material = Zeroizing::new([0u8; 30]);
+    for (d, s) in material.iter_mut().zip(out.iter()) {
+        *d = *s;
+    }
+    (
+        AccessKeyId::temporary_from(&id_bytes),
+        SecretAccessKey::from_material(&material),
+    )
+}
+
+/// A token parsed but not verified: for diagnostics (which key signed it, what it claims) and for
+/// tooling. Nothing it says can be trusted.
+///
+/// ```
+/// use tempcred::token::UntrustedToken;
+/// assert!(UntrustedToken::parse("not a token").is_err());
+/// ```
+#[derive(Debug)]
+pub struct UntrustedToken {
+    key_id: KeyId,
+    claims: Claims,
+    mac: [u8; MAC_LEN],
+}
+
+impl UntrustedToken {
+    /// Parses token text strictly, without checking its MAC.
+    pub fn parse(text: &str) -> Result<Self, MalformedToken> {
+        let mut buf = [0u8; MAX_TOKEN_BYTES];
+        let bytes = decode_text(text, &mut buf)?;
+        let env = split(bytes)?;
+        let key_id = KeyId::from_bytes(env.key_id).map_err(|_| MalformedToken::InvalidKeyId)?;
+        let claims = decode_claims(env.claims)?;
+        let mac = env.mac.try_into().map_err(|_| MalformedToken::Truncated)?;
+        Ok(UntrustedToken {
+            key_id,
+            claims,
+            mac,
+        })
+    }
+
+    /// The key ID the token names. Unverified.
+    pub fn untrusted_key_id(&self) -> &KeyId {
+        &self.key_id
+    }
+
+    /// The claims the token makes. Unverified.
+    pub fn untrusted_claims(&self) -> &Claims {
+        &self.claims
+    }
+
+    /// Encodes the parsed token again. Because decoding is canonical, this equals the text it was
+    /// parsed from for every token [`UntrustedToken::parse`] accepts.
+    pub fn canonical_text(&self) -> Result<String, MalformedToken> {
+        let mut bytes = Vec::with_capacity(256);
+        codec::encode_unsigned(&self.key_id, &self.claims, &mut bytes)
+            .map_err(MalformedToken::InvalidField)?;
+        bytes.extend_from_slice(&self.mac);
+        Ok(data_encoding::BASE64URL_NOPAD.encode(&bytes))
+    }
+}

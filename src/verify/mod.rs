@@ -1,0 +1,217 @@
+//! The stateless Verifier: a session token and a key ring are all it needs.
+//!
+//! Order of checks, each failing with its own [`VerifyError`]: size and base64 → version and key ID
+//! → MAC (constant time) → strict claims decoding → issue time and expiry with leeway → revocation.
+//! Claims are decoded only after the MAC has proven them authentic.
+
+mod revocation;
+
+pub use revocation::RevokedSessions;
+
+use crate::credentials::{AccessKeyId, SecretAccessKey};
+use crate::keys::{KeyRing, RingKey};
+use crate::time::UnixTime;
+use crate::token::{
+    decode_claims, decode_text, derive_credentials, split, CallerIdentity, Claims, MalformedToken,
+    MAC_LEN, MAX_TOKEN_BYTES,
+};
+use hmac::Mac;
+use std::fmt;
+use std::sync::Arc;
+
+/// The default tolerance for clocks that disagree: 5 minutes.
+pub const DEFAULT_LEEWAY_SECS: u64 = 300;
+/// The largest tolerance a verifier accepts: 15 minutes.
+pub const MAX_LEEWAY_SECS: u64 = 900;
+
+/// Why a token was refused. All MAC failures are one variant, whatever the cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// Not a well-formed token.
+    #[error("malformed session token: {0}")]
+    Malformed(#[from] MalformedToken),
+    /// Signed by a key this verifier does not hold (unknown or retired).
+    #[error("the session token was signed by an unknown key")]
+    UnknownKey,
+    /// The MAC does not match: the token was altered or forged.
+    #[error("the session token's signature is invalid")]
+    BadSignature,
+    /// Past its expiry plus the leeway.
+    #[error("the security token included in the request is expired")]
+    Expired,
+    /// Issued in the future, beyond the leeway.
+    #[error("the session token is not yet valid")]
+    NotYetValid,
+    /// Its role's sessions issued before a cut-off were revoked.
+    #[error("the session token has been revoked")]
+    Revoked,
+}
+
+impl VerifyError {
+    /// The AWS error code a service should answer with.
+    pub fn aws_code(&self) -> &'static str {
+        match self {
+            VerifyError::Expired => "ExpiredToken",
+            _ => "InvalidClientTokenId",
+        }
+    }
+}
+
+/// A misconfiguration of the verifier itself, as opposed to a bad token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifierConfigError {
+    /// The leeway is over 15 minutes.
+    #[error("clock-skew leeway must be at most {MAX_LEEWAY_SECS} seconds")]
+    LeewayTooLarge,
+}
+
+/// Checks session tokens with nothing but a key ring: no storage, no call back to the issuer.
+///
+/// A `Verifier` is an immutable snapshot; after rotating the ring, build a new one and swap it in
+/// (for example with `arc-swap`). It is `Send + Sync` and takes no lock.
+///
+/// ```
+/// use tempcred::{KeyRing, SeededRandom, UnixTime, Verifier};
+/// use tempcred::keys::KeyId;
+/// # use tempcred::token::*; use tempcred::principal::*; use tempcred::*;
+/// let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
+/// # let claims = Claims { token_id: TokenId([1; 16]), issued_at: UnixTime::from_secs(1_000),
+/// #   expires_at: UnixTime::from_secs(4_600), operation: Operation::AssumeRole,
+/// #   partition: Partition::aws(), account: "123456789012".parse().unwrap(),
+/// #   principal: SessionPrincipal::AssumedRole { role_path: IamPath::root(),
+/// #     role_name: RoleName::new("deploy").unwrap(),
+/// #     role_id: UniqueId::new("AROA3XFRBF535PLBIFPI4").unwrap(),
+/// #     session_name: RoleSessionName::new("ci").unwrap() },
+/// #   source_identity: None, mfa_authenticated_at: None, chain_depth: 0,
+/// #   tags: SessionTags::new(), session_policy: None, policy_arns: vec![] };
+/// let creds = claims.seal(&ring).unwrap();
+/// let verifier = Verifier::new(&ring);
+/// let session = verifier
+///     .verify(creds.session_token.expose_secret(), UnixTime::from_secs(2_000))
+///     .unwrap();
+/// assert_eq!(session.access_key_id(), &creds.access_key_id);
+/// assert_eq!(
+///     session.caller_identity().arn,
+///     "arn:aws:sts::123456789012:assumed-role/deploy/ci"
+/// );
+/// ```
+#[derive(Clone)]
+pub struct Verifier {
+    keys: Arc<[Arc<RingKey>]>,
+    leeway_secs: u64,
+    revoked: RevokedSessions,
+}
+
+impl Verifier {
+    /// A verifier for every key of `ring`, with the default 5-minute leeway.
+    pub fn new(ring: &KeyRing) -> Self {
+        Verifier {
+            keys: ring.all().cloned().collect(),
+            leeway_secs: DEFAULT_LEEWAY_SECS,
+            revoked: RevokedSessions::default(),
+        }
+    }
+
+    /// Sets the clock-skew leeway applied to issue time and expiry; refuses more than 15 minutes.
+    pub fn with_clock_skew_leeway(mut self, secs: u64) -> Result<Self, VerifierConfigError> {
+        if secs > MAX_LEEWAY_SECS {
+            return Err(VerifierConfigError::LeewayTooLarge);
+        }
+        self.leeway_secs = secs;
+        Ok(self)
+    }
+
+    /// Refuses sessions listed in `revoked` from now on.
+    pub fn with_revoked_sessions(mut self, revoked: RevokedSessions) -> Self {
+        self.revoked = revoked;
+        self
+    }
+
+    /// The leeway in seconds.
+    pub fn clock_skew_leeway(&self) -> u64 {
+        self.leeway_secs
+    }
+
+    /// Verifies `token` at instant `now`.
+    ///
+    /// A token is accepted from `issued_at - leeway` up to, but not including,
+    /// `expires_at + leeway`.
+    pub fn verify(&self, token: &str, now: UnixTime) -> Result<VerifiedSession, VerifyError> {
+        let mut buf = [0u8; MAX_TOKEN_BYTES];
+        let bytes = decode_text(token, &mut buf)?;
+        let env = split(bytes)?;
+        let key = self
+            .keys
+            .iter()
+            .find(|k| k.id().as_str().as_bytes() == env.key_id)
+            .ok_or(VerifyError::UnknownKey)?;
+        let mut mac = key.token_mac();
+        mac.update(env.signed);
+        mac.verify_slice(env.mac)
+            .map_err(|_| VerifyError::BadSignature)?;
+        let tag: [u8; MAC_LEN] = env.mac.try_into().map_err(|_| VerifyError::BadSignature)?;
+        let claims = decode_claims(env.claims)?;
+        if now < claims.issued_at.saturating_sub(self.leeway_secs) {
+            return Err(VerifyError::NotYetValid);
+        }
+        if now >= claims.expires_at.saturating_add(self.leeway_secs) {
+            return Err(VerifyError::Expired);
+        }
+        if self.revoked.is_revoked(&claims) {
+            return Err(VerifyError::Revoked);
+        }
+        let (access_key_id, secret_access_key) = derive_credentials(key, &tag);
+        Ok(VerifiedSession {
+            claims,
+            access_key_id,
+            secret_access_key,
+        })
+    }
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field(
+                "keys",
+                &self.keys.iter().map(|k| *k.id()).collect::<Vec<_>>(),
+            )
+            .field("leeway_secs", &self.leeway_secs)
+            .field("revoked", &self.revoked)
+            .finish()
+    }
+}
+
+/// A session whose token passed every check. Only [`Verifier::verify`] can make one.
+///
+/// `Debug` shows the claims and the access key ID, never the secret.
+#[derive(Debug, Clone)]
+pub struct VerifiedSession {
+    claims: Claims,
+    access_key_id: AccessKeyId,
+    secret_access_key: SecretAccessKey,
+}
+
+impl VerifiedSession {
+    /// The verified claims.
+    pub fn claims(&self) -> &Claims {
+        &self.claims
+    }
+
+    /// The `GetCallerIdentity` triple.
+    pub fn caller_identity(&self) -> CallerIdentity {
+        self.claims.caller_identity()
+    }
+
+    /// The access key ID derived from the token.
+    pub fn access_key_id(&self) -> &AccessKeyId {
+        &self.access_key_id
+    }
+
+    /// The secret access key derived from the token, to check a SigV4 signature with.
+    pub fn secret_access_key(&self) -> &SecretAccessKey {
+        &self.secret_access_key
+    }
+}

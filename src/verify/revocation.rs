@@ -1,0 +1,60 @@
+//! AWS's "revoke active sessions" for a stateless verifier: a small snapshot, handed in by the
+//! application, of roles whose sessions issued before a cut-off are no longer valid.
+
+use crate::principal::{AccountId, RoleName};
+use crate::time::UnixTime;
+use crate::token::{Claims, SessionPrincipal};
+
+/// Roles whose older sessions are revoked.
+///
+/// ```
+/// use tempcred::{RevokedSessions, UnixTime};
+/// let mut revoked = RevokedSessions::default();
+/// revoked.revoke_role_sessions(
+///     "123456789012".parse().unwrap(),
+///     tempcred::principal::RoleName::new("deploy").unwrap(),
+///     UnixTime::from_secs(1_700_000_000),
+/// );
+/// assert_eq!(revoked.len(), 1);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RevokedSessions(Vec<(AccountId, RoleName, UnixTime)>);
+
+impl RevokedSessions {
+    /// Sessions of `role` in `account` issued before `issued_before` are invalid. A later call for
+    /// the same role moves the cut-off forward only.
+    pub fn revoke_role_sessions(
+        &mut self,
+        account: AccountId,
+        role: RoleName,
+        issued_before: UnixTime,
+    ) {
+        match self
+            .0
+            .iter_mut()
+            .find(|(a, r, _)| *a == account && *r == role)
+        {
+            Some(entry) => entry.2 = entry.2.max(issued_before),
+            None => self.0.push((account, role, issued_before)),
+        }
+    }
+
+    /// How many roles have a cut-off.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no role has a cut-off.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub(crate) fn is_revoked(&self, claims: &Claims) -> bool {
+        let SessionPrincipal::AssumedRole { role_name, .. } = &claims.principal else {
+            return false;
+        };
+        self.0.iter().any(|(a, r, before)| {
+            *a == claims.account && r == role_name && claims.issued_at < *before
+        })
+    }
+}
