@@ -12,7 +12,7 @@ use tempcred::token::UntrustedToken;
 use tempcred::{KeyRing, UnixTime, Verifier};
 
 /// Runs the property on one input; panics if it does not hold.
-pub fn check(data: &[u8]) {
+pub(crate) fn check(data: &[u8]) {
     let Some((mode, rest)) = data.split_first() else {
         return;
     };
