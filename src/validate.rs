@@ -74,8 +74,13 @@ pub(crate) fn check_text(
     allowed: impl Fn(char) -> bool,
 ) -> Result<(), InvalidParameter> {
     let err = |constraint| InvalidParameter { field, constraint };
-    // Count at most max+1 characters so a huge input costs no more than a small one.
-    let len = value.chars().take(max.saturating_add(1)).count();
+    // ASCII (every IAM name) is one character per byte; otherwise count at most max+1
+    // characters so a huge input costs no more than a small one.
+    let len = if value.is_ascii() {
+        value.len()
+    } else {
+        value.chars().take(max.saturating_add(1)).count()
+    };
     if len < min {
         return Err(err(Constraint::TooShort(min)));
     }

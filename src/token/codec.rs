@@ -30,13 +30,12 @@ use crate::session::{
     FederatedUserName, RoleSessionName, SessionTags, SourceIdentity, TagKey, TagValue,
 };
 use crate::time::{UnixTime, MAX_UNIX_TIME};
+use std::borrow::Cow;
 
 /// The only token version this crate reads or writes.
 pub const TOKEN_VERSION: u8 = 1;
 /// The longest session token text, in bytes.
 pub const MAX_TOKEN_TEXT_BYTES: usize = 4096;
-/// The longest decoded token, in bytes (4096 base64url characters).
-pub(crate) const MAX_TOKEN_BYTES: usize = MAX_TOKEN_TEXT_BYTES / 4 * 3;
 /// Length of the MAC that ends every token.
 pub(crate) const MAC_LEN: usize = 32;
 
@@ -216,11 +215,15 @@ pub(crate) struct Envelope<'a> {
     pub(crate) mac: &'a [u8],
 }
 
-/// Decodes token text into `buf`, returning the used prefix. Allocates nothing.
+/// Tokens that decode to at most this many bytes are decoded on the stack; larger ones (many
+/// tags, a long session policy) use the heap.
+pub(crate) const INLINE_TOKEN_BYTES: usize = 512;
+
+/// Decodes token text, into `inline` when it fits, so a plain token costs no allocation.
 pub(crate) fn decode_text<'b>(
     text: &str,
-    buf: &'b mut [u8; MAX_TOKEN_BYTES],
-) -> Result<&'b [u8], MalformedToken> {
+    inline: &'b mut [u8; INLINE_TOKEN_BYTES],
+) -> Result<Cow<'b, [u8]>, MalformedToken> {
     if text.len() > MAX_TOKEN_TEXT_BYTES {
         return Err(MalformedToken::TooLong);
     }
@@ -228,11 +231,21 @@ pub(crate) fn decode_text<'b>(
     let len = engine
         .decode_len(text.len())
         .map_err(|_| MalformedToken::NotBase64)?;
-    let out = buf.get_mut(..len).ok_or(MalformedToken::TooLong)?;
+    if let Some(out) = inline.get_mut(..len) {
+        let n = engine
+            .decode_mut(text.as_bytes(), out)
+            .map_err(|_| MalformedToken::NotBase64)?;
+        return inline
+            .get(..n)
+            .map(Cow::Borrowed)
+            .ok_or(MalformedToken::NotBase64);
+    }
+    let mut out = vec![0u8; len];
     let n = engine
-        .decode_mut(text.as_bytes(), out)
+        .decode_mut(text.as_bytes(), &mut out)
         .map_err(|_| MalformedToken::NotBase64)?;
-    buf.get(..n).ok_or(MalformedToken::NotBase64)
+    out.truncate(n);
+    Ok(Cow::Owned(out))
 }
 
 /// Splits decoded bytes into envelope parts.

@@ -11,7 +11,7 @@ pub use claims::{
     MAX_CHAIN_DEPTH, MAX_POLICY_ARNS, MAX_POLICY_ARN_BYTES, MAX_SESSION_LIFETIME_SECS,
     MAX_SESSION_POLICY_BYTES,
 };
-pub(crate) use codec::{decode_claims, decode_text, split, MAC_LEN, MAX_TOKEN_BYTES};
+pub(crate) use codec::{decode_claims, decode_text, split, INLINE_TOKEN_BYTES, MAC_LEN};
 pub use codec::{MalformedToken, MAX_TOKEN_TEXT_BYTES, TOKEN_VERSION};
 
 use crate::credentials::{AccessKeyId, Credentials, SecretAccessKey, SessionToken};
@@ -106,9 +106,9 @@ pub struct UntrustedToken {
 impl UntrustedToken {
     /// Parses token text strictly, without checking its MAC.
     pub fn parse(text: &str) -> Result<Self, MalformedToken> {
-        let mut buf = [0u8; MAX_TOKEN_BYTES];
+        let mut buf = [0u8; INLINE_TOKEN_BYTES];
         let bytes = decode_text(text, &mut buf)?;
-        let env = split(bytes)?;
+        let env = split(&bytes)?;
         let key_id = KeyId::from_bytes(env.key_id).map_err(|_| MalformedToken::InvalidKeyId)?;
         let claims = decode_claims(env.claims)?;
         let mac = env.mac.try_into().map_err(|_| MalformedToken::Truncated)?;

@@ -13,7 +13,7 @@ use crate::keys::{KeyRing, RingKey};
 use crate::time::UnixTime;
 use crate::token::{
     decode_claims, decode_text, derive_credentials, split, CallerIdentity, Claims, MalformedToken,
-    MAC_LEN, MAX_TOKEN_BYTES,
+    INLINE_TOKEN_BYTES, MAC_LEN,
 };
 use hmac::Mac;
 use std::fmt;
@@ -139,9 +139,9 @@ impl Verifier {
     /// A token is accepted from `issued_at - leeway` up to, but not including,
     /// `expires_at + leeway`.
     pub fn verify(&self, token: &str, now: UnixTime) -> Result<VerifiedSession, VerifyError> {
-        let mut buf = [0u8; MAX_TOKEN_BYTES];
+        let mut buf = [0u8; INLINE_TOKEN_BYTES];
         let bytes = decode_text(token, &mut buf)?;
-        let env = split(bytes)?;
+        let env = split(&bytes)?;
         let key = self
             .keys
             .iter()
