@@ -42,6 +42,7 @@
 
 mod bounded;
 mod credentials;
+pub mod issue;
 pub mod keys;
 pub mod principal;
 mod random;
