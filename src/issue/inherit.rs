@@ -1,7 +1,7 @@
 //! What a new session inherits from the session that asked for it (SPEC §4 rules 5–7): the source
 //! identity (immutable), transitive tags (not overridable), MFA time, and the chain depth.
 
-use crate::session::{SessionTags, SourceIdentity, TagKey, TagValue};
+use crate::session::{SessionTags, SourceIdentity, TagKey};
 use crate::time::UnixTime;
 use crate::token::{Claims, MAX_CHAIN_DEPTH};
 
@@ -50,7 +50,7 @@ impl InheritError {
 /// - `mfa_now`: when MFA was proven by this request, if it was.
 pub(crate) fn child_session(
     parent: Option<&Claims>,
-    tags: &[(TagKey, TagValue)],
+    tags: &SessionTags,
     transitive_keys: &[TagKey],
     source_identity: Option<&SourceIdentity>,
     mfa_now: Option<UnixTime>,
@@ -62,14 +62,16 @@ pub(crate) fn child_session(
                 .map_err(InheritError::Tags)?;
         }
     }
-    for (key, value) in tags {
+    for tag in tags {
+        let key = &tag.key;
         if out.get(key.as_str()).is_some_and(|t| t.transitive) {
             return Err(InheritError::TransitiveTagOverride(key.as_str().to_owned()));
         }
-        let transitive = transitive_keys
-            .iter()
-            .any(|k| k.as_str().eq_ignore_ascii_case(key.as_str()));
-        out.insert(key.clone(), value.clone(), transitive)
+        let transitive = tag.transitive
+            || transitive_keys
+                .iter()
+                .any(|k| k.as_str().eq_ignore_ascii_case(key.as_str()));
+        out.insert(key.clone(), tag.value.clone(), transitive)
             .map_err(InheritError::Tags)?;
     }
     let inherited_si = parent.and_then(|p| p.source_identity);
@@ -101,8 +103,18 @@ mod tests {
     use crate::session::RoleSessionName;
     use crate::token::{Operation, SessionPrincipal, TokenId};
 
+    use crate::session::TagValue;
+
     fn k(s: &str) -> TagKey {
         TagKey::new(s).unwrap()
+    }
+
+    fn tags(pairs: &[(TagKey, TagValue)]) -> SessionTags {
+        let mut t = SessionTags::new();
+        for (k, v) in pairs {
+            t.insert(k.clone(), v.clone(), false).unwrap();
+        }
+        t
     }
     fn v(s: &str) -> TagValue {
         TagValue::new(s).unwrap()
@@ -137,7 +149,7 @@ mod tests {
     #[test]
     fn transitive_tags_source_identity_and_mfa_are_inherited() {
         let p = parent();
-        let a = child_session(Some(&p), &[(k("env"), v("prod"))], &[], None, None).unwrap();
+        let a = child_session(Some(&p), &tags(&[(k("env"), v("prod"))]), &[], None, None).unwrap();
         assert_eq!(
             a.tags.get("team").map(|t| (t.value.as_str(), t.transitive)),
             Some(("payments", true))
@@ -155,10 +167,10 @@ mod tests {
     #[test]
     fn an_inherited_transitive_key_cannot_be_passed_again() {
         let p = parent();
-        let e = child_session(Some(&p), &[(k("TEAM"), v("other"))], &[], None, None).unwrap_err();
+        let e = child_session(Some(&p), &tags(&[(k("TEAM"), v("other"))]), &[], None, None).unwrap_err();
         assert_eq!(e, InheritError::TransitiveTagOverride("TEAM".into()));
         // A non-transitive parent tag may be set anew.
-        assert!(child_session(Some(&p), &[(k("project"), v("y"))], &[], None, None).is_ok());
+        assert!(child_session(Some(&p), &tags(&[(k("project"), v("y"))]), &[], None, None).is_ok());
     }
 
     #[test]
@@ -166,12 +178,12 @@ mod tests {
         let p = parent();
         let same = SourceIdentity::new("alice").unwrap();
         let other = SourceIdentity::new("mallory").unwrap();
-        assert!(child_session(Some(&p), &[], &[], Some(&same), None).is_ok());
+        assert!(child_session(Some(&p), &SessionTags::new(), &[], Some(&same), None).is_ok());
         assert_eq!(
-            child_session(Some(&p), &[], &[], Some(&other), None).unwrap_err(),
+            child_session(Some(&p), &SessionTags::new(), &[], Some(&other), None).unwrap_err(),
             InheritError::SourceIdentityChanged
         );
-        let fresh = child_session(None, &[], &[], Some(&other), None).unwrap();
+        let fresh = child_session(None, &SessionTags::new(), &[], Some(&other), None).unwrap();
         assert_eq!(fresh.source_identity, Some(other));
         assert_eq!(fresh.chain_depth, 0);
     }
@@ -191,14 +203,14 @@ mod tests {
         let p = parent();
         let many: Vec<_> = (0..50).map(|i| (k(&format!("k{i}")), v("x"))).collect();
         assert!(matches!(
-            child_session(Some(&p), &many, &[], None, None),
+            child_session(Some(&p), &tags(&many), &[], None, None),
             Err(InheritError::Tags(_))
         ));
-        assert!(child_session(None, &many, &[], None, None).is_ok());
+        assert!(child_session(None, &tags(&many), &[], None, None).is_ok());
         let mut deep = parent();
         deep.chain_depth = MAX_CHAIN_DEPTH;
         assert_eq!(
-            child_session(Some(&deep), &[], &[], None, None).unwrap_err(),
+            child_session(Some(&deep), &SessionTags::new(), &[], None, None).unwrap_err(),
             InheritError::ChainTooDeep
         );
     }

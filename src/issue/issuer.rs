@@ -1,0 +1,1137 @@
+//! The Issuer and its operations.
+
+use super::caller::{may_call, Call, Caller, CredentialKind};
+use super::duration::{self, DurationError};
+use super::inherit::{child_session, InheritError, SessionAttributes};
+use super::resolve::{self, add_caller, add_environment, Decision, Resolved};
+use super::saml::{SamlAssertionValidator, SamlAttributes};
+use crate::audit::{AuditAction, AuditEvent, AuditOutcome, AuditSink, NullAuditSink};
+use crate::directory::{Directory, Role};
+use crate::error::StsError;
+use crate::keys::KeyRing;
+use crate::mfa::MfaVerifier;
+use crate::policy::{self, PolicyDocument, RequestContext};
+use crate::principal::{AccountId, Partition, PrincipalArn, RoleName};
+use crate::random::{RandomSource, SystemRandom};
+use crate::request::{
+    AssumeRoleRequest, AssumeRoleWithSamlRequest, AssumeRoleWithWebIdentityRequest,
+    GetFederationTokenRequest, GetSessionTokenRequest, StsRequest,
+};
+use crate::response::{
+    AssumeRoleResponse, AssumeRoleWithSamlResponse, AssumeRoleWithWebIdentityResponse,
+    AssumedRoleUser, FederatedUser, GetCallerIdentityResponse, GetFederationTokenResponse,
+    GetSessionTokenResponse, StsResponse,
+};
+use crate::session::{MfaSerialNumber, MfaTokenCode, RoleSessionName, SessionTags, SourceIdentity, TagKey};
+use crate::time::{Clock, SystemClock, UnixTime};
+use crate::token::{
+    Claims, LongTermPrincipal, Operation, SealError, SessionPrincipal, TokenId,
+    MAX_TOKEN_TEXT_BYTES,
+};
+use crate::web_identity::IdentityTokenValidator;
+use crate::credentials::Credentials;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// The facts of one call that do not come from the request itself: when it happens and, if the
+/// application knows it, the client's address (`aws:SourceIp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallEnv {
+    /// The instant of the call.
+    pub now: UnixTime,
+    /// The client's IP address, if known.
+    pub source_ip: Option<IpAddr>,
+}
+
+impl CallEnv {
+    /// A call at `now` from an unknown address.
+    pub fn at(now: UnixTime) -> Self {
+        CallEnv {
+            now,
+            source_ip: None,
+        }
+    }
+
+    /// The same call from `ip`.
+    pub fn with_source_ip(mut self, ip: IpAddr) -> Self {
+        self.source_ip = Some(ip);
+        self
+    }
+}
+
+/// Issues temporary credentials under AWS STS's delegation rules (SPEC §4).
+///
+/// Every operation validates its parameters, evaluates the trust and identity policies, applies
+/// the lifetime and chaining rules, seals a session token with the key ring's signing key, and
+/// records an audit event whether it succeeds or not. `Issuer` is `Send + Sync`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use tempcred::{Caller, Issuer, KeyRing, SeededRandom, Verifier, UnixTime};
+/// use tempcred::directory::InMemoryDirectory;
+/// use tempcred::keys::KeyId;
+/// use tempcred::request::AssumeRoleRequest;
+///
+/// let directory = InMemoryDirectory::from_json(r#"{
+///   "users": [{ "arn": "arn:aws:iam::111111111111:user/alice",
+///               "access_keys": [{ "id": "AKIAALICEEXAMPLE0001",
+///                                 "secret": "aliceSecretKeyForTestsOnly0000000000000A" }] }],
+///   "roles": [{ "arn": "arn:aws:iam::111111111111:role/deploy",
+///               "trust_policy": { "Version": "2012-10-17", "Statement": [{ "Effect": "Allow",
+///                  "Principal": { "AWS": "arn:aws:iam::111111111111:user/alice" },
+///                  "Action": "sts:AssumeRole" }] } }]
+/// }"#).unwrap();
+/// let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
+/// let issuer = Issuer::builder(Arc::new(directory), ring.clone()).build();
+///
+/// let alice = issuer.long_term_caller(&"AKIAALICEEXAMPLE0001".parse().unwrap()).unwrap();
+/// let request = AssumeRoleRequest::builder("arn:aws:iam::111111111111:role/deploy", "ci")
+///     .build()
+///     .unwrap();
+/// let response = issuer.assume_role(&alice, &request).unwrap();
+///
+/// let session = Verifier::new(&ring)
+///     .verify(response.credentials.session_token.expose_secret(), response.credentials.expiration.saturating_sub(60))
+///     .unwrap();
+/// assert_eq!(session.caller_identity().arn, "arn:aws:sts::111111111111:assumed-role/deploy/ci");
+/// ```
+pub struct Issuer {
+    directory: Arc<dyn Directory>,
+    ring: KeyRing,
+    clock: Arc<dyn Clock>,
+    random: Arc<dyn RandomSource>,
+    audit: Arc<dyn AuditSink>,
+    mfa: Option<Arc<dyn MfaVerifier>>,
+    web_identity: Option<Arc<dyn IdentityTokenValidator>>,
+    saml: Option<Arc<dyn SamlAssertionValidator>>,
+}
+
+/// Builds an [`Issuer`]; only the directory and the key ring are required.
+pub struct IssuerBuilder {
+    issuer: Issuer,
+}
+
+impl IssuerBuilder {
+    /// Reads the time from `clock` (default: the system clock).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.issuer.clock = clock;
+        self
+    }
+
+    /// Draws token IDs from `random` (default: the operating system).
+    pub fn random(mut self, random: Arc<dyn RandomSource>) -> Self {
+        self.issuer.random = random;
+        self
+    }
+
+    /// Sends an audit event for every attempt to `sink` (default: nowhere).
+    pub fn audit_sink(mut self, sink: Arc<dyn AuditSink>) -> Self {
+        self.issuer.audit = sink;
+        self
+    }
+
+    /// Checks MFA codes with `mfa`. Without one, any request with `SerialNumber` is refused.
+    pub fn mfa_verifier(mut self, mfa: Arc<dyn MfaVerifier>) -> Self {
+        self.issuer.mfa = Some(mfa);
+        self
+    }
+
+    /// Validates web-identity tokens with `validator`. Without one, `AssumeRoleWithWebIdentity`
+    /// is refused.
+    pub fn web_identity_validator(mut self, validator: Arc<dyn IdentityTokenValidator>) -> Self {
+        self.issuer.web_identity = Some(validator);
+        self
+    }
+
+    /// Validates SAML assertions with `validator`. Without one, `AssumeRoleWithSAML` is refused.
+    pub fn saml_validator(mut self, validator: Arc<dyn SamlAssertionValidator>) -> Self {
+        self.issuer.saml = Some(validator);
+        self
+    }
+
+    /// The issuer.
+    pub fn build(self) -> Issuer {
+        self.issuer
+    }
+}
+
+/// A token just sealed, with what the audit event records of it.
+struct Minted {
+    credentials: Credentials,
+    token_id: TokenId,
+    packed_policy_size: u32,
+    source_identity: Option<SourceIdentity>,
+}
+
+/// What an attempt is about, for its audit event.
+#[derive(Default)]
+struct Attempt {
+    caller_arn: Option<String>,
+    target: Option<String>,
+    session_name: Option<String>,
+    source_identity: Option<SourceIdentity>,
+    subject: Option<String>,
+}
+
+fn refused(caller_arn: &str, action: &str, resource: &str) -> StsError {
+    StsError::not_authorized(caller_arn, action, resource)
+}
+
+fn duration_error(e: DurationError) -> StsError {
+    StsError::validation(e.message())
+}
+
+fn inherit_error(e: InheritError) -> StsError {
+    match e {
+        InheritError::SourceIdentityChanged => StsError::access_denied(e.message()),
+        other => StsError::validation(other.message()),
+    }
+}
+
+/// `PackedPolicySize`: the share of the token size limit used, in percent (rounded up).
+fn packed_size(token_len: usize) -> u32 {
+    let pct = token_len.saturating_mul(100).div_ceil(MAX_TOKEN_TEXT_BYTES);
+    u32::try_from(pct).unwrap_or(u32::MAX)
+}
+
+impl Issuer {
+    /// Starts building an issuer over `directory` that signs with `ring`.
+    pub fn builder(directory: Arc<dyn Directory>, ring: KeyRing) -> IssuerBuilder {
+        IssuerBuilder {
+            issuer: Issuer {
+                directory,
+                ring,
+                clock: Arc::new(SystemClock),
+                random: Arc::new(SystemRandom),
+                audit: Arc::new(NullAuditSink),
+                mfa: None,
+                web_identity: None,
+                saml: None,
+            },
+        }
+    }
+
+    /// The directory the issuer reads.
+    pub fn directory(&self) -> &Arc<dyn Directory> {
+        &self.directory
+    }
+
+    /// The key ring the issuer signs with.
+    pub fn key_ring(&self) -> &KeyRing {
+        &self.ring
+    }
+
+    /// The current call environment from the issuer's clock.
+    pub fn now(&self) -> CallEnv {
+        CallEnv::at(self.clock.now())
+    }
+
+    /// The caller behind a long-term access key, from the directory. Checking the request's
+    /// signature is the caller's job (see the `sigv4` module).
+    pub fn long_term_caller(&self, id: &crate::AccessKeyId) -> Option<Caller> {
+        let (owner, _) = self.directory.user_by_access_key(id)?;
+        Some(Caller::LongTerm {
+            partition: owner.partition(),
+            account: owner.account(),
+            principal: owner.principal(),
+        })
+    }
+
+    /// `AssumeRole`, now.
+    pub fn assume_role(
+        &self,
+        caller: &Caller,
+        request: &AssumeRoleRequest,
+    ) -> Result<AssumeRoleResponse, StsError> {
+        self.assume_role_at(caller, request, &self.now())
+    }
+
+    /// `AssumeRole` by a service principal such as `ec2.amazonaws.com` (the instance-role case):
+    /// the role's trust policy must name the service. Not role chaining.
+    pub fn assume_role_for_service(
+        &self,
+        service: &str,
+        request: &AssumeRoleRequest,
+    ) -> Result<AssumeRoleResponse, StsError> {
+        self.assume_role_for_service_at(service, request, &self.now())
+    }
+
+    /// `AssumeRoleWithWebIdentity`, now.
+    pub fn assume_role_with_web_identity(
+        &self,
+        request: &AssumeRoleWithWebIdentityRequest,
+    ) -> Result<AssumeRoleWithWebIdentityResponse, StsError> {
+        self.assume_role_with_web_identity_at(request, &self.now())
+    }
+
+    /// `AssumeRoleWithSAML`, now.
+    pub fn assume_role_with_saml(
+        &self,
+        request: &AssumeRoleWithSamlRequest,
+    ) -> Result<AssumeRoleWithSamlResponse, StsError> {
+        self.assume_role_with_saml_at(request, &self.now())
+    }
+
+    /// `GetSessionToken`, now.
+    pub fn get_session_token(
+        &self,
+        caller: &Caller,
+        request: &GetSessionTokenRequest,
+    ) -> Result<GetSessionTokenResponse, StsError> {
+        self.get_session_token_at(caller, request, &self.now())
+    }
+
+    /// `GetFederationToken`, now.
+    pub fn get_federation_token(
+        &self,
+        caller: &Caller,
+        request: &GetFederationTokenRequest,
+    ) -> Result<GetFederationTokenResponse, StsError> {
+        self.get_federation_token_at(caller, request, &self.now())
+    }
+
+    /// `GetCallerIdentity`: who the caller is. It needs no permission and cannot be denied.
+    pub fn get_caller_identity(&self, caller: &Caller) -> GetCallerIdentityResponse {
+        self.get_caller_identity_at(caller, &self.now())
+    }
+
+    /// Runs any operation: what the Query API front end calls. `caller` is `None` for the unsigned
+    /// operations (`AssumeRoleWithWebIdentity`, `AssumeRoleWithSAML`); the signed ones without a
+    /// caller are refused with `MissingAuthenticationToken`.
+    pub fn handle(
+        &self,
+        caller: Option<&Caller>,
+        request: &StsRequest,
+        env: &CallEnv,
+    ) -> Result<StsResponse, StsError> {
+        let need = || caller.ok_or_else(StsError::missing_authentication_token);
+        Ok(match request {
+            StsRequest::AssumeRole(r) => StsResponse::AssumeRole(self.assume_role_at(need()?, r, env)?),
+            StsRequest::AssumeRoleWithWebIdentity(r) => {
+                StsResponse::AssumeRoleWithWebIdentity(self.assume_role_with_web_identity_at(r, env)?)
+            }
+            StsRequest::AssumeRoleWithSaml(r) => {
+                StsResponse::AssumeRoleWithSaml(self.assume_role_with_saml_at(r, env)?)
+            }
+            StsRequest::GetSessionToken(r) => {
+                StsResponse::GetSessionToken(self.get_session_token_at(need()?, r, env)?)
+            }
+            StsRequest::GetFederationToken(r) => {
+                StsResponse::GetFederationToken(self.get_federation_token_at(need()?, r, env)?)
+            }
+            StsRequest::GetCallerIdentity(_) => {
+                StsResponse::GetCallerIdentity(self.get_caller_identity_at(need()?, env))
+            }
+        })
+    }
+
+    // ---- operations at an explicit instant ----
+
+    /// `AssumeRole` at `env.now`.
+    pub fn assume_role_at(
+        &self,
+        caller: &Caller,
+        request: &AssumeRoleRequest,
+        env: &CallEnv,
+    ) -> Result<AssumeRoleResponse, StsError> {
+        let mut attempt = Attempt {
+            caller_arn: Some(caller.arn()),
+            target: Some(request.role_arn().to_owned()),
+            session_name: Some(request.role_session_name().to_string()),
+            source_identity: request.source_identity().copied(),
+            ..Attempt::default()
+        };
+        let result = self.assume_role_inner(caller, request, env);
+        self.record(env, AuditAction::AssumeRole, &mut attempt, result.as_ref().map(|(m, _)| m));
+        result.map(|(minted, user)| AssumeRoleResponse {
+            packed_policy_size: Some(minted.packed_policy_size),
+            source_identity: minted.source_identity,
+            credentials: minted.credentials,
+            assumed_role_user: user,
+        })
+    }
+
+    /// `AssumeRole` by a service principal at `env.now`.
+    pub fn assume_role_for_service_at(
+        &self,
+        service: &str,
+        request: &AssumeRoleRequest,
+        env: &CallEnv,
+    ) -> Result<AssumeRoleResponse, StsError> {
+        let mut attempt = Attempt {
+            caller_arn: Some(service.to_owned()),
+            target: Some(request.role_arn().to_owned()),
+            session_name: Some(request.role_session_name().to_string()),
+            ..Attempt::default()
+        };
+        let result = self.assume_role_for_service_inner(service, request, env);
+        self.record(env, AuditAction::AssumeRoleForService, &mut attempt, result.as_ref().map(|(m, _)| m));
+        result.map(|(minted, user)| AssumeRoleResponse {
+            packed_policy_size: Some(minted.packed_policy_size),
+            source_identity: minted.source_identity,
+            credentials: minted.credentials,
+            assumed_role_user: user,
+        })
+    }
+
+    /// `GetSessionToken` at `env.now`.
+    pub fn get_session_token_at(
+        &self,
+        caller: &Caller,
+        request: &GetSessionTokenRequest,
+        env: &CallEnv,
+    ) -> Result<GetSessionTokenResponse, StsError> {
+        let mut attempt = Attempt {
+            caller_arn: Some(caller.arn()),
+            ..Attempt::default()
+        };
+        let result = self.get_session_token_inner(caller, request, env);
+        self.record(env, AuditAction::GetSessionToken, &mut attempt, result.as_ref());
+        result.map(|m| GetSessionTokenResponse {
+            credentials: m.credentials,
+        })
+    }
+
+    /// `GetFederationToken` at `env.now`.
+    pub fn get_federation_token_at(
+        &self,
+        caller: &Caller,
+        request: &GetFederationTokenRequest,
+        env: &CallEnv,
+    ) -> Result<GetFederationTokenResponse, StsError> {
+        let (p, a) = (caller.partition(), caller.account());
+        let fed_arn = format!("arn:{p}:sts::{a}:federated-user/{}", request.name());
+        let mut attempt = Attempt {
+            caller_arn: Some(caller.arn()),
+            target: Some(fed_arn.clone()),
+            session_name: Some(request.name().to_string()),
+            ..Attempt::default()
+        };
+        let result = self.get_federation_token_inner(caller, request, &fed_arn, env);
+        self.record(env, AuditAction::GetFederationToken, &mut attempt, result.as_ref());
+        result.map(|m| GetFederationTokenResponse {
+            packed_policy_size: Some(m.packed_policy_size),
+            credentials: m.credentials,
+            federated_user: FederatedUser {
+                federated_user_id: format!("{a}:{}", request.name()),
+                arn: fed_arn,
+            },
+        })
+    }
+
+    /// `GetCallerIdentity` at `env.now`.
+    pub fn get_caller_identity_at(&self, caller: &Caller, env: &CallEnv) -> GetCallerIdentityResponse {
+        let (account, arn, user_id) = match caller {
+            Caller::Session(s) => {
+                let id = s.caller_identity();
+                (s.claims().account, id.arn, id.user_id)
+            }
+            Caller::LongTerm {
+                partition,
+                account,
+                principal,
+            } => {
+                let arn = super::caller::long_term_arn(*partition, *account, principal);
+                let user_id = match principal {
+                    LongTermPrincipal::Root => account.to_string(),
+                    LongTermPrincipal::User { user_id, .. } => user_id.to_string(),
+                };
+                (*account, arn, user_id)
+            }
+        };
+        let mut attempt = Attempt {
+            caller_arn: Some(arn.clone()),
+            ..Attempt::default()
+        };
+        self.record::<()>(env, AuditAction::GetCallerIdentity, &mut attempt, Ok(&()));
+        GetCallerIdentityResponse {
+            account,
+            arn,
+            user_id,
+        }
+    }
+
+    /// `AssumeRoleWithWebIdentity` at `env.now`.
+    pub fn assume_role_with_web_identity_at(
+        &self,
+        request: &AssumeRoleWithWebIdentityRequest,
+        env: &CallEnv,
+    ) -> Result<AssumeRoleWithWebIdentityResponse, StsError> {
+        let mut attempt = Attempt {
+            target: Some(request.role_arn().to_owned()),
+            session_name: Some(request.role_session_name().to_string()),
+            ..Attempt::default()
+        };
+        let result = self.web_identity_inner(request, env, &mut attempt);
+        self.record(env, AuditAction::AssumeRoleWithWebIdentity, &mut attempt, result.as_ref().map(|r| &r.0));
+        result.map(|(minted, user, identity)| AssumeRoleWithWebIdentityResponse {
+            packed_policy_size: Some(minted.packed_policy_size),
+            source_identity: minted.source_identity,
+            credentials: minted.credentials,
+            subject_from_web_identity_token: identity.subject,
+            assumed_role_user: user,
+            provider: identity.issuer,
+            audience: identity.audience,
+        })
+    }
+
+    /// `AssumeRoleWithSAML` at `env.now`.
+    pub fn assume_role_with_saml_at(
+        &self,
+        request: &AssumeRoleWithSamlRequest,
+        env: &CallEnv,
+    ) -> Result<AssumeRoleWithSamlResponse, StsError> {
+        let mut attempt = Attempt {
+            target: Some(request.role_arn().to_owned()),
+            caller_arn: Some(request.principal_arn().to_owned()),
+            ..Attempt::default()
+        };
+        let result = self.saml_inner(request, env, &mut attempt);
+        self.record(env, AuditAction::AssumeRoleWithSaml, &mut attempt, result.as_ref().map(|r| &r.0));
+        result.map(|(minted, user, attrs)| AssumeRoleWithSamlResponse {
+            packed_policy_size: Some(minted.packed_policy_size),
+            source_identity: minted.source_identity,
+            credentials: minted.credentials,
+            assumed_role_user: user,
+            subject: attrs.subject,
+            subject_type: attrs.subject_type,
+            issuer: attrs.issuer,
+            audience: attrs.audience,
+            name_qualifier: attrs.name_qualifier,
+        })
+    }
+
+    // ---- the rules ----
+
+    fn assume_role_inner(
+        &self,
+        caller: &Caller,
+        request: &AssumeRoleRequest,
+        env: &CallEnv,
+    ) -> Result<(Minted, AssumedRoleUser), StsError> {
+        let caller_arn = caller.arn();
+        let kind = caller.kind();
+        if matches!(kind, CredentialKind::Root | CredentialKind::SessionTokenOfRoot) {
+            return Err(StsError::access_denied("Roles may not be assumed by root accounts."));
+        }
+        if !may_call(kind, Call::AssumeRole) {
+            return Err(refused(&caller_arn, "sts:AssumeRole", request.role_arn()));
+        }
+        let (role_arn, partition, account, role_name) = parse_role_arn(request.role_arn())?;
+        let requested = request.duration_seconds();
+        check_duration_range(requested)?;
+        let session_policies = self.parse_session_policies(request.policy(), request.policy_arns())?;
+        let resolved = resolve::resolve(&*self.directory, caller)?;
+        let deny = || refused(&caller_arn, "sts:AssumeRole", &role_arn);
+        // A role that does not exist is refused exactly like one that does not trust the caller.
+        let role = self.find_role(partition, account, &role_name, &role_arn).ok_or_else(deny)?;
+        let mfa_now = self.check_mfa(&resolved, request.serial_number(), request.token_code(), env)?;
+        let transitive: Vec<TagKey> = request.transitive_tag_keys().cloned().collect();
+        let attrs = child_session(
+            resolved.session.as_ref(),
+            request.tags(),
+            &transitive,
+            request.source_identity(),
+            mfa_now,
+        )
+        .map_err(inherit_error)?;
+
+        let mut ctx = RequestContext::new("sts:AssumeRole")
+            .with_resource(&role_arn)
+            .with_caller(resolved.principal.clone());
+        add_environment(&mut ctx, env.now, env.source_ip);
+        add_caller(&mut ctx, &resolved, env.now);
+        if mfa_now.is_some() {
+            ctx.insert_bool("aws:MultiFactorAuthPresent", true);
+            ctx.insert_number("aws:MultiFactorAuthAge", 0);
+        }
+        ctx.insert("sts:RoleSessionName", request.role_session_name().as_str());
+        if let Some(ext) = request.external_id() {
+            ctx.insert("sts:ExternalId", ext.as_str());
+        }
+        add_request_tags(&mut ctx, request.tags(), &transitive);
+        if let Some(si) = request.source_identity() {
+            ctx.insert("sts:SourceIdentity", si.as_str());
+        }
+
+        let actions = session_actions("sts:AssumeRole", &attrs, !request.tags().is_empty() || !transitive.is_empty());
+        let cross_account = resolved.account != account;
+        for action in &actions {
+            ctx.set_action(action);
+            let trust = policy::evaluate_trust(role.trust_policy(), &ctx);
+            if !trust.is_allowed() {
+                return Err(refused(&caller_arn, action, &role_arn));
+            }
+            // SPEC §4 rule 3: across accounts, or when the trust policy only names the account,
+            // the caller's own policies must allow too; an explicit deny anywhere refuses.
+            match resolved.permissions.allow(&ctx, resolved.account, account) {
+                Decision::ExplicitDeny => return Err(refused(&caller_arn, action, &role_arn)),
+                Decision::Allow => {}
+                Decision::ImplicitDeny if cross_account || trust.allowed_only_via_account() => {
+                    return Err(refused(&caller_arn, action, &role_arn));
+                }
+                Decision::ImplicitDeny => {}
+            }
+        }
+
+        let chaining = kind == CredentialKind::RoleSession;
+        let secs = duration::role_session(requested, role.max_session_duration(), chaining)
+            .map_err(duration_error)?;
+        let session_name = *request.role_session_name();
+        let minted = self.mint(
+            env,
+            Operation::AssumeRole,
+            &role,
+            session_name,
+            attrs,
+            secs,
+            request.policy(),
+            &session_policies,
+            request.policy_arns(),
+        )?;
+        let user = assumed_role_user(&role, &session_name);
+        Ok((minted, user))
+    }
+
+    fn assume_role_for_service_inner(
+        &self,
+        service: &str,
+        request: &AssumeRoleRequest,
+        env: &CallEnv,
+    ) -> Result<(Minted, AssumedRoleUser), StsError> {
+        let (role_arn, partition, account, role_name) = parse_role_arn(request.role_arn())?;
+        check_duration_range(request.duration_seconds())?;
+        let session_policies = self.parse_session_policies(request.policy(), request.policy_arns())?;
+        let deny = || refused(service, "sts:AssumeRole", &role_arn);
+        let role = self.find_role(partition, account, &role_name, &role_arn).ok_or_else(deny)?;
+        if request.serial_number().is_some() || request.external_id().is_some() {
+            return Err(StsError::validation(
+                "SerialNumber and ExternalId are not used when a service assumes a role.",
+            ));
+        }
+        let transitive: Vec<TagKey> = request.transitive_tag_keys().cloned().collect();
+        let attrs = child_session(None, request.tags(), &transitive, request.source_identity(), None)
+            .map_err(inherit_error)?;
+        let mut ctx = RequestContext::new("sts:AssumeRole")
+            .with_resource(&role_arn)
+            .with_caller(policy::Caller::service(service));
+        add_environment(&mut ctx, env.now, env.source_ip);
+        ctx.insert("sts:RoleSessionName", request.role_session_name().as_str());
+        add_request_tags(&mut ctx, request.tags(), &transitive);
+        if let Some(si) = request.source_identity() {
+            ctx.insert("sts:SourceIdentity", si.as_str());
+        }
+        for action in session_actions("sts:AssumeRole", &attrs, !request.tags().is_empty()) {
+            ctx.set_action(action);
+            if !policy::evaluate_trust(role.trust_policy(), &ctx).is_allowed() {
+                return Err(refused(service, action, &role_arn));
+            }
+        }
+        let secs = duration::role_session(request.duration_seconds(), role.max_session_duration(), false)
+            .map_err(duration_error)?;
+        let session_name = *request.role_session_name();
+        let minted = self.mint(
+            env,
+            Operation::AssumeRoleForService,
+            &role,
+            session_name,
+            attrs,
+            secs,
+            request.policy(),
+            &session_policies,
+            request.policy_arns(),
+        )?;
+        Ok((minted, assumed_role_user(&role, &session_name)))
+    }
+
+    fn web_identity_inner(
+        &self,
+        request: &AssumeRoleWithWebIdentityRequest,
+        env: &CallEnv,
+        attempt: &mut Attempt,
+    ) -> Result<(Minted, AssumedRoleUser, crate::web_identity::ValidatedIdentity), StsError> {
+        let (role_arn, partition, account, role_name) = parse_role_arn(request.role_arn())?;
+        check_duration_range(request.duration_seconds())?;
+        let session_policies = self.parse_session_policies(request.policy(), request.policy_arns())?;
+        let validator = self
+            .web_identity
+            .as_ref()
+            .ok_or_else(|| StsError::invalid_identity_token("Web identity federation is not configured."))?;
+        let token = request.web_identity_token().expose_secret();
+        let issuer = crate::web_identity::unverified_issuer(token)
+            .map_err(|e| StsError::new(e.aws_code_enum(), e.to_string()))?;
+        let provider = self
+            .directory
+            .oidc_provider_by_url(account, &issuer)
+            .filter(|p| p.partition() == partition)
+            .ok_or_else(|| {
+                StsError::invalid_identity_token(
+                    "No OpenIDConnect provider found in your account for the issuer of the token.",
+                )
+            })?;
+        let identity = validator
+            .validate(token, &provider, env.now)
+            .map_err(|e| StsError::new(e.aws_code_enum(), e.to_string()))?;
+        attempt.caller_arn = Some(identity.provider_arn.clone());
+        attempt.subject = Some(identity.subject.clone());
+        attempt.source_identity = identity.source_identity;
+        let deny = || refused(&identity.provider_arn, "sts:AssumeRoleWithWebIdentity", &role_arn);
+        let role = self.find_role(partition, account, &role_name, &role_arn).ok_or_else(deny)?;
+        let tags = identity.tags.clone();
+        let transitive: Vec<TagKey> = tags.transitive().map(|t| t.key.clone()).collect();
+        let attrs = child_session(None, &tags, &transitive, identity.source_identity.as_ref(), None)
+            .map_err(inherit_error)?;
+        let mut ctx = RequestContext::new("sts:AssumeRoleWithWebIdentity")
+            .with_resource(&role_arn)
+            .with_caller(policy::Caller::federated(&identity.provider_arn));
+        add_environment(&mut ctx, env.now, env.source_ip);
+        ctx.insert("aws:FederatedProvider", &identity.provider_arn);
+        ctx.insert("sts:RoleSessionName", request.role_session_name().as_str());
+        for (key, values) in identity.context_keys() {
+            ctx.insert_all(&key, values.iter().map(String::as_str));
+        }
+        add_request_tags(&mut ctx, &tags, &transitive);
+        if let Some(si) = &identity.source_identity {
+            ctx.insert("sts:SourceIdentity", si.as_str());
+        }
+        for action in session_actions("sts:AssumeRoleWithWebIdentity", &attrs, !tags.is_empty()) {
+            ctx.set_action(action);
+            if !policy::evaluate_trust(role.trust_policy(), &ctx).is_allowed() {
+                return Err(refused(&identity.provider_arn, action, &role_arn));
+            }
+        }
+        let secs = duration::role_session(request.duration_seconds(), role.max_session_duration(), false)
+            .map_err(duration_error)?;
+        let session_name = *request.role_session_name();
+        let minted = self.mint(
+            env,
+            Operation::AssumeRoleWithWebIdentity,
+            &role,
+            session_name,
+            attrs,
+            secs,
+            request.policy(),
+            &session_policies,
+            request.policy_arns(),
+        )?;
+        Ok((minted, assumed_role_user(&role, &session_name), identity))
+    }
+
+    fn saml_inner(
+        &self,
+        request: &AssumeRoleWithSamlRequest,
+        env: &CallEnv,
+        attempt: &mut Attempt,
+    ) -> Result<(Minted, AssumedRoleUser, SamlAttributes), StsError> {
+        let (role_arn, partition, account, role_name) = parse_role_arn(request.role_arn())?;
+        check_duration_range(request.duration_seconds())?;
+        let session_policies = self.parse_session_policies(request.policy(), request.policy_arns())?;
+        let validator = self
+            .saml
+            .as_ref()
+            .ok_or_else(|| StsError::invalid_identity_token("SAML federation is not configured."))?;
+        let provider = self
+            .directory
+            .saml_provider(request.principal_arn())
+            .ok_or_else(|| StsError::invalid_identity_token("The SAML provider does not exist."))?;
+        let attrs_saml = validator.validate(request.saml_assertion().expose_secret(), &provider, env.now)?;
+        attempt.subject = Some(attrs_saml.subject.clone());
+        attempt.session_name = Some(attrs_saml.role_session_name.to_string());
+        attempt.source_identity = attrs_saml.source_identity;
+        let provider_arn = request.principal_arn().to_owned();
+        let deny = || refused(&provider_arn, "sts:AssumeRoleWithSAML", &role_arn);
+        let role = self.find_role(partition, account, &role_name, &role_arn).ok_or_else(deny)?;
+        let transitive: Vec<TagKey> = attrs_saml.transitive_tag_keys.clone();
+        let attrs = child_session(
+            None,
+            &attrs_saml.tags,
+            &transitive,
+            attrs_saml.source_identity.as_ref(),
+            None,
+        )
+        .map_err(inherit_error)?;
+        let mut ctx = RequestContext::new("sts:AssumeRoleWithSAML")
+            .with_resource(&role_arn)
+            .with_caller(policy::Caller::federated(&provider_arn));
+        add_environment(&mut ctx, env.now, env.source_ip);
+        ctx.insert("aws:FederatedProvider", &provider_arn)
+            .insert("SAML:sub", &attrs_saml.subject)
+            .insert("SAML:sub_type", &attrs_saml.subject_type)
+            .insert("SAML:iss", &attrs_saml.issuer)
+            .insert("SAML:aud", &attrs_saml.audience)
+            .insert("SAML:namequalifier", &attrs_saml.name_qualifier)
+            .insert("sts:RoleSessionName", attrs_saml.role_session_name.as_str());
+        add_request_tags(&mut ctx, &attrs_saml.tags, &transitive);
+        if let Some(si) = &attrs_saml.source_identity {
+            ctx.insert("sts:SourceIdentity", si.as_str());
+        }
+        for action in session_actions("sts:AssumeRoleWithSAML", &attrs, !attrs_saml.tags.is_empty()) {
+            ctx.set_action(action);
+            if !policy::evaluate_trust(role.trust_policy(), &ctx).is_allowed() {
+                return Err(refused(&provider_arn, action, &role_arn));
+            }
+        }
+        let secs = duration::role_session(request.duration_seconds(), role.max_session_duration(), false)
+            .map_err(duration_error)?;
+        let session_name = attrs_saml.role_session_name;
+        let minted = self.mint(
+            env,
+            Operation::AssumeRoleWithSaml,
+            &role,
+            session_name,
+            attrs,
+            secs,
+            request.policy(),
+            &session_policies,
+            request.policy_arns(),
+        )?;
+        Ok((minted, assumed_role_user(&role, &session_name), attrs_saml))
+    }
+
+    fn get_session_token_inner(
+        &self,
+        caller: &Caller,
+        request: &GetSessionTokenRequest,
+        env: &CallEnv,
+    ) -> Result<Minted, StsError> {
+        let Caller::LongTerm {
+            partition,
+            account,
+            principal,
+        } = caller
+        else {
+            return Err(StsError::access_denied(
+                "Cannot call GetSessionToken with session credentials",
+            ));
+        };
+        let root = matches!(principal, LongTermPrincipal::Root);
+        let secs = duration::user_session(request.duration_seconds(), root).map_err(duration_error)?;
+        let resolved = resolve::resolve(&*self.directory, caller)?;
+        let mfa = self.check_mfa(&resolved, request.serial_number(), request.token_code(), env)?;
+        let claims = Claims {
+            token_id: self.token_id()?,
+            issued_at: env.now,
+            expires_at: env.now.saturating_add(u64::from(secs)),
+            operation: Operation::GetSessionToken,
+            partition: *partition,
+            account: *account,
+            principal: SessionPrincipal::LongTerm(*principal),
+            source_identity: None,
+            mfa_authenticated_at: mfa,
+            chain_depth: 0,
+            tags: SessionTags::new(),
+            session_policy: None,
+            policy_arns: Vec::new(),
+        };
+        self.seal(&claims)
+    }
+
+    fn get_federation_token_inner(
+        &self,
+        caller: &Caller,
+        request: &GetFederationTokenRequest,
+        fed_arn: &str,
+        env: &CallEnv,
+    ) -> Result<Minted, StsError> {
+        let Caller::LongTerm {
+            partition,
+            account,
+            principal,
+        } = caller
+        else {
+            return Err(StsError::access_denied(
+                "Cannot call GetFederationToken with session credentials",
+            ));
+        };
+        let root = matches!(principal, LongTermPrincipal::Root);
+        let secs = duration::user_session(request.duration_seconds(), root).map_err(duration_error)?;
+        let session_policies = self.parse_session_policies(request.policy(), request.policy_arns())?;
+        let resolved = resolve::resolve(&*self.directory, caller)?;
+        let caller_arn = caller.arn();
+        let mut ctx = RequestContext::new("sts:GetFederationToken")
+            .with_resource(fed_arn)
+            .with_caller(resolved.principal.clone());
+        add_environment(&mut ctx, env.now, env.source_ip);
+        add_caller(&mut ctx, &resolved, env.now);
+        add_request_tags(&mut ctx, request.tags(), &[]);
+        let mut actions = vec!["sts:GetFederationToken"];
+        if !request.tags().is_empty() {
+            actions.push("sts:TagSession");
+        }
+        for action in actions {
+            ctx.set_action(action);
+            if resolved.permissions.allow(&ctx, *account, *account) != Decision::Allow {
+                return Err(refused(&caller_arn, action, fed_arn));
+            }
+        }
+        let claims = Claims {
+            token_id: self.token_id()?,
+            issued_at: env.now,
+            expires_at: env.now.saturating_add(u64::from(secs)),
+            operation: Operation::GetFederationToken,
+            partition: *partition,
+            account: *account,
+            principal: SessionPrincipal::FederatedUser {
+                name: *request.name(),
+                parent: *principal,
+            },
+            source_identity: None,
+            mfa_authenticated_at: None,
+            chain_depth: 0,
+            tags: request.tags().clone(),
+            session_policy: session_policies.inline_text,
+            policy_arns: request.policy_arns().iter().map(|a| a.as_str().into()).collect(),
+        };
+        self.seal(&claims)
+    }
+
+    // ---- helpers ----
+
+    fn find_role(
+        &self,
+        partition: Partition,
+        account: AccountId,
+        name: &RoleName,
+        arn: &str,
+    ) -> Option<Arc<Role>> {
+        self.directory
+            .role(account, name)
+            .filter(|r| r.partition() == partition && r.arn() == arn)
+    }
+
+    fn parse_session_policies(
+        &self,
+        inline: Option<&str>,
+        arns: &[String],
+    ) -> Result<SessionPolicies, StsError> {
+        let inline_doc = inline
+            .map(PolicyDocument::parse_session)
+            .transpose()
+            .map_err(|e| StsError::malformed_policy(e.to_string()))?;
+        for arn in arns {
+            if self.directory.managed_policy(arn).is_none() {
+                return Err(StsError::validation(format!(
+                    "Policy {arn} does not exist or is not attachable."
+                )));
+            }
+        }
+        Ok(SessionPolicies {
+            // Tokens carry the compact form: same meaning, fewer bytes.
+            inline_text: inline_doc.map(|d| d.to_json().into()),
+        })
+    }
+
+    fn check_mfa(
+        &self,
+        caller: &Resolved,
+        serial: Option<&MfaSerialNumber>,
+        code: Option<&MfaTokenCode>,
+        env: &CallEnv,
+    ) -> Result<Option<UnixTime>, StsError> {
+        let (serial, code) = match (serial, code) {
+            (None, None) => return Ok(None),
+            (Some(s), Some(c)) => (s, c),
+            _ => return Err(StsError::mfa_incomplete()),
+        };
+        // The device must belong to the caller's own long-term identity.
+        let owned = self
+            .directory
+            .mfa_device(serial)
+            .is_some_and(|d| d.owner_arn() == caller.arn);
+        let verifier = self.mfa.as_ref().ok_or_else(StsError::mfa_failed)?;
+        if !owned {
+            return Err(StsError::mfa_failed());
+        }
+        verifier
+            .verify(serial, code, env.now)
+            .map_err(|_| StsError::mfa_failed())?;
+        Ok(Some(env.now))
+    }
+
+    fn token_id(&self) -> Result<TokenId, StsError> {
+        let mut id = [0u8; 16];
+        self.random
+            .fill_bytes(&mut id)
+            .map_err(|_| StsError::internal_failure())?;
+        Ok(TokenId(id))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn mint(
+        &self,
+        env: &CallEnv,
+        operation: Operation,
+        role: &Role,
+        session_name: RoleSessionName,
+        attrs: SessionAttributes,
+        secs: u32,
+        _inline: Option<&str>,
+        session_policies: &SessionPolicies,
+        policy_arns: &[String],
+    ) -> Result<Minted, StsError> {
+        let claims = Claims {
+            token_id: self.token_id()?,
+            issued_at: env.now,
+            expires_at: env.now.saturating_add(u64::from(secs)),
+            operation,
+            partition: role.partition(),
+            account: role.account(),
+            principal: SessionPrincipal::AssumedRole {
+                role_path: *role.path(),
+                role_name: *role.name(),
+                role_id: role.role_id(),
+                session_name,
+            },
+            source_identity: attrs.source_identity,
+            mfa_authenticated_at: attrs.mfa_authenticated_at,
+            chain_depth: attrs.chain_depth,
+            tags: attrs.tags,
+            session_policy: session_policies.inline_text.clone(),
+            policy_arns: policy_arns.iter().map(|a| a.as_str().into()).collect(),
+        };
+        self.seal(&claims)
+    }
+
+    fn seal(&self, claims: &Claims) -> Result<Minted, StsError> {
+        let credentials = claims.seal(&self.ring).map_err(|e| match e {
+            SealError::TooLarge { size } => StsError::packed_policy_too_large(packed_size(size)),
+            _ => StsError::internal_failure(),
+        })?;
+        Ok(Minted {
+            packed_policy_size: packed_size(credentials.session_token.len()),
+            token_id: claims.token_id,
+            source_identity: claims.source_identity,
+            credentials,
+        })
+    }
+
+    fn record<T: MintedLike>(
+        &self,
+        env: &CallEnv,
+        action: AuditAction,
+        attempt: &mut Attempt,
+        result: Result<&T, &StsError>,
+    ) {
+        let outcome = match &result {
+            Ok(_) => AuditOutcome::Allowed,
+            Err(e) => AuditOutcome::Refused {
+                error_code: e.code_str(),
+            },
+        };
+        let mut event = AuditEvent::new(env.now, action, outcome);
+        event.caller_arn = attempt.caller_arn.take();
+        event.target = attempt.target.take();
+        event.session_name = attempt.session_name.take();
+        event.web_identity_subject = attempt.subject.take();
+        event.source_ip = env.source_ip;
+        event.source_identity = attempt.source_identity;
+        if let Ok(m) = result {
+            event.token_id = m.token_id();
+            event.expiration = m.expiration();
+            if let Some(si) = m.source_identity() {
+                event.source_identity = Some(si);
+            }
+        }
+        self.audit.record(&event);
+    }
+}
+
+/// Session policies checked at issue time.
+struct SessionPolicies {
+    inline_text: Option<Box<str>>,
+}
+
+/// What an audit event takes from a successful result.
+trait MintedLike {
+    fn token_id(&self) -> Option<TokenId>;
+    fn expiration(&self) -> Option<UnixTime>;
+    fn source_identity(&self) -> Option<SourceIdentity>;
+}
+
+impl MintedLike for Minted {
+    fn token_id(&self) -> Option<TokenId> {
+        Some(self.token_id)
+    }
+    fn expiration(&self) -> Option<UnixTime> {
+        Some(self.credentials.expiration)
+    }
+    fn source_identity(&self) -> Option<SourceIdentity> {
+        self.source_identity
+    }
+}
+
+impl MintedLike for () {
+    fn token_id(&self) -> Option<TokenId> {
+        None
+    }
+    fn expiration(&self) -> Option<UnixTime> {
+        None
+    }
+    fn source_identity(&self) -> Option<SourceIdentity> {
+        None
+    }
+}
+
+fn assumed_role_user(role: &Role, session_name: &RoleSessionName) -> AssumedRoleUser {
+    AssumedRoleUser {
+        arn: format!(
+            "arn:{}:sts::{}:assumed-role/{}/{session_name}",
+            role.partition(),
+            role.account(),
+            role.name()
+        ),
+        assumed_role_id: format!("{}:{session_name}", role.role_id()),
+    }
+}
+
+/// The trust-policy actions a request needs: the operation, `sts:TagSession` when it passes
+/// tags, `sts:SetSourceIdentity` when the session will carry a source identity.
+fn session_actions(op: &'static str, attrs: &SessionAttributes, passes_tags: bool) -> Vec<&'static str> {
+    let mut actions = vec![op];
+    if passes_tags {
+        actions.push("sts:TagSession");
+    }
+    if attrs.source_identity.is_some() {
+        actions.push("sts:SetSourceIdentity");
+    }
+    actions
+}
+
+fn add_request_tags(ctx: &mut RequestContext, tags: &SessionTags, transitive: &[TagKey]) {
+    if tags.is_empty() {
+        return;
+    }
+    ctx.insert_request_tags(tags);
+    ctx.insert_all("aws:TagKeys", tags.iter().map(|t| t.key.as_str()));
+    if !transitive.is_empty() {
+        ctx.insert_all("sts:TransitiveTagKeys", transitive.iter().map(TagKey::as_str));
+    }
+}
+
+/// Parses `RoleArn` into its text, partition, account and role name; anything but a role ARN is a
+/// `ValidationError`.
+fn parse_role_arn(text: &str) -> Result<(String, Partition, AccountId, RoleName), StsError> {
+    match PrincipalArn::parse(text) {
+        Ok(PrincipalArn::Role {
+            partition,
+            account,
+            name,
+            ..
+        }) => Ok((text.to_owned(), partition, account, name)),
+        _ => Err(StsError::validation(
+            "1 validation error detected: Value at 'roleArn' failed to satisfy constraint: Member must be a valid role ARN",
+        )),
+    }
+}
+
+fn check_duration_range(requested: Option<u32>) -> Result<(), StsError> {
+    match requested {
+        Some(s) if s < duration::MIN_SESSION_SECS => Err(StsError::validation(
+            "1 validation error detected: Value at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+        )),
+        Some(s) if s > *duration::ROLE_MAX_SESSION_RANGE.end() => Err(StsError::validation(
+            "1 validation error detected: Value at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200",
+        )),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,281 @@
+//! Who the caller is, as policies see them: the principal to match against trust policies, the
+//! context keys the server sets, and the caller's own permissions.
+
+use super::caller::Caller;
+use crate::directory::Directory;
+use crate::error::StsError;
+use crate::policy::{self, PolicyDocument, RequestContext};
+use crate::principal::{AccountId, PrincipalArn};
+use crate::session::SessionTags;
+use crate::time::UnixTime;
+use crate::token::{Claims, LongTermPrincipal, SessionPrincipal};
+use std::sync::Arc;
+
+/// The caller's permissions: the identity policies, and the session policies that bound them.
+#[derive(Debug, Clone)]
+pub(crate) enum Permissions {
+    /// The account root: every action on the account's own resources.
+    Root,
+    /// Identity policies ∩ session policies (empty `session` means no session policy).
+    Policies {
+        identity: Vec<Arc<PolicyDocument>>,
+        session: Vec<Arc<PolicyDocument>>,
+    },
+    /// Bounded by session policies alone: a federated session (of the root, or of anyone when it
+    /// has no session policy, in which case it may do nothing).
+    SessionOnly(Vec<Arc<PolicyDocument>>),
+}
+
+/// A caller resolved against the directory.
+#[derive(Debug, Clone)]
+pub(crate) struct Resolved {
+    pub(crate) principal: policy::Caller,
+    pub(crate) arn: String,
+    pub(crate) principal_arn: String,
+    pub(crate) account: AccountId,
+    pub(crate) principal_type: &'static str,
+    pub(crate) user_id: String,
+    pub(crate) username: Option<String>,
+    pub(crate) tags: SessionTags,
+    pub(crate) permissions: Permissions,
+    pub(crate) session: Option<Claims>,
+}
+
+fn gone(arn: &str) -> StsError {
+    StsError::access_denied(format!(
+        "The identity {arn} that signed the request no longer exists."
+    ))
+}
+
+/// The session policies of a verified session, parsed again from its claims.
+pub(crate) fn session_policies(
+    directory: &dyn Directory,
+    claims: &Claims,
+) -> Result<Vec<Arc<PolicyDocument>>, StsError> {
+    let mut out = Vec::new();
+    if let Some(text) = &claims.session_policy {
+        let doc = PolicyDocument::parse_session(text)
+            .map_err(|e| StsError::malformed_policy(e.to_string()))?;
+        out.push(Arc::new(doc));
+    }
+    for arn in &claims.policy_arns {
+        let doc = directory.managed_policy(arn).ok_or_else(|| {
+            StsError::access_denied(format!("The session policy {arn} no longer exists."))
+        })?;
+        out.push(doc);
+    }
+    Ok(out)
+}
+
+fn long_term(
+    directory: &dyn Directory,
+    partition: crate::principal::Partition,
+    account: AccountId,
+    principal: &LongTermPrincipal,
+) -> Result<Resolved, StsError> {
+    match principal {
+        LongTermPrincipal::Root => {
+            let arn = PrincipalArn::root(partition, account);
+            Ok(Resolved {
+                principal: policy::Caller::principal(&arn),
+                arn: arn.to_string(),
+                principal_arn: arn.to_string(),
+                account,
+                principal_type: "Account",
+                user_id: account.to_string(),
+                username: None,
+                tags: SessionTags::new(),
+                permissions: Permissions::Root,
+                session: None,
+            })
+        }
+        LongTermPrincipal::User { path, name, .. } => {
+            let arn = PrincipalArn::User {
+                partition,
+                account,
+                path: *path,
+                name: *name,
+            };
+            let user = directory
+                .user(account, name)
+                .filter(|u| u.path() == path)
+                .ok_or_else(|| gone(&arn.to_string()))?;
+            Ok(Resolved {
+                principal: policy::Caller::principal(&arn),
+                arn: arn.to_string(),
+                principal_arn: arn.to_string(),
+                account,
+                principal_type: "User",
+                user_id: user.user_id().to_string(),
+                username: Some(name.to_string()),
+                tags: user.tags().clone(),
+                permissions: Permissions::Policies {
+                    identity: user.policies().to_vec(),
+                    session: Vec::new(),
+                },
+                session: None,
+            })
+        }
+    }
+}
+
+/// Resolves a caller: looks up the user or role behind it and its policies.
+pub(crate) fn resolve(directory: &dyn Directory, caller: &Caller) -> Result<Resolved, StsError> {
+    match caller {
+        Caller::LongTerm {
+            partition,
+            account,
+            principal,
+        } => long_term(directory, *partition, *account, principal),
+        Caller::Session(s) => {
+            let claims = s.claims();
+            let (partition, account) = (claims.partition, claims.account);
+            let mut r = match &claims.principal {
+                SessionPrincipal::AssumedRole {
+                    role_path,
+                    role_name,
+                    role_id,
+                    session_name,
+                } => {
+                    let role_arn = PrincipalArn::Role {
+                        partition,
+                        account,
+                        path: *role_path,
+                        name: *role_name,
+                    };
+                    let role = directory
+                        .role(account, role_name)
+                        .filter(|r| r.role_id() == *role_id)
+                        .ok_or_else(|| gone(&role_arn.to_string()))?;
+                    let principal = policy::Caller::role_session(&role_arn, session_name)
+                        .map_err(|_| StsError::internal_failure())?;
+                    // A role session's principal tags: the role's tags, overridden by session tags.
+                    let mut tags = SessionTags::new();
+                    for t in claims.tags.iter() {
+                        let _ = tags.insert(t.key.clone(), t.value.clone(), t.transitive);
+                    }
+                    for t in role.tags().iter() {
+                        let _ = tags.insert(t.key.clone(), t.value.clone(), false);
+                    }
+                    Resolved {
+                        principal,
+                        arn: claims.caller_identity().arn,
+                        principal_arn: role_arn.to_string(),
+                        account,
+                        principal_type: "AssumedRole",
+                        user_id: format!("{role_id}:{session_name}"),
+                        username: None,
+                        tags,
+                        permissions: Permissions::Policies {
+                            identity: role.policies().to_vec(),
+                            session: session_policies(directory, claims)?,
+                        },
+                        session: None,
+                    }
+                }
+                SessionPrincipal::FederatedUser { name, parent } => {
+                    let parent = long_term(directory, partition, account, parent)?;
+                    let arn = format!("arn:{partition}:sts::{account}:federated-user/{name}");
+                    let session = session_policies(directory, claims)?;
+                    // GetFederationToken: the parent's policies ∩ the session policy; with no
+                    // session policy the session may do nothing.
+                    let permissions = match parent.permissions {
+                        Permissions::Policies { identity, .. } if !session.is_empty() => {
+                            Permissions::Policies { identity, session }
+                        }
+                        _ => Permissions::SessionOnly(session),
+                    };
+                    let principal = PrincipalArn::parse(&arn)
+                        .map(|p| policy::Caller::principal(&p))
+                        .map_err(|_| StsError::internal_failure())?;
+                    Resolved {
+                        principal,
+                        principal_arn: arn.clone(),
+                        arn,
+                        account,
+                        principal_type: "FederatedUser",
+                        user_id: format!("{account}:{name}"),
+                        username: None,
+                        tags: claims.tags.clone(),
+                        permissions,
+                        session: None,
+                    }
+                }
+                SessionPrincipal::LongTerm(p) => long_term(directory, partition, account, p)?,
+            };
+            r.session = Some(claims.clone());
+            Ok(r)
+        }
+    }
+}
+
+impl Permissions {
+    /// Whether these permissions allow the request in `ctx` (identity ∩ session, deny wins).
+    /// `resource_account` is the account that owns the resource, for the root's implicit grant.
+    pub(crate) fn allow(&self, ctx: &RequestContext, own_account: AccountId, resource_account: AccountId) -> Decision {
+        match self {
+            Permissions::Root => {
+                if own_account == resource_account {
+                    Decision::Allow
+                } else {
+                    Decision::ImplicitDeny
+                }
+            }
+            Permissions::Policies { identity, session } => {
+                let id: Vec<&PolicyDocument> = identity.iter().map(|d| &**d).collect();
+                let sess: Vec<&PolicyDocument> = session.iter().map(|d| &**d).collect();
+                policy::evaluate_with_session(&id, &sess, ctx).decision
+            }
+            Permissions::SessionOnly(session) if session.is_empty() => Decision::ImplicitDeny,
+            Permissions::SessionOnly(session) => {
+                let sess: Vec<&PolicyDocument> = session.iter().map(|d| &**d).collect();
+                policy::evaluate(&sess, ctx).decision
+            }
+        }
+    }
+}
+
+pub(crate) use policy::Decision;
+
+/// Adds the keys the server sets for every request: time, epoch, source IP.
+pub(crate) fn add_environment(ctx: &mut RequestContext, now: UnixTime, source_ip: Option<std::net::IpAddr>) {
+    ctx.insert_now(now);
+    if let Some(ip) = source_ip {
+        ctx.insert("aws:SourceIp", &ip.to_string());
+    }
+}
+
+/// Adds the caller's keys (SPEC §4 "Request context keys"): principal ARN, account, type, user ID,
+/// user name, principal tags, source identity, MFA, token issue time.
+pub(crate) fn add_caller(ctx: &mut RequestContext, r: &Resolved, now: UnixTime) {
+    ctx.insert("aws:PrincipalArn", &r.principal_arn)
+        .insert("aws:PrincipalAccount", &r.account.to_string())
+        .insert("aws:PrincipalType", r.principal_type)
+        .insert("aws:userid", &r.user_id)
+        .insert_principal_tags(&r.tags);
+    if let Some(name) = &r.username {
+        ctx.insert("aws:username", name);
+    }
+    match &r.session {
+        None => {}
+        Some(claims) => {
+            ctx.insert_time("aws:TokenIssueTime", claims.issued_at);
+            if let Some(si) = &claims.source_identity {
+                ctx.insert("aws:SourceIdentity", si.as_str());
+            }
+            match claims.mfa_authenticated_at {
+                Some(t) => {
+                    ctx.insert_bool("aws:MultiFactorAuthPresent", true);
+                    ctx.insert_number(
+                        "aws:MultiFactorAuthAge",
+                        i64::try_from(now.seconds_since(t)).unwrap_or(i64::MAX),
+                    );
+                }
+                // Temporary credentials made without MFA say so; long-term keys carry no MFA keys.
+                None => {
+                    ctx.insert_bool("aws:MultiFactorAuthPresent", false);
+                }
+            }
+        }
+    }
+}
