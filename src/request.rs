@@ -698,9 +698,9 @@ impl AssumeRoleWithSamlRequestBuilder {
 /// use tempcred::GetSessionTokenRequest;
 /// let req = GetSessionTokenRequest::builder()
 ///     .serial_number("arn:aws:iam::123456789012:mfa/alice")
-///     .token_code("123456")
+///     .token_code("987654")
 ///     .build().unwrap();
-/// assert!(!format!("{req:?}").contains("123456"));
+/// assert!(!format!("{req:?}").contains("987654"));
 /// assert!(GetSessionTokenRequest::builder().token_code("123456").build().is_err());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Default)]

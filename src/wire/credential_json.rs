@@ -57,11 +57,13 @@ fn to_json<T: Serialize>(value: &T) -> Zeroizing<String> {
 /// ```
 /// # use tempcred::*; use tempcred::token::*; use tempcred::principal::*; use tempcred::keys::KeyId;
 /// # let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
-/// # let claims = Claims { token_id: TokenId([1; 16]), issued_at: UnixTime::from_secs(1_000),
-/// #   expires_at: UnixTime::from_secs(1_700_000_000), operation: Operation::GetSessionToken,
+/// # let claims = Claims { token_id: TokenId([1; 16]), issued_at: UnixTime::from_secs(1_699_999_000),
+/// #   expires_at: UnixTime::from_secs(1_700_000_000), operation: Operation::AssumeRole,
 /// #   partition: Partition::aws(), account: "123456789012".parse().unwrap(),
-/// #   principal: SessionPrincipal::User { path: IamPath::root(), name: UserName::new("alice").unwrap(),
-/// #     user_id: UniqueId::new("AIDACKCEVSQ6C2EXAMPLE").unwrap() },
+/// #   principal: SessionPrincipal::AssumedRole { role_path: IamPath::root(),
+/// #     role_name: RoleName::new("deploy").unwrap(),
+/// #     role_id: UniqueId::new("AROA3XFRBF535PLBIFPI4").unwrap(),
+/// #     session_name: RoleSessionName::new("ci").unwrap() },
 /// #   source_identity: None, mfa_authenticated_at: None, chain_depth: 0,
 /// #   tags: SessionTags::new(), session_policy: None, policy_arns: vec![] };
 /// let creds: Credentials = claims.seal(&ring).unwrap();
