@@ -305,4 +305,277 @@ mod tests {
         assert!(RequestId::new(&"a".repeat(65)).is_none());
         assert!(RequestId::new(&"a".repeat(64)).is_some());
     }
+
+    use crate::credentials::{AccessKeyId, SecretAccessKey, SessionToken};
+    use crate::response::*;
+    use crate::session::SourceIdentity;
+
+    const RID: &str = "c6104cbe-af31-11e0-8154-cbc7ccf896c7";
+    const NS: &str = "xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"";
+    const CREDS_XML: &str = "<Credentials><AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>\
+        <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY</SecretAccessKey>\
+        <SessionToken>AQoDYXdzEPT//////////wEXAMPLE</SessionToken>\
+        <Expiration>2019-11-09T13:34:41Z</Expiration></Credentials>";
+
+    fn creds() -> Credentials {
+        Credentials {
+            access_key_id: AccessKeyId::new("ASIAIOSFODNN7EXAMPLE").unwrap(),
+            secret_access_key: SecretAccessKey::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+                .unwrap(),
+            session_token: SessionToken::from_encoded("AQoDYXdzEPT//////////wEXAMPLE".into()),
+            expiration: UnixTime::parse_iso8601("2019-11-09T13:34:41Z").unwrap(),
+        }
+    }
+
+    fn role_user() -> AssumedRoleUser {
+        AssumedRoleUser {
+            arn: "arn:aws:sts::123456789012:assumed-role/demo/TestAR".into(),
+            assumed_role_id: "ARO123EXAMPLE123:TestAR".into(),
+        }
+    }
+
+    fn render(r: impl Into<StsResponse>) -> String {
+        render_response(&r.into(), &RequestId::new(RID).unwrap()).to_string()
+    }
+
+    fn wrap(action: &str, inner: &str) -> String {
+        format!(
+            "<{action}Response {NS}><{action}Result>{inner}</{action}Result>\
+             <ResponseMetadata><RequestId>{RID}</RequestId></ResponseMetadata></{action}Response>"
+        )
+    }
+
+    /// The (element path, text) leaves of a document, sorted: compares documents regardless of
+    /// element order and indentation. Test-only; assumes no attributes but `xmlns`, no CDATA.
+    fn leaves(xml: &str) -> Vec<(String, String)> {
+        let mut path: Vec<String> = Vec::new();
+        let mut out = Vec::new();
+        let mut text = String::new();
+        let mut rest = xml.trim();
+        if let Some(i) = rest.find("?>") {
+            rest = &rest[i + 2..];
+        }
+        while let Some(lt) = rest.find('<') {
+            text.push_str(&rest[..lt]);
+            let gt = rest[lt..].find('>').unwrap() + lt;
+            let tag = &rest[lt + 1..gt];
+            if let Some(name) = tag.strip_prefix('/') {
+                assert_eq!(path.last().map(String::as_str), Some(name));
+                let t = text.split_whitespace().collect::<Vec<_>>().join("");
+                if !t.is_empty() {
+                    out.push((path.join("/"), t));
+                }
+                path.pop();
+            } else {
+                path.push(tag.split_whitespace().next().unwrap().to_string());
+            }
+            text.clear();
+            rest = &rest[gt + 1..];
+        }
+        assert!(path.is_empty());
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn assume_role_golden() {
+        let xml = render(AssumeRoleResponse {
+            credentials: creds(),
+            assumed_role_user: role_user(),
+            packed_policy_size: Some(6),
+            source_identity: Some(SourceIdentity::new("Alice").unwrap()),
+        });
+        assert_eq!(
+            xml,
+            wrap(
+                "AssumeRole",
+                &format!(
+                    "{CREDS_XML}<AssumedRoleUser><AssumedRoleId>ARO123EXAMPLE123:TestAR\
+                     </AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/demo/TestAR</Arn>\
+                     </AssumedRoleUser><PackedPolicySize>6</PackedPolicySize>\
+                     <SourceIdentity>Alice</SourceIdentity>"
+                )
+            )
+        );
+        // The example of the AWS STS API reference (AssumeRole), with its token shortened.
+        let aws = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+<AssumeRoleResult>
+<SourceIdentity>Alice</SourceIdentity>
+    <AssumedRoleUser>
+      <Arn>arn:aws:sts::123456789012:assumed-role/demo/TestAR</Arn>
+      <AssumedRoleId>ARO123EXAMPLE123:TestAR</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>
+      <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY</SecretAccessKey>
+      <SessionToken>
+       AQoDYXdzEPT//////////wEXAMPLE
+      </SessionToken>
+      <Expiration>2019-11-09T13:34:41Z</Expiration>
+    </Credentials>
+    <PackedPolicySize>6</PackedPolicySize>
+  </AssumeRoleResult>
+  <ResponseMetadata>
+    <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>
+  </ResponseMetadata>
+</AssumeRoleResponse>"#;
+        assert_eq!(leaves(&xml), leaves(aws));
+        // Without policy, tags or source identity, AWS omits both optional elements.
+        let plain = render(AssumeRoleResponse {
+            credentials: creds(),
+            assumed_role_user: role_user(),
+            packed_policy_size: None,
+            source_identity: None,
+        });
+        assert!(!plain.contains("PackedPolicySize") && !plain.contains("SourceIdentity"));
+    }
+
+    #[test]
+    fn web_identity_golden() {
+        let xml = render(AssumeRoleWithWebIdentityResponse {
+            credentials: creds(),
+            subject_from_web_identity_token: "amzn1.account.AF6RHO7KZU5XRVQJGXK6HB56KR2A".into(),
+            assumed_role_user: AssumedRoleUser {
+                arn: "arn:aws:sts::123456789012:assumed-role/FederatedWebIdentityRole/app1".into(),
+                assumed_role_id: "AROACLKWSDQRAOEXAMPLE:app1".into(),
+            },
+            packed_policy_size: Some(123),
+            provider: "www.amazon.com".into(),
+            audience: "client.5498841531868486423.1548@apps.example.com".into(),
+            source_identity: Some(SourceIdentity::new("SourceIdentityValue").unwrap()),
+        });
+        assert_eq!(
+            xml,
+            wrap(
+                "AssumeRoleWithWebIdentity",
+                &format!(
+                    "{CREDS_XML}<SubjectFromWebIdentityToken>amzn1.account.AF6RHO7KZU5XRVQJGXK6HB56KR2A\
+                     </SubjectFromWebIdentityToken><AssumedRoleUser><AssumedRoleId>\
+                     AROACLKWSDQRAOEXAMPLE:app1</AssumedRoleId><Arn>arn:aws:sts::123456789012:\
+                     assumed-role/FederatedWebIdentityRole/app1</Arn></AssumedRoleUser>\
+                     <PackedPolicySize>123</PackedPolicySize><Provider>www.amazon.com</Provider>\
+                     <Audience>client.5498841531868486423.1548@apps.example.com</Audience>\
+                     <SourceIdentity>SourceIdentityValue</SourceIdentity>"
+                )
+            )
+        );
+    }
+
+    #[test]
+    fn saml_golden() {
+        let xml = render(AssumeRoleWithSamlResponse {
+            credentials: creds(),
+            assumed_role_user: AssumedRoleUser {
+                arn: "arn:aws:sts::123456789012:assumed-role/TestSaml".into(),
+                assumed_role_id: "ARO456EXAMPLE789:TestSaml".into(),
+            },
+            packed_policy_size: Some(6),
+            subject: "SamlExample".into(),
+            subject_type: "transient".into(),
+            issuer: "https://integ.example.com/idp/shibboleth".into(),
+            audience: "https://signin.aws.amazon.com/saml".into(),
+            name_qualifier: "SbdGOnUkh1i4+EXAMPLExL/jEvs=".into(),
+            source_identity: None,
+        });
+        assert_eq!(
+            xml,
+            wrap(
+                "AssumeRoleWithSAML",
+                &format!(
+                    "{CREDS_XML}<AssumedRoleUser><AssumedRoleId>ARO456EXAMPLE789:TestSaml\
+                     </AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/TestSaml</Arn>\
+                     </AssumedRoleUser><PackedPolicySize>6</PackedPolicySize>\
+                     <Subject>SamlExample</Subject><SubjectType>transient</SubjectType>\
+                     <Issuer>https://integ.example.com/idp/shibboleth</Issuer>\
+                     <Audience>https://signin.aws.amazon.com/saml</Audience>\
+                     <NameQualifier>SbdGOnUkh1i4+EXAMPLExL/jEvs=</NameQualifier>"
+                )
+            )
+        );
+    }
+
+    #[test]
+    fn session_and_federation_golden() {
+        let xml = render(GetSessionTokenResponse {
+            credentials: creds(),
+        });
+        assert_eq!(xml, wrap("GetSessionToken", CREDS_XML));
+        let xml = render(GetFederationTokenResponse {
+            credentials: creds(),
+            federated_user: FederatedUser {
+                arn: "arn:aws:sts::123456789012:federated-user/Bob".into(),
+                federated_user_id: "123456789012:Bob".into(),
+            },
+            packed_policy_size: Some(6),
+        });
+        assert_eq!(
+            xml,
+            wrap(
+                "GetFederationToken",
+                &format!(
+                    "{CREDS_XML}<FederatedUser><FederatedUserId>123456789012:Bob</FederatedUserId>\
+                     <Arn>arn:aws:sts::123456789012:federated-user/Bob</Arn></FederatedUser>\
+                     <PackedPolicySize>6</PackedPolicySize>"
+                )
+            )
+        );
+    }
+
+    #[test]
+    fn caller_identity_golden() {
+        let xml = render(GetCallerIdentityResponse {
+            account: "123456789012".parse().unwrap(),
+            arn: "arn:aws:iam::123456789012:user/Alice".into(),
+            user_id: "AIDACKCEVSQ6C2EXAMPLE".into(),
+        });
+        // The example of the AWS STS API reference (GetCallerIdentity, IAM user).
+        let aws = r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+<GetCallerIdentityResult>
+ <Arn>arn:aws:iam::123456789012:user/Alice</Arn>
+    <UserId>AIDACKCEVSQ6C2EXAMPLE</UserId>
+    <Account>123456789012</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata>
+    <RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId>
+  </ResponseMetadata>
+</GetCallerIdentityResponse>"#
+            .replace("01234567-89ab-cdef-0123-456789abcdef", RID);
+        assert_eq!(
+            xml,
+            aws.split_whitespace().collect::<Vec<_>>().join("").replace(
+                "GetCallerIdentityResponsexmlns",
+                "GetCallerIdentityResponse xmlns"
+            )
+        );
+        assert_eq!(leaves(&xml), leaves(&aws));
+    }
+
+    #[test]
+    fn error_golden() {
+        let e = StsError::not_authorized(
+            "arn:aws:iam::123456789012:user/alice",
+            "sts:AssumeRole",
+            "arn:aws:iam::123456789012:role/<x>&",
+        );
+        let xml = render_error(&e, &RequestId::new(RID).unwrap());
+        assert_eq!(
+            xml,
+            format!(
+                "<ErrorResponse {NS}><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+                 <Message>User: arn:aws:iam::123456789012:user/alice is not authorized to perform: \
+                 sts:AssumeRole on resource: arn:aws:iam::123456789012:role/&lt;x&gt;&amp;</Message>\
+                 </Error><RequestId>{RID}</RequestId></ErrorResponse>"
+            )
+        );
+        let xml = render_error(&StsError::internal_failure(), &RequestId::new(RID).unwrap());
+        assert!(xml.contains("<Type>Receiver</Type><Code>InternalFailure</Code>"));
+        // Every code renders a well-formed document.
+        for code in crate::StsErrorCode::ALL {
+            let xml = render_error(
+                &StsError::new(code, "\u{0}<]]>"),
+                &RequestId::new("r").unwrap(),
+            );
+            assert_eq!(leaves(&xml).len(), 4, "{xml}");
+        }
+    }
 }
