@@ -37,26 +37,46 @@
 //! - [`principal`], [`session`]: identifiers and bounded request parameters, validated at
 //!   construction.
 //! - [`Clock`], [`RandomSource`]: time and randomness come in through traits.
+//! - [`StsRequest`] / [`StsResponse`] / [`StsError`]: the typed STS operations and errors;
+//!   [`wire`]: the Query API, XML responses and credential JSON that AWS tools speak.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod bounded;
 mod credentials;
+mod error;
 pub mod issue;
 pub mod keys;
 pub mod principal;
 mod random;
+mod request;
+mod response;
 pub mod session;
 mod time;
 pub mod token;
 mod validate;
 mod verify;
+pub mod wire;
 
 pub use credentials::{
     AccessKeyId, AccessKeyKind, CredentialFormatError, Credentials, SecretAccessKey, SessionToken,
 };
+pub use error::{FaultType, StsError, StsErrorCode, MAX_ECHO_CHARS};
 pub use keys::KeyRing;
 pub use random::{RandomError, RandomSource, SeededRandom, SystemRandom};
+pub use request::{
+    Action, AssumeRoleRequest, AssumeRoleRequestBuilder, AssumeRoleWithSamlRequest,
+    AssumeRoleWithSamlRequestBuilder, AssumeRoleWithWebIdentityRequest,
+    AssumeRoleWithWebIdentityRequestBuilder, GetCallerIdentityRequest, GetFederationTokenRequest,
+    GetFederationTokenRequestBuilder, GetSessionTokenRequest, GetSessionTokenRequestBuilder,
+    SamlAssertion, StsRequest, WebIdentityToken, MAX_POLICY_ARNS, MAX_POLICY_CHARS,
+    MAX_ROLE_DURATION_SECS, MAX_TRANSITIVE_TAG_KEYS, MAX_USER_DURATION_SECS, MIN_DURATION_SECS,
+};
+pub use response::{
+    AssumeRoleResponse, AssumeRoleWithSamlResponse, AssumeRoleWithWebIdentityResponse,
+    AssumedRoleUser, FederatedUser, GetCallerIdentityResponse, GetFederationTokenResponse,
+    GetSessionTokenResponse, StsResponse,
+};
 pub use session::{
     ExternalId, FederatedUserName, MfaSerialNumber, MfaTokenCode, RoleSessionName, SessionTag,
     SessionTags, SourceIdentity, TagKey, TagValue,

@@ -167,7 +167,8 @@ mod tests {
     #[test]
     fn an_inherited_transitive_key_cannot_be_passed_again() {
         let p = parent();
-        let e = child_session(Some(&p), &tags(&[(k("TEAM"), v("other"))]), &[], None, None).unwrap_err();
+        let e = child_session(Some(&p), &tags(&[(k("TEAM"), v("other"))]), &[], None, None)
+            .unwrap_err();
         assert_eq!(e, InheritError::TransitiveTagOverride("TEAM".into()));
         // A non-transitive parent tag may be set anew.
         assert!(child_session(Some(&p), &tags(&[(k("project"), v("y"))]), &[], None, None).is_ok());
@@ -192,7 +193,7 @@ mod tests {
     fn request_tags_marked_transitive_and_limits() {
         let a = child_session(
             None,
-            &[(k("a"), v("1")), (k("b"), v("2"))],
+            &tags(&[(k("a"), v("1")), (k("b"), v("2"))]),
             &[k("A")],
             None,
             None,

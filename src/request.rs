@@ -1,0 +1,992 @@
+//! Typed STS requests, one per operation, each built through a validating builder.
+//!
+//! Invariant: a request value exists only if every parameter passed the wire-level rules of its
+//! operation (lengths, character sets, list sizes, tag-key uniqueness, transitive keys ⊆ tag keys,
+//! the API's `DurationSeconds` range). What needs the directory or the key ring (the role's maximum
+//! session duration, whether `RoleArn` names a role, whether `Policy` is a valid policy) is the
+//! Issuer's to check. Fields are private so no one can break the invariant after the build.
+//!
+//! Secrets a request carries (web identity token, SAML assertion, MFA code) are redacted in
+//! `Debug` and never appear in an error.
+
+use crate::error::StsError;
+use crate::session::{
+    ExternalId, FederatedUserName, MfaSerialNumber, MfaTokenCode, RoleSessionName, SessionTags,
+    SourceIdentity, TagKey, TagValue, MAX_SESSION_TAGS,
+};
+use crate::validate::{check_text, Constraint, InvalidParameter};
+use std::fmt;
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// The most managed-policy ARNs one request may pass.
+pub const MAX_POLICY_ARNS: usize = 10;
+/// The most transitive tag keys one request may pass.
+pub const MAX_TRANSITIVE_TAG_KEYS: usize = 50;
+/// The longest inline session policy, in characters.
+pub const MAX_POLICY_CHARS: usize = 2048;
+/// The shortest `DurationSeconds` of every operation.
+pub const MIN_DURATION_SECS: u32 = 900;
+/// The longest `DurationSeconds` the role-assuming operations accept on the wire (the role's own
+/// maximum, 3600–43200, is checked by the Issuer).
+pub const MAX_ROLE_DURATION_SECS: u32 = 43_200;
+/// The longest `DurationSeconds` of `GetSessionToken` and `GetFederationToken`.
+pub const MAX_USER_DURATION_SECS: u32 = 129_600;
+
+/// The STS operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Action {
+    /// `AssumeRole`.
+    AssumeRole,
+    /// `AssumeRoleWithWebIdentity`.
+    AssumeRoleWithWebIdentity,
+    /// `AssumeRoleWithSAML`.
+    AssumeRoleWithSaml,
+    /// `GetSessionToken`.
+    GetSessionToken,
+    /// `GetFederationToken`.
+    GetFederationToken,
+    /// `GetCallerIdentity`.
+    GetCallerIdentity,
+}
+
+impl Action {
+    /// Every action.
+    pub const ALL: [Action; 6] = [
+        Action::AssumeRole,
+        Action::AssumeRoleWithWebIdentity,
+        Action::AssumeRoleWithSaml,
+        Action::GetSessionToken,
+        Action::GetFederationToken,
+        Action::GetCallerIdentity,
+    ];
+
+    /// The `Action` parameter's value (`AssumeRoleWithSAML`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::AssumeRole => "AssumeRole",
+            Action::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
+            Action::AssumeRoleWithSaml => "AssumeRoleWithSAML",
+            Action::GetSessionToken => "GetSessionToken",
+            Action::GetFederationToken => "GetFederationToken",
+            Action::GetCallerIdentity => "GetCallerIdentity",
+        }
+    }
+
+    /// The IAM action name used in policies (`sts:AssumeRole`, …).
+    pub fn iam_action(self) -> &'static str {
+        match self {
+            Action::AssumeRole => "sts:AssumeRole",
+            Action::AssumeRoleWithWebIdentity => "sts:AssumeRoleWithWebIdentity",
+            Action::AssumeRoleWithSaml => "sts:AssumeRoleWithSAML",
+            Action::GetSessionToken => "sts:GetSessionToken",
+            Action::GetFederationToken => "sts:GetFederationToken",
+            Action::GetCallerIdentity => "sts:GetCallerIdentity",
+        }
+    }
+
+    /// The action with this exact (case-sensitive, as AWS) name.
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! secret_text {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Zeroize, ZeroizeOnDrop)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The text. Use it only to validate the credential it is.
+            pub fn expose_secret(&self) -> &str {
+                &self.0
+            }
+
+            /// Length in bytes.
+            pub fn len(&self) -> usize {
+                self.0.len()
+            }
+
+            /// Whether it is empty (never, for a validated request).
+            pub fn is_empty(&self) -> bool {
+                self.0.is_empty()
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}(<{} bytes>)", stringify!($name), self.0.len())
+            }
+        }
+
+        /// Constant-time equality.
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.0.as_bytes().ct_eq(other.0.as_bytes()).into()
+            }
+        }
+
+        impl Eq for $name {}
+    };
+}
+
+secret_text!(
+    /// An OIDC ID token (`WebIdentityToken`, 4–20000 characters): a bearer credential, wiped on
+    /// drop, shown by `Debug` only as its length.
+    WebIdentityToken
+);
+
+secret_text!(
+    /// A base64 SAML response (`SAMLAssertion`, 4–100000 characters): a bearer credential, wiped
+    /// on drop, shown by `Debug` only as its length.
+    SamlAssertion
+);
+
+/// Wraps a value so `Debug` prints `***OMITTED***`.
+#[derive(Clone, PartialEq, Eq, Default)]
+struct Redacted<T>(T);
+
+impl<T> fmt::Debug for Redacted<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***OMITTED***")
+    }
+}
+
+/// `[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]`: the
+/// character class of ARNs, policies and tokens in the STS API.
+fn is_api_text_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
+        | '\u{e000}'..='\u{fffd}' | '\u{10000}'..='\u{10ffff}')
+}
+
+const API_TEXT_PATTERN: &str =
+    "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+";
+
+fn api_text(field: &'static str, v: &str, min: usize, max: usize) -> Result<(), StsError> {
+    check_text(field, v, min, max, API_TEXT_PATTERN, is_api_text_char).map_err(StsError::from)
+}
+
+fn check_arn(field: &'static str, v: &str) -> Result<String, StsError> {
+    api_text(field, v, 20, 2048)?;
+    Ok(v.to_owned())
+}
+
+fn check_duration(secs: Option<u32>, max: u32) -> Result<Option<u32>, StsError> {
+    let err = |constraint| -> StsError {
+        InvalidParameter {
+            field: "durationSeconds",
+            constraint,
+        }
+        .into()
+    };
+    match secs {
+        Some(s) if s < MIN_DURATION_SECS => {
+            Err(err(Constraint::LessThan(MIN_DURATION_SECS.into())))
+        }
+        Some(s) if s > max => Err(err(Constraint::GreaterThan(max.into()))),
+        other => Ok(other),
+    }
+}
+
+fn check_policy(policy: Option<String>) -> Result<Option<String>, StsError> {
+    if let Some(p) = &policy {
+        api_text("policy", p, 1, MAX_POLICY_CHARS)?;
+    }
+    Ok(policy)
+}
+
+fn check_policy_arns(arns: Vec<String>) -> Result<Vec<String>, StsError> {
+    if arns.len() > MAX_POLICY_ARNS {
+        return Err(InvalidParameter {
+            field: "policyArns",
+            constraint: Constraint::TooManyMembers(MAX_POLICY_ARNS),
+        }
+        .into());
+    }
+    for a in &arns {
+        api_text("policyArns.member.arn", a, 20, 2048)?;
+    }
+    Ok(arns)
+}
+
+/// Builds session tags from `(key, value)` pairs, marking those named in `transitive`.
+fn check_tags(
+    pairs: Vec<(String, String)>,
+    transitive: Vec<String>,
+) -> Result<SessionTags, StsError> {
+    if pairs.len() > MAX_SESSION_TAGS {
+        return Err(InvalidParameter {
+            field: "tags",
+            constraint: Constraint::TooManyMembers(MAX_SESSION_TAGS),
+        }
+        .into());
+    }
+    if transitive.len() > MAX_TRANSITIVE_TAG_KEYS {
+        return Err(InvalidParameter {
+            field: "transitiveTagKeys",
+            constraint: Constraint::TooManyMembers(MAX_TRANSITIVE_TAG_KEYS),
+        }
+        .into());
+    }
+    let mut keys = Vec::with_capacity(pairs.len());
+    for (k, v) in &pairs {
+        keys.push((TagKey::new(k)?, TagValue::new(v)?));
+    }
+    for t in &transitive {
+        let t = TagKey::new(t).map_err(|e| InvalidParameter {
+            field: "transitiveTagKeys.member",
+            constraint: e.constraint,
+        })?;
+        if !keys
+            .iter()
+            .any(|(k, _)| k.as_str().eq_ignore_ascii_case(t.as_str()))
+        {
+            return Err(InvalidParameter {
+                field: "transitiveTagKeys",
+                constraint: Constraint::Rule("Member must be one of the keys passed in Tags"),
+            }
+            .into());
+        }
+    }
+    let mut tags = SessionTags::new();
+    for (k, v) in keys {
+        let is_transitive = transitive
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(k.as_str()));
+        tags.insert(k, v, is_transitive)?;
+    }
+    Ok(tags)
+}
+
+/// Checks an optional MFA pair: both or neither.
+fn check_mfa(
+    serial: Option<String>,
+    code: Option<Redacted<String>>,
+) -> Result<Option<(MfaSerialNumber, Redacted<MfaTokenCode>)>, StsError> {
+    match (serial, code) {
+        (None, None) => Ok(None),
+        (Some(s), Some(c)) => {
+            let s = MfaSerialNumber::new(&s)?;
+            // MfaTokenCode's own error names the field and rule only, never the code.
+            let c = MfaTokenCode::new(&c.0)?;
+            Ok(Some((s, Redacted(c))))
+        }
+        (Some(s), None) => {
+            MfaSerialNumber::new(&s)?;
+            Err(StsError::mfa_incomplete())
+        }
+        (None, Some(c)) => {
+            MfaTokenCode::new(&c.0)?;
+            Err(StsError::mfa_incomplete())
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// AssumeRole
+
+/// An `AssumeRole` request.
+///
+/// ```
+/// use tempcred::AssumeRoleRequest;
+/// let req = AssumeRoleRequest::builder("arn:aws:iam::123456789012:role/deploy", "ci-42")
+///     .duration_seconds(1800)
+///     .tag("team", "payments")
+///     .transitive_tag_key("team")
+///     .build()
+///     .unwrap();
+/// assert_eq!(req.role_session_name().as_str(), "ci-42");
+/// assert!(req.tags().get("TEAM").unwrap().transitive);
+/// assert!(AssumeRoleRequest::builder("arn:aws:iam::123456789012:role/deploy", "x")
+///     .build().is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssumeRoleRequest {
+    role_arn: String,
+    role_session_name: RoleSessionName,
+    duration_seconds: Option<u32>,
+    external_id: Option<ExternalId>,
+    policy: Option<String>,
+    policy_arns: Vec<String>,
+    tags: SessionTags,
+    mfa: Option<(MfaSerialNumber, Redacted<MfaTokenCode>)>,
+    source_identity: Option<SourceIdentity>,
+}
+
+/// Collects the parameters of an [`AssumeRoleRequest`]; [`build`](Self::build) validates them.
+#[derive(Clone, Debug, Default)]
+pub struct AssumeRoleRequestBuilder {
+    role_arn: String,
+    role_session_name: String,
+    duration_seconds: Option<u32>,
+    external_id: Option<String>,
+    policy: Option<String>,
+    policy_arns: Vec<String>,
+    tags: Vec<(String, String)>,
+    transitive_tag_keys: Vec<String>,
+    serial_number: Option<String>,
+    token_code: Option<Redacted<String>>,
+    source_identity: Option<String>,
+}
+
+impl AssumeRoleRequest {
+    /// Starts a request for `role_arn` (20–2048 characters) and a session name.
+    pub fn builder(
+        role_arn: impl Into<String>,
+        role_session_name: impl Into<String>,
+    ) -> AssumeRoleRequestBuilder {
+        AssumeRoleRequestBuilder {
+            role_arn: role_arn.into(),
+            role_session_name: role_session_name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// `RoleArn`, as sent (the Issuer parses it).
+    pub fn role_arn(&self) -> &str {
+        &self.role_arn
+    }
+    /// `RoleSessionName`.
+    pub fn role_session_name(&self) -> &RoleSessionName {
+        &self.role_session_name
+    }
+    /// `DurationSeconds`, if given (900–43200 here; the role's maximum is the Issuer's check).
+    pub fn duration_seconds(&self) -> Option<u32> {
+        self.duration_seconds
+    }
+    /// `ExternalId`.
+    pub fn external_id(&self) -> Option<&ExternalId> {
+        self.external_id.as_ref()
+    }
+    /// `Policy`: the inline session policy text, not yet parsed.
+    pub fn policy(&self) -> Option<&str> {
+        self.policy.as_deref()
+    }
+    /// `PolicyArns`: managed session policy ARNs, at most 10.
+    pub fn policy_arns(&self) -> &[String] {
+        &self.policy_arns
+    }
+    /// `Tags`, with `TransitiveTagKeys` as their transitive flags.
+    pub fn tags(&self) -> &SessionTags {
+        &self.tags
+    }
+    /// The keys named in `TransitiveTagKeys` (as spelled in `Tags`).
+    pub fn transitive_tag_keys(&self) -> impl Iterator<Item = &TagKey> {
+        self.tags.transitive().map(|t| &t.key)
+    }
+    /// `SerialNumber`.
+    pub fn serial_number(&self) -> Option<&MfaSerialNumber> {
+        self.mfa.as_ref().map(|(s, _)| s)
+    }
+    /// `TokenCode` (present exactly when `SerialNumber` is).
+    pub fn token_code(&self) -> Option<&MfaTokenCode> {
+        self.mfa.as_ref().map(|(_, c)| &c.0)
+    }
+    /// `SourceIdentity`.
+    pub fn source_identity(&self) -> Option<&SourceIdentity> {
+        self.source_identity.as_ref()
+    }
+}
+
+impl AssumeRoleRequestBuilder {
+    /// `DurationSeconds`.
+    pub fn duration_seconds(mut self, secs: u32) -> Self {
+        self.duration_seconds = Some(secs);
+        self
+    }
+    /// `ExternalId`.
+    pub fn external_id(mut self, id: impl Into<String>) -> Self {
+        self.external_id = Some(id.into());
+        self
+    }
+    /// `Policy`: an inline session policy (JSON text).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Appends one `PolicyArns` member.
+    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
+        self.policy_arns.push(arn.into());
+        self
+    }
+    /// Appends one session tag.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.push((key.into(), value.into()));
+        self
+    }
+    /// Appends one `TransitiveTagKeys` member; it must name one of the tags.
+    pub fn transitive_tag_key(mut self, key: impl Into<String>) -> Self {
+        self.transitive_tag_keys.push(key.into());
+        self
+    }
+    /// `SerialNumber` of the MFA device.
+    pub fn serial_number(mut self, serial: impl Into<String>) -> Self {
+        self.serial_number = Some(serial.into());
+        self
+    }
+    /// `TokenCode` from the MFA device.
+    pub fn token_code(mut self, code: impl Into<String>) -> Self {
+        self.token_code = Some(Redacted(code.into()));
+        self
+    }
+    /// `SourceIdentity`.
+    pub fn source_identity(mut self, id: impl Into<String>) -> Self {
+        self.source_identity = Some(id.into());
+        self
+    }
+
+    /// Validates every parameter; the first broken rule is a `ValidationError` naming the field
+    /// and the rule (or `AccessDenied` for a half MFA pair, as AWS answers).
+    pub fn build(self) -> Result<AssumeRoleRequest, StsError> {
+        Ok(AssumeRoleRequest {
+            role_arn: check_arn("roleArn", &self.role_arn)?,
+            role_session_name: RoleSessionName::new(&self.role_session_name)?,
+            duration_seconds: check_duration(self.duration_seconds, MAX_ROLE_DURATION_SECS)?,
+            external_id: self
+                .external_id
+                .as_deref()
+                .map(ExternalId::new)
+                .transpose()?,
+            policy: check_policy(self.policy)?,
+            policy_arns: check_policy_arns(self.policy_arns)?,
+            tags: check_tags(self.tags, self.transitive_tag_keys)?,
+            mfa: check_mfa(self.serial_number, self.token_code)?,
+            source_identity: self
+                .source_identity
+                .as_deref()
+                .map(SourceIdentity::new)
+                .transpose()?,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// AssumeRoleWithWebIdentity
+
+/// An `AssumeRoleWithWebIdentity` request (unsigned in AWS: the token is the credential).
+///
+/// ```
+/// use tempcred::AssumeRoleWithWebIdentityRequest;
+/// let req = AssumeRoleWithWebIdentityRequest::builder(
+///     "arn:aws:iam::123456789012:role/web", "app1", "eyJhbGciOi.eyJzdWIi.c2ln")
+///     .build().unwrap();
+/// assert!(!format!("{req:?}").contains("eyJhbGciOi"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssumeRoleWithWebIdentityRequest {
+    role_arn: String,
+    role_session_name: RoleSessionName,
+    web_identity_token: WebIdentityToken,
+    provider_id: Option<String>,
+    duration_seconds: Option<u32>,
+    policy: Option<String>,
+    policy_arns: Vec<String>,
+}
+
+/// Collects the parameters of an [`AssumeRoleWithWebIdentityRequest`].
+#[derive(Clone, Debug, Default)]
+pub struct AssumeRoleWithWebIdentityRequestBuilder {
+    role_arn: String,
+    role_session_name: String,
+    web_identity_token: Redacted<String>,
+    provider_id: Option<String>,
+    duration_seconds: Option<u32>,
+    policy: Option<String>,
+    policy_arns: Vec<String>,
+}
+
+impl AssumeRoleWithWebIdentityRequest {
+    /// Starts a request for `role_arn`, a session name and the OIDC ID token.
+    pub fn builder(
+        role_arn: impl Into<String>,
+        role_session_name: impl Into<String>,
+        web_identity_token: impl Into<String>,
+    ) -> AssumeRoleWithWebIdentityRequestBuilder {
+        AssumeRoleWithWebIdentityRequestBuilder {
+            role_arn: role_arn.into(),
+            role_session_name: role_session_name.into(),
+            web_identity_token: Redacted(web_identity_token.into()),
+            ..Default::default()
+        }
+    }
+    /// `RoleArn`, as sent.
+    pub fn role_arn(&self) -> &str {
+        &self.role_arn
+    }
+    /// `RoleSessionName`.
+    pub fn role_session_name(&self) -> &RoleSessionName {
+        &self.role_session_name
+    }
+    /// `WebIdentityToken`, not yet validated as a JWT.
+    pub fn web_identity_token(&self) -> &WebIdentityToken {
+        &self.web_identity_token
+    }
+    /// `ProviderId` (OAuth 2.0 providers only).
+    pub fn provider_id(&self) -> Option<&str> {
+        self.provider_id.as_deref()
+    }
+    /// `DurationSeconds`.
+    pub fn duration_seconds(&self) -> Option<u32> {
+        self.duration_seconds
+    }
+    /// `Policy`.
+    pub fn policy(&self) -> Option<&str> {
+        self.policy.as_deref()
+    }
+    /// `PolicyArns`.
+    pub fn policy_arns(&self) -> &[String] {
+        &self.policy_arns
+    }
+}
+
+impl AssumeRoleWithWebIdentityRequestBuilder {
+    /// `ProviderId`.
+    pub fn provider_id(mut self, id: impl Into<String>) -> Self {
+        self.provider_id = Some(id.into());
+        self
+    }
+    /// `DurationSeconds`.
+    pub fn duration_seconds(mut self, secs: u32) -> Self {
+        self.duration_seconds = Some(secs);
+        self
+    }
+    /// `Policy`.
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Appends one `PolicyArns` member.
+    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
+        self.policy_arns.push(arn.into());
+        self
+    }
+    /// Validates every parameter.
+    pub fn build(self) -> Result<AssumeRoleWithWebIdentityRequest, StsError> {
+        let role_arn = check_arn("roleArn", &self.role_arn)?;
+        let role_session_name = RoleSessionName::new(&self.role_session_name)?;
+        api_text("webIdentityToken", &self.web_identity_token.0, 4, 20_000)?;
+        let provider_id = match self.provider_id {
+            Some(p) => {
+                api_text("providerId", &p, 4, 2048)?;
+                Some(p)
+            }
+            None => None,
+        };
+        Ok(AssumeRoleWithWebIdentityRequest {
+            role_arn,
+            role_session_name,
+            web_identity_token: WebIdentityToken(self.web_identity_token.0.clone()),
+            provider_id,
+            duration_seconds: check_duration(self.duration_seconds, MAX_ROLE_DURATION_SECS)?,
+            policy: check_policy(self.policy)?,
+            policy_arns: check_policy_arns(self.policy_arns)?,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// AssumeRoleWithSAML
+
+/// An `AssumeRoleWithSAML` request (unsigned in AWS: the assertion is the credential).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssumeRoleWithSamlRequest {
+    role_arn: String,
+    principal_arn: String,
+    saml_assertion: SamlAssertion,
+    duration_seconds: Option<u32>,
+    policy: Option<String>,
+    policy_arns: Vec<String>,
+}
+
+/// Collects the parameters of an [`AssumeRoleWithSamlRequest`].
+#[derive(Clone, Debug, Default)]
+pub struct AssumeRoleWithSamlRequestBuilder {
+    role_arn: String,
+    principal_arn: String,
+    saml_assertion: Redacted<String>,
+    duration_seconds: Option<u32>,
+    policy: Option<String>,
+    policy_arns: Vec<String>,
+}
+
+impl AssumeRoleWithSamlRequest {
+    /// Starts a request for `role_arn`, the SAML provider's ARN and the base64 SAML response.
+    pub fn builder(
+        role_arn: impl Into<String>,
+        principal_arn: impl Into<String>,
+        saml_assertion: impl Into<String>,
+    ) -> AssumeRoleWithSamlRequestBuilder {
+        AssumeRoleWithSamlRequestBuilder {
+            role_arn: role_arn.into(),
+            principal_arn: principal_arn.into(),
+            saml_assertion: Redacted(saml_assertion.into()),
+            ..Default::default()
+        }
+    }
+    /// `RoleArn`, as sent.
+    pub fn role_arn(&self) -> &str {
+        &self.role_arn
+    }
+    /// `PrincipalArn`: the SAML provider, as sent.
+    pub fn principal_arn(&self) -> &str {
+        &self.principal_arn
+    }
+    /// `SAMLAssertion`, not yet validated.
+    pub fn saml_assertion(&self) -> &SamlAssertion {
+        &self.saml_assertion
+    }
+    /// `DurationSeconds`.
+    pub fn duration_seconds(&self) -> Option<u32> {
+        self.duration_seconds
+    }
+    /// `Policy`.
+    pub fn policy(&self) -> Option<&str> {
+        self.policy.as_deref()
+    }
+    /// `PolicyArns`.
+    pub fn policy_arns(&self) -> &[String] {
+        &self.policy_arns
+    }
+}
+
+impl AssumeRoleWithSamlRequestBuilder {
+    /// `DurationSeconds`.
+    pub fn duration_seconds(mut self, secs: u32) -> Self {
+        self.duration_seconds = Some(secs);
+        self
+    }
+    /// `Policy`.
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Appends one `PolicyArns` member.
+    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
+        self.policy_arns.push(arn.into());
+        self
+    }
+    /// Validates every parameter.
+    pub fn build(self) -> Result<AssumeRoleWithSamlRequest, StsError> {
+        let role_arn = check_arn("roleArn", &self.role_arn)?;
+        let principal_arn = check_arn("principalArn", &self.principal_arn)?;
+        api_text("sAMLAssertion", &self.saml_assertion.0, 4, 100_000)?;
+        Ok(AssumeRoleWithSamlRequest {
+            role_arn,
+            principal_arn,
+            saml_assertion: SamlAssertion(self.saml_assertion.0.clone()),
+            duration_seconds: check_duration(self.duration_seconds, MAX_ROLE_DURATION_SECS)?,
+            policy: check_policy(self.policy)?,
+            policy_arns: check_policy_arns(self.policy_arns)?,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// GetSessionToken
+
+/// A `GetSessionToken` request.
+///
+/// ```
+/// use tempcred::GetSessionTokenRequest;
+/// let req = GetSessionTokenRequest::builder()
+///     .serial_number("arn:aws:iam::123456789012:mfa/alice")
+///     .token_code("987654")
+///     .build().unwrap();
+/// assert!(!format!("{req:?}").contains("987654"));
+/// assert!(GetSessionTokenRequest::builder().token_code("123456").build().is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct GetSessionTokenRequest {
+    duration_seconds: Option<u32>,
+    mfa: Option<(MfaSerialNumber, Redacted<MfaTokenCode>)>,
+}
+
+/// Collects the parameters of a [`GetSessionTokenRequest`].
+#[derive(Clone, Debug, Default)]
+pub struct GetSessionTokenRequestBuilder {
+    duration_seconds: Option<u32>,
+    serial_number: Option<String>,
+    token_code: Option<Redacted<String>>,
+}
+
+impl GetSessionTokenRequest {
+    /// Starts a request; every parameter is optional.
+    pub fn builder() -> GetSessionTokenRequestBuilder {
+        GetSessionTokenRequestBuilder::default()
+    }
+    /// `DurationSeconds` (900–129600 here; the root's 3600 clamp is the Issuer's).
+    pub fn duration_seconds(&self) -> Option<u32> {
+        self.duration_seconds
+    }
+    /// `SerialNumber`.
+    pub fn serial_number(&self) -> Option<&MfaSerialNumber> {
+        self.mfa.as_ref().map(|(s, _)| s)
+    }
+    /// `TokenCode` (present exactly when `SerialNumber` is).
+    pub fn token_code(&self) -> Option<&MfaTokenCode> {
+        self.mfa.as_ref().map(|(_, c)| &c.0)
+    }
+}
+
+impl GetSessionTokenRequestBuilder {
+    /// `DurationSeconds`.
+    pub fn duration_seconds(mut self, secs: u32) -> Self {
+        self.duration_seconds = Some(secs);
+        self
+    }
+    /// `SerialNumber`.
+    pub fn serial_number(mut self, serial: impl Into<String>) -> Self {
+        self.serial_number = Some(serial.into());
+        self
+    }
+    /// `TokenCode`.
+    pub fn token_code(mut self, code: impl Into<String>) -> Self {
+        self.token_code = Some(Redacted(code.into()));
+        self
+    }
+    /// Validates every parameter.
+    pub fn build(self) -> Result<GetSessionTokenRequest, StsError> {
+        Ok(GetSessionTokenRequest {
+            duration_seconds: check_duration(self.duration_seconds, MAX_USER_DURATION_SECS)?,
+            mfa: check_mfa(self.serial_number, self.token_code)?,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// GetFederationToken
+
+/// A `GetFederationToken` request.
+///
+/// ```
+/// use tempcred::GetFederationTokenRequest;
+/// let req = GetFederationTokenRequest::builder("bob")
+///     .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
+///     .build().unwrap();
+/// assert_eq!(req.name().as_str(), "bob");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GetFederationTokenRequest {
+    name: FederatedUserName,
+    duration_seconds: Option<u32>,
+    policy: Option<String>,
+    policy_arns: Vec<String>,
+    tags: SessionTags,
+}
+
+/// Collects the parameters of a [`GetFederationTokenRequest`].
+#[derive(Clone, Debug, Default)]
+pub struct GetFederationTokenRequestBuilder {
+    name: String,
+    duration_seconds: Option<u32>,
+    policy: Option<String>,
+    policy_arns: Vec<String>,
+    tags: Vec<(String, String)>,
+}
+
+impl GetFederationTokenRequest {
+    /// Starts a request for the federated user `name`.
+    pub fn builder(name: impl Into<String>) -> GetFederationTokenRequestBuilder {
+        GetFederationTokenRequestBuilder {
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+    /// `Name`.
+    pub fn name(&self) -> &FederatedUserName {
+        &self.name
+    }
+    /// `DurationSeconds`.
+    pub fn duration_seconds(&self) -> Option<u32> {
+        self.duration_seconds
+    }
+    /// `Policy`.
+    pub fn policy(&self) -> Option<&str> {
+        self.policy.as_deref()
+    }
+    /// `PolicyArns`.
+    pub fn policy_arns(&self) -> &[String] {
+        &self.policy_arns
+    }
+    /// `Tags` (never transitive: a federated session cannot chain).
+    pub fn tags(&self) -> &SessionTags {
+        &self.tags
+    }
+}
+
+impl GetFederationTokenRequestBuilder {
+    /// `DurationSeconds`.
+    pub fn duration_seconds(mut self, secs: u32) -> Self {
+        self.duration_seconds = Some(secs);
+        self
+    }
+    /// `Policy`.
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Appends one `PolicyArns` member.
+    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
+        self.policy_arns.push(arn.into());
+        self
+    }
+    /// Appends one session tag.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.push((key.into(), value.into()));
+        self
+    }
+    /// Validates every parameter.
+    pub fn build(self) -> Result<GetFederationTokenRequest, StsError> {
+        Ok(GetFederationTokenRequest {
+            name: FederatedUserName::new(&self.name)?,
+            duration_seconds: check_duration(self.duration_seconds, MAX_USER_DURATION_SECS)?,
+            policy: check_policy(self.policy)?,
+            policy_arns: check_policy_arns(self.policy_arns)?,
+            tags: check_tags(self.tags, Vec::new())?,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// GetCallerIdentity
+
+/// A `GetCallerIdentity` request: it has no parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct GetCallerIdentityRequest;
+
+/// Any STS request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StsRequest {
+    /// `AssumeRole` (boxed: an `ExternalId` is stored inline and is large).
+    AssumeRole(Box<AssumeRoleRequest>),
+    /// `AssumeRoleWithWebIdentity`.
+    AssumeRoleWithWebIdentity(AssumeRoleWithWebIdentityRequest),
+    /// `AssumeRoleWithSAML`.
+    AssumeRoleWithSaml(AssumeRoleWithSamlRequest),
+    /// `GetSessionToken`.
+    GetSessionToken(GetSessionTokenRequest),
+    /// `GetFederationToken`.
+    GetFederationToken(GetFederationTokenRequest),
+    /// `GetCallerIdentity`.
+    GetCallerIdentity(GetCallerIdentityRequest),
+}
+
+impl StsRequest {
+    /// The operation.
+    pub fn action(&self) -> Action {
+        match self {
+            StsRequest::AssumeRole(_) => Action::AssumeRole,
+            StsRequest::AssumeRoleWithWebIdentity(_) => Action::AssumeRoleWithWebIdentity,
+            StsRequest::AssumeRoleWithSaml(_) => Action::AssumeRoleWithSaml,
+            StsRequest::GetSessionToken(_) => Action::GetSessionToken,
+            StsRequest::GetFederationToken(_) => Action::GetFederationToken,
+            StsRequest::GetCallerIdentity(_) => Action::GetCallerIdentity,
+        }
+    }
+
+    /// Whether AWS requires a SigV4 signature for this action (all but the web-identity and SAML
+    /// operations, whose token or assertion is the credential).
+    pub fn requires_signature(&self) -> bool {
+        !matches!(
+            self,
+            StsRequest::AssumeRoleWithWebIdentity(_) | StsRequest::AssumeRoleWithSaml(_)
+        )
+    }
+}
+
+macro_rules! from_request {
+    ($($variant:ident($ty:ty)),*) => {$(
+        impl From<$ty> for StsRequest {
+            fn from(r: $ty) -> Self {
+                StsRequest::$variant(r)
+            }
+        }
+    )*};
+}
+
+impl From<AssumeRoleRequest> for StsRequest {
+    fn from(r: AssumeRoleRequest) -> Self {
+        StsRequest::AssumeRole(Box::new(r))
+    }
+}
+
+from_request!(
+    AssumeRoleWithWebIdentity(AssumeRoleWithWebIdentityRequest),
+    AssumeRoleWithSaml(AssumeRoleWithSamlRequest),
+    GetSessionToken(GetSessionTokenRequest),
+    GetFederationToken(GetFederationTokenRequest),
+    GetCallerIdentity(GetCallerIdentityRequest)
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::StsErrorCode;
+
+    const ROLE: &str = "arn:aws:iam::123456789012:role/deploy";
+
+    #[test]
+    fn assume_role_rules() {
+        assert!(AssumeRoleRequest::builder(ROLE, "ok").build().is_ok());
+        let e = AssumeRoleRequest::builder("arn:aws:iam::1:r", "ok")
+            .build()
+            .unwrap_err();
+        assert!(e.message.contains("roleArn"), "{e}");
+        let e = AssumeRoleRequest::builder(ROLE, "ok")
+            .duration_seconds(899)
+            .build()
+            .unwrap_err();
+        assert!(e.message.contains("durationSeconds"));
+        assert!(AssumeRoleRequest::builder(ROLE, "ok")
+            .duration_seconds(43_201)
+            .build()
+            .is_err());
+        let e = AssumeRoleRequest::builder(ROLE, "ok")
+            .tag("a", "1")
+            .transitive_tag_key("b")
+            .build()
+            .unwrap_err();
+        assert!(e.message.contains("transitiveTagKeys"));
+        let e = AssumeRoleRequest::builder(ROLE, "ok")
+            .serial_number("arn:aws:iam::123456789012:mfa/alice")
+            .build()
+            .unwrap_err();
+        assert_eq!(e.code, StsErrorCode::AccessDenied);
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        let r = AssumeRoleRequest::builder(ROLE, "ok")
+            .serial_number("arn:aws:iam::123456789012:mfa/alice")
+            .token_code("987654");
+        assert!(!format!("{r:?}").contains("987654"));
+        let r = r.build().unwrap();
+        assert!(!format!("{r:?}").contains("987654"));
+        assert_eq!(r.token_code().unwrap().as_str(), "987654");
+        let e = AssumeRoleRequest::builder(ROLE, "ok")
+            .serial_number("arn:aws:iam::123456789012:mfa/alice")
+            .token_code("98765x")
+            .build()
+            .unwrap_err();
+        assert!(!e.message.contains("98765x"));
+        let w = AssumeRoleWithWebIdentityRequest::builder(ROLE, "s1", "secret-jwt-text");
+        assert!(!format!("{w:?}").contains("secret-jwt"));
+        assert!(!format!("{:?}", w.build().unwrap()).contains("secret-jwt"));
+        let s = AssumeRoleWithSamlRequest::builder(
+            ROLE,
+            "arn:aws:iam::123456789012:saml-provider/idp",
+            "PHNhbWw+secret",
+        );
+        assert!(!format!("{s:?}").contains("PHNhbWw"));
+        assert!(!format!("{:?}", s.build().unwrap()).contains("PHNhbWw"));
+    }
+}

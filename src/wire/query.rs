@@ -1,0 +1,677 @@
+//! The STS Query API: `application/x-www-form-urlencoded` requests into typed requests.
+//!
+//! Invariants:
+//! - Work and memory are bounded before anything proportional happens: the body length is checked
+//!   against [`QueryLimits::max_body_bytes`] and the number of `&`-separated pairs against
+//!   [`QueryLimits::max_parameters`] before any decoding. List indexes are refused past their
+//!   list's maximum, so no index can make the parser allocate.
+//! - Strict: every parameter must be known for the action, appear once, and list members must be
+//!   numbered `1..=n` without gaps. `X-Amz-*` parameters (a presigned URL's SigV4 fields) are
+//!   skipped: they belong to the signature check, not to the request.
+//! - Error order follows AWS: size, syntax, `Action`, `Version`, unknown or duplicate parameters,
+//!   missing required parameters, then each parameter's own rule.
+
+use crate::error::StsError;
+use crate::request::{
+    Action, AssumeRoleRequest, AssumeRoleWithSamlRequest, AssumeRoleWithWebIdentityRequest,
+    GetCallerIdentityRequest, GetFederationTokenRequest, GetSessionTokenRequest, StsRequest,
+    MAX_POLICY_ARNS, MAX_TRANSITIVE_TAG_KEYS,
+};
+use crate::session::MAX_SESSION_TAGS;
+use crate::validate::{Constraint, InvalidParameter};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// The only STS API version: `2011-06-15`.
+pub const API_VERSION: &str = "2011-06-15";
+
+/// Bounds on a Query API request, checked before any proportional work.
+///
+/// The defaults (64 KiB, 256 parameters) fit the largest valid request of every operation except
+/// an `AssumeRoleWithSAML` whose assertion exceeds about 48 000 characters once URL-encoded; a
+/// server expecting such assertions raises `max_body_bytes` explicitly.
+///
+/// ```
+/// use tempcred::wire::QueryLimits;
+/// let limits = QueryLimits::default().with_max_body_bytes(256 * 1024);
+/// assert_eq!(limits.max_body_bytes, 262_144);
+/// assert_eq!(limits.max_parameters, 256);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct QueryLimits {
+    /// Longest accepted body (or query string), in bytes. Default 65 536.
+    pub max_body_bytes: usize,
+    /// Most `name=value` pairs. Default 256 (the largest valid `AssumeRole` has about 180).
+    pub max_parameters: usize,
+}
+
+impl QueryLimits {
+    /// 64 KiB and 256 parameters.
+    pub const DEFAULT: QueryLimits = QueryLimits {
+        max_body_bytes: 64 * 1024,
+        max_parameters: 256,
+    };
+
+    /// These limits with another body size.
+    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// These limits with another parameter count.
+    pub fn with_max_parameters(mut self, count: usize) -> Self {
+        self.max_parameters = count;
+        self
+    }
+}
+
+impl Default for QueryLimits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Parses a Query API request under [`QueryLimits::DEFAULT`].
+///
+/// `input` is the POST body (`Content-Type: application/x-www-form-urlencoded`) or the GET query
+/// string without its `?`. `+` decodes as a space; `%XX` as a byte; the result must be UTF-8.
+///
+/// ```
+/// use tempcred::{wire::parse_query, StsRequest};
+/// let body = b"Action=AssumeRole&Version=2011-06-15\
+///     &RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdeploy&RoleSessionName=ci\
+///     &Tags.member.1.Key=team&Tags.member.1.Value=payments&TransitiveTagKeys.member.1=team";
+/// let StsRequest::AssumeRole(req) = parse_query(body).unwrap() else { panic!() };
+/// assert_eq!(req.role_arn(), "arn:aws:iam::123456789012:role/deploy");
+/// assert!(req.tags().get("team").unwrap().transitive);
+///
+/// let err = parse_query(b"Action=AssumeRole&Version=2011-06-15&RoleSessionName=ci").unwrap_err();
+/// assert_eq!(err.code_str(), "ValidationError");
+/// assert!(err.message.contains("roleArn"));
+/// ```
+pub fn parse_query(input: &[u8]) -> Result<StsRequest, StsError> {
+    parse_query_with_limits(input, &QueryLimits::DEFAULT)
+}
+
+/// Parses a Query API request under `limits`. See [`parse_query`].
+pub fn parse_query_with_limits(input: &[u8], limits: &QueryLimits) -> Result<StsRequest, StsError> {
+    if input.len() > limits.max_body_bytes {
+        return Err(StsError::request_too_large(limits.max_body_bytes));
+    }
+    let pairs = input
+        .iter()
+        .filter(|b| **b == b'&')
+        .count()
+        .saturating_add(1);
+    if pairs > limits.max_parameters {
+        return Err(StsError::invalid_parameter_value(format!(
+            "The request has more than {} parameters",
+            limits.max_parameters
+        )));
+    }
+    let mut params = Params::decode(input)?;
+    let action = params.take("Action").ok_or_else(StsError::missing_action)?;
+    let version = params
+        .take("Version")
+        .ok_or_else(|| StsError::missing_parameter("Version"))?;
+    let action = match Action::from_name(&action) {
+        Some(a) if version == API_VERSION => a,
+        _ => return Err(StsError::invalid_action(&action, &version)),
+    };
+    params.parse_action(action)
+}
+
+/// Decoded parameters not yet consumed.
+struct Params(BTreeMap<String, String>);
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Form-decodes one name or value: `+` is a space, `%XX` a byte, the result UTF-8.
+fn form_decode(part: &[u8]) -> Result<String, StsError> {
+    let mut out = Vec::with_capacity(part.len());
+    let mut rest = part;
+    while let Some((&b, tail)) = rest.split_first() {
+        rest = tail;
+        match b {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let (h, l) = match rest {
+                    [h, l, ..] => (hex(*h), hex(*l)),
+                    _ => (None, None),
+                };
+                let (Some(h), Some(l)) = (h, l) else {
+                    return Err(StsError::malformed_query_string(
+                        "The query string contains an invalid percent-encoding",
+                    ));
+                };
+                out.push((h << 4) | l);
+                rest = rest.get(2..).unwrap_or(&[]);
+            }
+            _ => out.push(b),
+        }
+    }
+    String::from_utf8(out).map_err(|_| {
+        StsError::malformed_query_string("The query string does not decode to UTF-8 text")
+    })
+}
+
+/// Whether a parameter belongs to the SigV4 signature of a presigned request.
+fn is_signature_param(name: &str) -> bool {
+    name.get(..6)
+        .is_some_and(|p| p.eq_ignore_ascii_case("X-Amz-"))
+}
+
+/// `field` as AWS names a missing member: `Value null at 'FIELD' … must not be null`.
+fn null(field: &'static str) -> StsError {
+    StsError::validation(format!(
+        "1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"
+    ))
+}
+
+fn too_many(field: &'static str, max: usize) -> StsError {
+    InvalidParameter {
+        field,
+        constraint: Constraint::TooManyMembers(max),
+    }
+    .into()
+}
+
+/// Strict `DurationSeconds`: 1–10 ASCII digits, no sign, no space, no exponent.
+fn parse_duration(text: &str) -> Result<u32, StsError> {
+    let not_integer = || -> StsError {
+        InvalidParameter {
+            field: "durationSeconds",
+            constraint: Constraint::Rule("Member must be an integer"),
+        }
+        .into()
+    };
+    if text.is_empty() || text.len() > 10 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(not_integer());
+    }
+    let n: u64 = text.parse().map_err(|_| not_integer())?;
+    u32::try_from(n).map_err(|_| {
+        InvalidParameter {
+            field: "durationSeconds",
+            constraint: Constraint::GreaterThan(u32::MAX.into()),
+        }
+        .into()
+    })
+}
+
+impl Params {
+    fn decode(input: &[u8]) -> Result<Self, StsError> {
+        let mut map = BTreeMap::new();
+        for pair in input.split(|b| *b == b'&') {
+            if pair.is_empty() {
+                continue;
+            }
+            let (name, value) = match pair.iter().position(|b| *b == b'=') {
+                Some(i) => (
+                    pair.get(..i).unwrap_or(&[]),
+                    pair.get(i.saturating_add(1)..).unwrap_or(&[]),
+                ),
+                None => (pair, &[][..]),
+            };
+            let name = form_decode(name)?;
+            if name.is_empty() {
+                return Err(StsError::malformed_query_string(
+                    "The query string contains a parameter without a name",
+                ));
+            }
+            if is_signature_param(&name) {
+                continue;
+            }
+            let value = form_decode(value)?;
+            if map.contains_key(&name) {
+                return Err(StsError::invalid_parameter_value(format!(
+                    "The parameter {} appears more than once",
+                    crate_echo(&name)
+                )));
+            }
+            map.insert(name, value);
+        }
+        Ok(Params(map))
+    }
+
+    fn take(&mut self, name: &str) -> Option<String> {
+        self.0.remove(name)
+    }
+
+    /// Removes `PREFIX{N}SUFFIX` members (N = 1..=max, no leading zero) and returns them in order.
+    /// A member numbered past `max` is `TooManyMembers`; a gap is `InvalidParameterValue`.
+    fn take_list(
+        &mut self,
+        prefix: &str,
+        suffix: &str,
+        max: usize,
+        field: &'static str,
+    ) -> Result<Vec<String>, StsError> {
+        let names: Vec<String> = self
+            .0
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .map(|(k, _)| k)
+            .take_while(|k| k.starts_with(prefix))
+            .filter(|k| k.ends_with(suffix) && k.len() >= prefix.len() + suffix.len())
+            .cloned()
+            .collect();
+        let mut slots: Vec<Option<String>> = Vec::new();
+        for name in names {
+            let index_text = name
+                .get(prefix.len()..name.len().saturating_sub(suffix.len()))
+                .unwrap_or("");
+            let canonical = !index_text.is_empty()
+                && index_text.bytes().all(|b| b.is_ascii_digit())
+                && !index_text.starts_with('0');
+            if !canonical {
+                // Not a member of this list (e.g. `Tags.member.x.Key`): left for the unknown check.
+                continue;
+            }
+            let index: usize = match index_text.parse() {
+                Ok(i) if i <= max => i,
+                _ => return Err(too_many(field, max)),
+            };
+            if slots.is_empty() {
+                slots.resize(max, None);
+            }
+            let value = self.0.remove(&name);
+            if let Some(slot) = slots.get_mut(index.saturating_sub(1)) {
+                *slot = value;
+            }
+        }
+        let count = slots.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
+        let mut out = Vec::with_capacity(count);
+        for slot in slots.into_iter().take(count) {
+            match slot {
+                Some(v) => out.push(v),
+                None => {
+                    return Err(StsError::invalid_parameter_value(format!(
+                        "The members of {prefix}N{suffix} must be numbered from 1 without gaps"
+                    )))
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// `Tags.member.N.Key` / `Tags.member.N.Value` pairs.
+    fn take_tags(&mut self) -> Result<Vec<(String, String)>, StsError> {
+        let keys = self.take_list("Tags.member.", ".Key", MAX_SESSION_TAGS, "tags")?;
+        let values = self.take_list("Tags.member.", ".Value", MAX_SESSION_TAGS, "tags")?;
+        if keys.len() < values.len() {
+            return Err(null("tags.member.key"));
+        }
+        if values.len() < keys.len() {
+            return Err(null("tags.member.value"));
+        }
+        Ok(keys.into_iter().zip(values).collect())
+    }
+
+    fn take_policy_arns(&mut self) -> Result<Vec<String>, StsError> {
+        self.take_list("PolicyArns.member.", ".arn", MAX_POLICY_ARNS, "policyArns")
+    }
+
+    /// Refuses whatever was not consumed.
+    fn finish(&self, action: Action) -> Result<(), StsError> {
+        match self.0.keys().next() {
+            None => Ok(()),
+            Some(name) => Err(StsError::invalid_parameter_value(format!(
+                "The parameter {} is not recognized for action {}",
+                crate_echo(name),
+                action.as_str()
+            ))),
+        }
+    }
+
+    fn parse_action(mut self, action: Action) -> Result<StsRequest, StsError> {
+        Ok(match action {
+            Action::AssumeRole => {
+                let role_arn = self.take("RoleArn");
+                let session = self.take("RoleSessionName");
+                let duration = self.take("DurationSeconds");
+                let external_id = self.take("ExternalId");
+                let policy = self.take("Policy");
+                let policy_arns = self.take_policy_arns()?;
+                let tags = self.take_tags()?;
+                let transitive = self.take_list(
+                    "TransitiveTagKeys.member.",
+                    "",
+                    MAX_TRANSITIVE_TAG_KEYS,
+                    "transitiveTagKeys",
+                )?;
+                let serial = self.take("SerialNumber");
+                let code = self.take("TokenCode");
+                let source_identity = self.take("SourceIdentity");
+                self.finish(action)?;
+                let mut b = AssumeRoleRequest::builder(
+                    role_arn.ok_or_else(|| null("roleArn"))?,
+                    session.ok_or_else(|| null("roleSessionName"))?,
+                );
+                if let Some(d) = duration {
+                    b = b.duration_seconds(parse_duration(&d)?);
+                }
+                if let Some(v) = external_id {
+                    b = b.external_id(v);
+                }
+                if let Some(v) = policy {
+                    b = b.policy(v);
+                }
+                for a in policy_arns {
+                    b = b.policy_arn(a);
+                }
+                for (k, v) in tags {
+                    b = b.tag(k, v);
+                }
+                for t in transitive {
+                    b = b.transitive_tag_key(t);
+                }
+                if let Some(v) = serial {
+                    b = b.serial_number(v);
+                }
+                if let Some(v) = code {
+                    b = b.token_code(v);
+                }
+                if let Some(v) = source_identity {
+                    b = b.source_identity(v);
+                }
+                b.build()?.into()
+            }
+            Action::AssumeRoleWithWebIdentity => {
+                let role_arn = self.take("RoleArn");
+                let session = self.take("RoleSessionName");
+                let token = self.take("WebIdentityToken");
+                let provider = self.take("ProviderId");
+                let duration = self.take("DurationSeconds");
+                let policy = self.take("Policy");
+                let policy_arns = self.take_policy_arns()?;
+                self.finish(action)?;
+                let mut b = AssumeRoleWithWebIdentityRequest::builder(
+                    role_arn.ok_or_else(|| null("roleArn"))?,
+                    session.ok_or_else(|| null("roleSessionName"))?,
+                    token.ok_or_else(|| null("webIdentityToken"))?,
+                );
+                if let Some(v) = provider {
+                    b = b.provider_id(v);
+                }
+                if let Some(d) = duration {
+                    b = b.duration_seconds(parse_duration(&d)?);
+                }
+                if let Some(v) = policy {
+                    b = b.policy(v);
+                }
+                for a in policy_arns {
+                    b = b.policy_arn(a);
+                }
+                b.build()?.into()
+            }
+            Action::AssumeRoleWithSaml => {
+                let role_arn = self.take("RoleArn");
+                let principal = self.take("PrincipalArn");
+                let assertion = self.take("SAMLAssertion");
+                let duration = self.take("DurationSeconds");
+                let policy = self.take("Policy");
+                let policy_arns = self.take_policy_arns()?;
+                self.finish(action)?;
+                let mut b = AssumeRoleWithSamlRequest::builder(
+                    role_arn.ok_or_else(|| null("roleArn"))?,
+                    principal.ok_or_else(|| null("principalArn"))?,
+                    assertion.ok_or_else(|| null("sAMLAssertion"))?,
+                );
+                if let Some(d) = duration {
+                    b = b.duration_seconds(parse_duration(&d)?);
+                }
+                if let Some(v) = policy {
+                    b = b.policy(v);
+                }
+                for a in policy_arns {
+                    b = b.policy_arn(a);
+                }
+                b.build()?.into()
+            }
+            Action::GetSessionToken => {
+                let duration = self.take("DurationSeconds");
+                let serial = self.take("SerialNumber");
+                let code = self.take("TokenCode");
+                self.finish(action)?;
+                let mut b = GetSessionTokenRequest::builder();
+                if let Some(d) = duration {
+                    b = b.duration_seconds(parse_duration(&d)?);
+                }
+                if let Some(v) = serial {
+                    b = b.serial_number(v);
+                }
+                if let Some(v) = code {
+                    b = b.token_code(v);
+                }
+                b.build()?.into()
+            }
+            Action::GetFederationToken => {
+                let name = self.take("Name");
+                let duration = self.take("DurationSeconds");
+                let policy = self.take("Policy");
+                let policy_arns = self.take_policy_arns()?;
+                let tags = self.take_tags()?;
+                self.finish(action)?;
+                let mut b = GetFederationTokenRequest::builder(name.ok_or_else(|| null("name"))?);
+                if let Some(d) = duration {
+                    b = b.duration_seconds(parse_duration(&d)?);
+                }
+                if let Some(v) = policy {
+                    b = b.policy(v);
+                }
+                for a in policy_arns {
+                    b = b.policy_arn(a);
+                }
+                for (k, v) in tags {
+                    b = b.tag(k, v);
+                }
+                b.build()?.into()
+            }
+            Action::GetCallerIdentity => {
+                self.finish(action)?;
+                GetCallerIdentityRequest.into()
+            }
+        })
+    }
+}
+
+/// Caller text cut for echoing in a message.
+fn crate_echo(text: &str) -> String {
+    text.chars().take(crate::error::MAX_ECHO_CHARS).collect()
+}
+
+/// Form-encodes one name or value: unreserved characters (`A-Za-z0-9-_.~`) as they are, every
+/// other byte as `%XX`, as botocore does.
+fn form_encode(out: &mut String, text: &str) {
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+}
+
+/// Renders a request as the form body boto3 would send (parameters in botocore's order), for
+/// clients and tests. [`parse_query`] of the result gives back an equal request.
+///
+/// The text holds whatever secret the request carries (a web identity token, a SAML assertion,
+/// an MFA code), so it is wiped when dropped.
+///
+/// ```
+/// use tempcred::{wire::{parse_query, render_query}, GetFederationTokenRequest, StsRequest};
+/// let req: StsRequest = GetFederationTokenRequest::builder("bob").tag("team", "a b").build()
+///     .unwrap().into();
+/// let body = render_query(&req);
+/// assert_eq!(body.as_str(), "Action=GetFederationToken&Version=2011-06-15&Name=bob\
+///     &Tags.member.1.Key=team&Tags.member.1.Value=a%20b");
+/// assert_eq!(parse_query(body.as_bytes()).unwrap(), req);
+/// ```
+pub fn render_query(request: &StsRequest) -> zeroize::Zeroizing<String> {
+    let mut out = zeroize::Zeroizing::new(String::with_capacity(256));
+    let mut put = |name: &str, value: &str| {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        form_encode(&mut out, name);
+        out.push('=');
+        form_encode(&mut out, value);
+    };
+    put("Action", request.action().as_str());
+    put("Version", API_VERSION);
+    let arns = |put: &mut dyn FnMut(&str, &str), arns: &[String]| {
+        for (i, a) in arns.iter().enumerate() {
+            put(&format!("PolicyArns.member.{}.arn", i + 1), a);
+        }
+    };
+    let tags = |put: &mut dyn FnMut(&str, &str), tags: &crate::SessionTags| {
+        for (i, t) in tags.iter().enumerate() {
+            put(&format!("Tags.member.{}.Key", i + 1), t.key.as_str());
+            put(&format!("Tags.member.{}.Value", i + 1), t.value.as_str());
+        }
+    };
+    match request {
+        StsRequest::AssumeRole(r) => {
+            put("RoleArn", r.role_arn());
+            put("RoleSessionName", r.role_session_name().as_str());
+            arns(&mut put, r.policy_arns());
+            if let Some(p) = r.policy() {
+                put("Policy", p);
+            }
+            if let Some(d) = r.duration_seconds() {
+                put("DurationSeconds", &d.to_string());
+            }
+            tags(&mut put, r.tags());
+            for (i, k) in r.transitive_tag_keys().enumerate() {
+                put(&format!("TransitiveTagKeys.member.{}", i + 1), k.as_str());
+            }
+            if let Some(v) = r.external_id() {
+                put("ExternalId", v.as_str());
+            }
+            if let Some(v) = r.serial_number() {
+                put("SerialNumber", v.as_str());
+            }
+            if let Some(v) = r.token_code() {
+                put("TokenCode", v.as_str());
+            }
+            if let Some(v) = r.source_identity() {
+                put("SourceIdentity", v.as_str());
+            }
+        }
+        StsRequest::AssumeRoleWithWebIdentity(r) => {
+            put("RoleArn", r.role_arn());
+            put("RoleSessionName", r.role_session_name().as_str());
+            put("WebIdentityToken", r.web_identity_token().expose_secret());
+            if let Some(p) = r.provider_id() {
+                put("ProviderId", p);
+            }
+            arns(&mut put, r.policy_arns());
+            if let Some(p) = r.policy() {
+                put("Policy", p);
+            }
+            if let Some(d) = r.duration_seconds() {
+                put("DurationSeconds", &d.to_string());
+            }
+        }
+        StsRequest::AssumeRoleWithSaml(r) => {
+            put("RoleArn", r.role_arn());
+            put("PrincipalArn", r.principal_arn());
+            put("SAMLAssertion", r.saml_assertion().expose_secret());
+            arns(&mut put, r.policy_arns());
+            if let Some(p) = r.policy() {
+                put("Policy", p);
+            }
+            if let Some(d) = r.duration_seconds() {
+                put("DurationSeconds", &d.to_string());
+            }
+        }
+        StsRequest::GetSessionToken(r) => {
+            if let Some(d) = r.duration_seconds() {
+                put("DurationSeconds", &d.to_string());
+            }
+            if let Some(v) = r.serial_number() {
+                put("SerialNumber", v.as_str());
+            }
+            if let Some(v) = r.token_code() {
+                put("TokenCode", v.as_str());
+            }
+        }
+        StsRequest::GetFederationToken(r) => {
+            put("Name", r.name().as_str());
+            if let Some(p) = r.policy() {
+                put("Policy", p);
+            }
+            arns(&mut put, r.policy_arns());
+            if let Some(d) = r.duration_seconds() {
+                put("DurationSeconds", &d.to_string());
+            }
+            tags(&mut put, r.tags());
+        }
+        StsRequest::GetCallerIdentity(_) => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::StsErrorCode;
+
+    #[test]
+    fn decoding() {
+        assert_eq!(form_decode(b"a+b%20c%3a%3A").unwrap(), "a b c::");
+        assert_eq!(
+            form_decode(b"%4").unwrap_err().code,
+            StsErrorCode::MalformedQueryString
+        );
+        assert!(form_decode(b"%zz").is_err());
+        assert!(form_decode(b"%ff").is_err());
+        assert_eq!(form_decode("é".as_bytes()).unwrap(), "é");
+    }
+
+    #[test]
+    fn durations_are_strict() {
+        assert_eq!(parse_duration("900").unwrap(), 900);
+        for bad in [
+            "",
+            "+900",
+            "-900",
+            " 900",
+            "9e2",
+            "900.0",
+            "12345678901",
+            "0x384",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        assert!(parse_duration("4294967296").is_err());
+    }
+
+    #[test]
+    fn lists_refuse_gaps_zero_and_overflow() {
+        let mut p = Params::decode(b"L.member.1=a&L.member.3=c").unwrap();
+        assert!(p.take_list("L.member.", "", 10, "l").is_err());
+        let mut p = Params::decode(b"L.member.2=a&L.member.1=b").unwrap();
+        assert_eq!(p.take_list("L.member.", "", 10, "l").unwrap(), ["b", "a"]);
+        let mut p = Params::decode(b"L.member.11=a").unwrap();
+        assert_eq!(
+            p.take_list("L.member.", "", 10, "l").unwrap_err().code,
+            StsErrorCode::ValidationError
+        );
+        let mut p = Params::decode(b"L.member.99999999999999999999999=a").unwrap();
+        assert!(p.take_list("L.member.", "", 10, "l").is_err());
+        let mut p = Params::decode(b"L.member.0=a&L.member.01=b").unwrap();
+        assert!(p.take_list("L.member.", "", 10, "l").unwrap().is_empty());
+        assert!(p.finish(Action::GetCallerIdentity).is_err());
+    }
+}
