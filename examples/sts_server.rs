@@ -1,0 +1,141 @@
+//! An STS server that the AWS CLI, boto3 and the AWS SDKs can talk to (SPEC §7).
+//!
+//! ```sh
+//! cargo run --release --example sts_server -- [--listen ADDR] [--directory FILE] [--keys FILE]
+//! ```
+//!
+//! - `--listen`: default `127.0.0.1:8080` (loopback unless told otherwise; port 0 picks one).
+//! - `--directory`: a JSON directory file; without it the built-in demo directory is used and
+//!   printed, so a newcomer can try the server at once.
+//! - `--keys`: a key-ring file (`sign:ID:BASE64URL` lines); without it an ephemeral key is
+//!   generated and a warning printed: tokens then die with the process.
+//!
+//! Serves the STS Query API on `/` (GET and POST). Every action but `AssumeRoleWithWebIdentity`
+//! and `AssumeRoleWithSAML` must be signed with SigV4 (service `sts`, any region). Prints
+//! `listening on http://ADDR` once ready. Malformed requests get AWS error XML; the server keeps
+//! serving.
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a server's console is its output
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use std::error::Error;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tempcred::directory::InMemoryDirectory;
+use tempcred::endpoint::{HttpRequest, StsEndpoint};
+use tempcred::keys::KeyId;
+use tempcred::{Clock, KeyRing, SystemClock, SystemRandom};
+
+/// The largest request body accepted: SAML assertions can be large.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+struct Options {
+    listen: String,
+    directory: Option<String>,
+    keys: Option<String>,
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut options = Options {
+        listen: "127.0.0.1:8080".to_owned(),
+        directory: None,
+        keys: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--listen" => options.listen = value()?,
+            "--directory" => options.directory = Some(value()?),
+            "--keys" => options.keys = Some(value()?),
+            "-h" | "--help" => {
+                return Err(
+                    "usage: sts_server [--listen ADDR] [--directory FILE] [--keys FILE]".to_owned(),
+                )
+            }
+            other => return Err(format!("unknown argument {other:?} (try --help)")),
+        }
+    }
+    Ok(options)
+}
+
+async fn serve_sts(
+    State(endpoint): State<Arc<StsEndpoint>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    // Header values that are not visible ASCII cannot be part of a valid signature; they are
+    // passed as empty so the signature check refuses them.
+    let header_pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or("")))
+        .collect();
+    let request = HttpRequest {
+        method: method.as_str(),
+        path: uri.path(),
+        query: uri.query().unwrap_or(""),
+        headers: &header_pairs,
+        body: &body,
+        source_ip: Some(peer.ip()),
+    };
+    let answer = endpoint.handle(&request, SystemClock.now());
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [("content-type", answer.content_type), ("x-amzn-requestid", answer.request_id.as_str())],
+        answer.body.to_string(),
+    )
+        .into_response()
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn Error>> {
+    let options = match parse_args() {
+        Ok(o) => o,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    let directory = match &options.directory {
+        Some(path) => InMemoryDirectory::from_json(&std::fs::read_to_string(path)?)
+            .map_err(|e| format!("{path}: {e}"))?,
+        None => {
+            let demo = tempcred::directory::demo_directory_json();
+            println!("no --directory given: using the built-in demo directory:\n{demo}");
+            InMemoryDirectory::from_json(demo)?
+        }
+    };
+    let ring = match &options.keys {
+        Some(path) => KeyRing::from_text(&std::fs::read_to_string(path)?)
+            .map_err(|e| format!("{path}: {e}"))?,
+        None => {
+            eprintln!(
+                "warning: no --keys given: using an ephemeral key; credentials stop verifying when the server stops"
+            );
+            KeyRing::generate(KeyId::new("ephemeral")?, &SystemRandom)?
+        }
+    };
+    let endpoint = Arc::new(StsEndpoint::new(Arc::new(directory), ring));
+    let app = Router::new()
+        .fallback(serve_sts)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(endpoint);
+    let listener = tokio::net::TcpListener::bind(&options.listen).await?;
+    println!("listening on http://{}", listener.local_addr()?);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
