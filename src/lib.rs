@@ -37,12 +37,21 @@
 //! - [`principal`], [`session`]: identifiers and bounded request parameters, validated at
 //!   construction.
 //! - [`Clock`], [`RandomSource`]: time and randomness come in through traits.
+//! - [`directory`]: users, roles, roots, identity providers and their keys ([`Directory`],
+//!   [`InMemoryDirectory`] and its JSON file).
+//! - [`audit`]: one [`AuditEvent`] per attempt, to an [`AuditSink`].
+//! - [`mfa`]: the [`MfaVerifier`] trait and, with feature `totp`, RFC 6238 codes.
+//! - [`web_identity`]: OIDC ID-token validation ([`IdentityTokenValidator`]; with feature `oidc`,
+//!   `JwksValidator`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod audit;
 mod bounded;
 mod credentials;
+pub mod directory;
 pub mod keys;
+pub mod mfa;
 pub mod principal;
 mod random;
 pub mod session;
@@ -50,11 +59,17 @@ mod time;
 pub mod token;
 mod validate;
 mod verify;
+pub mod web_identity;
 
+pub use audit::{AuditEvent, AuditOutcome, AuditSink};
 pub use credentials::{
     AccessKeyId, AccessKeyKind, CredentialFormatError, Credentials, SecretAccessKey, SessionToken,
 };
+pub use directory::{Directory, InMemoryDirectory, PolicyText};
 pub use keys::KeyRing;
+#[cfg(feature = "totp")]
+pub use mfa::TotpVerifier;
+pub use mfa::{MfaError, MfaVerifier, TotpSeed};
 pub use random::{RandomError, RandomSource, SeededRandom, SystemRandom};
 pub use session::{
     ExternalId, FederatedUserName, MfaSerialNumber, MfaTokenCode, RoleSessionName, SessionTag,
@@ -66,3 +81,6 @@ pub use verify::{
     RevokedSessions, VerifiedSession, Verifier, VerifierConfigError, VerifyError,
     DEFAULT_LEEWAY_SECS, MAX_LEEWAY_SECS,
 };
+#[cfg(feature = "oidc")]
+pub use web_identity::JwksValidator;
+pub use web_identity::{IdentityTokenValidator, ValidatedIdentity, WebIdentityError};
