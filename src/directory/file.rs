@@ -78,15 +78,15 @@ struct FileDoc {
     #[serde(default)]
     partition: Option<String>,
     #[serde(default)]
-    users: Vec<FileUser>,
+    users: Vec<Obj<FileUser>>,
     #[serde(default)]
-    roots: Vec<FileRoot>,
+    roots: Vec<Obj<FileRoot>>,
     #[serde(default)]
-    roles: Vec<FileRole>,
+    roles: Vec<Obj<FileRole>>,
     #[serde(default)]
-    oidc_providers: Vec<FileOidc>,
+    oidc_providers: Vec<Obj<FileOidc>>,
     #[serde(default)]
-    saml_providers: Vec<FileSaml>,
+    saml_providers: Vec<Obj<FileSaml>>,
 }
 
 #[derive(Deserialize)]
@@ -96,9 +96,9 @@ struct FileUser {
     #[serde(default)]
     id: Option<String>,
     #[serde(default)]
-    access_keys: Vec<FileKey>,
+    access_keys: Vec<Obj<FileKey>>,
     #[serde(default)]
-    mfa_devices: Vec<FileMfa>,
+    mfa_devices: Vec<Obj<FileMfa>>,
     #[serde(default)]
     policies: Vec<Box<RawValue>>,
     #[serde(default)]
@@ -110,9 +110,9 @@ struct FileUser {
 struct FileRoot {
     account: String,
     #[serde(default)]
-    access_keys: Vec<FileKey>,
+    access_keys: Vec<Obj<FileKey>>,
     #[serde(default)]
-    mfa_devices: Vec<FileMfa>,
+    mfa_devices: Vec<Obj<FileMfa>>,
 }
 
 #[derive(Deserialize)]
@@ -157,6 +157,26 @@ struct FileOidc {
 #[serde(deny_unknown_fields)]
 struct FileSaml {
     arn: String,
+}
+
+/// A struct that must be written as a JSON object: serde's derive would also take an array of
+/// the fields in order, which would bypass field names (and `deny_unknown_fields`).
+struct Obj<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<T, M::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(m))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData)).map(Obj)
+    }
 }
 
 /// A secret access key read straight into its zeroizing type; the text is validated where serde
@@ -255,8 +275,9 @@ fn policies(raw: Vec<Box<RawValue>>, path: &str) -> Result<Vec<PolicyText>, Dire
         .collect()
 }
 
-fn keys(raw: Vec<FileKey>, path: &str) -> Result<Vec<AccessKey>, DirectoryFileError> {
+fn keys(raw: Vec<Obj<FileKey>>, path: &str) -> Result<Vec<AccessKey>, DirectoryFileError> {
     raw.into_iter()
+        .map(|k| k.0)
         .enumerate()
         .map(|(i, k)| {
             let at = |f: &str| format!("{path}.access_keys[{i}].{f}");
@@ -267,10 +288,11 @@ fn keys(raw: Vec<FileKey>, path: &str) -> Result<Vec<AccessKey>, DirectoryFileEr
 }
 
 fn devices(
-    raw: Vec<FileMfa>,
+    raw: Vec<Obj<FileMfa>>,
     path: &str,
 ) -> Result<Vec<(MfaSerialNumber, TotpSeed)>, DirectoryFileError> {
     raw.into_iter()
+        .map(|d| d.0)
         .enumerate()
         .map(|(i, d)| {
             let serial = MfaSerialNumber::new(&d.serial)
@@ -393,7 +415,7 @@ impl InMemoryDirectory {
             });
         }
         let mut de = serde_json::Deserializer::from_str(text);
-        let doc: FileDoc = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let Obj::<FileDoc>(doc) = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
             invalid(path, e.into_inner())
         })?;
@@ -404,19 +426,19 @@ impl InMemoryDirectory {
             None => Partition::aws(),
         };
         let mut b = InMemoryDirectoryBuilder::new(partition);
-        for (i, u) in doc.users.into_iter().enumerate() {
+        for (i, Obj(u)) in doc.users.into_iter().enumerate() {
             add_user(&mut b, u, &format!("users[{i}]"))?;
         }
-        for (i, r) in doc.roots.into_iter().enumerate() {
+        for (i, Obj(r)) in doc.roots.into_iter().enumerate() {
             add_root(&mut b, r, partition, &format!("roots[{i}]"))?;
         }
-        for (i, r) in doc.roles.into_iter().enumerate() {
+        for (i, Obj(r)) in doc.roles.into_iter().enumerate() {
             add_role(&mut b, r, &format!("roles[{i}]"))?;
         }
-        for (i, o) in doc.oidc_providers.into_iter().enumerate() {
+        for (i, Obj(o)) in doc.oidc_providers.into_iter().enumerate() {
             add_oidc(&mut b, o, &format!("oidc_providers[{i}]"))?;
         }
-        for (i, s) in doc.saml_providers.into_iter().enumerate() {
+        for (i, Obj(s)) in doc.saml_providers.into_iter().enumerate() {
             let path = format!("saml_providers[{i}]");
             let p = SamlProvider::from_arn(&s.arn)
                 .map_err(|e| invalid(format!("{path}.arn"), e))?;
