@@ -129,10 +129,16 @@ pub struct AuditEvent {
     #[serde(flatten)]
     pub outcome: AuditOutcome,
     /// The issued token's ID (hex), when credentials were issued.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_token_id")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_token_id"
+    )]
     pub token_id: Option<TokenId>,
     /// The issued credentials' expiry.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_opt_time")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_opt_time"
+    )]
     pub expiration: Option<UnixTime>,
     /// The request ID answered to the caller, to join with service logs.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -8,8 +8,7 @@
 )]
 
 use tempcred::directory::{
-    demo_directory_json, Directory, DirectoryFileError, InMemoryDirectory,
-    MAX_DIRECTORY_FILE_BYTES,
+    demo_directory_json, Directory, DirectoryFileError, InMemoryDirectory, MAX_DIRECTORY_FILE_BYTES,
 };
 use tempcred::principal::{AccountId, RoleName, UniqueIdKind, UserName};
 use tempcred::{AccessKeyId, MfaSerialNumber};
@@ -57,7 +56,9 @@ fn demo_directory_loads_and_answers_lookups() {
     assert!(dir
         .oidc_provider_by_arn("arn:aws:iam::222222222222:oidc-provider/id.example.com")
         .is_some());
-    assert!(dir.oidc_provider_by_url(a1, "https://id.example.com").is_none());
+    assert!(dir
+        .oidc_provider_by_url(a1, "https://id.example.com")
+        .is_none());
     assert!(dir.root(a2).is_some());
     // Debug of the whole directory shows no secret.
     let debug = format!("{dir:?}");
@@ -94,7 +95,9 @@ fn unique_ids_are_stable_across_loads_and_can_be_given() {
 fn unknown_fields_are_errors_with_their_path() {
     assert_eq!(path_of(r#"{"partition":"aws","groups":[]}"#), "groups");
     assert_eq!(
-        path_of(&with_user(r#"{"arn":"arn:aws:iam::111111111111:user/a","colour":"red"}"#)),
+        path_of(&with_user(
+            r#"{"arn":"arn:aws:iam::111111111111:user/a","colour":"red"}"#
+        )),
         "users[0].colour"
     );
     assert_eq!(
@@ -104,7 +107,9 @@ fn unknown_fields_are_errors_with_their_path() {
         "users[0].access_keys[0].note"
     );
     assert_eq!(
-        path_of(r#"{"oidc_providers":[{"arn":"x","url":"https://a","audiences":[],"jwks":{},"thumbprints":[]}]}"#),
+        path_of(
+            r#"{"oidc_providers":[{"arn":"x","url":"https://a","audiences":[],"jwks":{},"thumbprints":[]}]}"#
+        ),
         "oidc_providers[0].thumbprints"
     );
     // Unknown fields inside policy documents are the policy engine's business, not the loader's.
@@ -130,27 +135,39 @@ fn bad_values_are_errors_with_their_path() {
         "users[0].arn"
     );
     assert_eq!(
-        path_of(&user(r#","access_keys":[{"id":"ASIAIOSFODNN7EXAMPLE","secret":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}]"#)),
+        path_of(&user(
+            r#","access_keys":[{"id":"ASIAIOSFODNN7EXAMPLE","secret":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}]"#
+        )),
         "users[0].access_keys[0].id"
     );
     assert_eq!(
-        path_of(&user(r#","mfa_devices":[{"serial":"arn:aws:iam::111111111111:mfa/a","totp_base32":"not base32!"}]"#)),
+        path_of(&user(
+            r#","mfa_devices":[{"serial":"arn:aws:iam::111111111111:mfa/a","totp_base32":"not base32!"}]"#
+        )),
         "users[0].mfa_devices[0].totp_base32"
     );
     assert_eq!(
-        path_of(&user(r#","mfa_devices":[{"serial":"short","totp_base32":"JBSWY3DPEHPK3PXP"}]"#)),
+        path_of(&user(
+            r#","mfa_devices":[{"serial":"short","totp_base32":"JBSWY3DPEHPK3PXP"}]"#
+        )),
         "users[0].mfa_devices[0].serial"
     );
     assert_eq!(
         path_of(&user(r#","policies":[{"Statement":[]}, "not an object"]"#)),
         "users[0].policies[1]"
     );
-    assert_eq!(path_of(&user(r#","tags":{"aws:x":"y"}"#)), "users[0].tags.aws:x");
+    assert_eq!(
+        path_of(&user(r#","tags":{"aws:x":"y"}"#)),
+        "users[0].tags.aws:x"
+    );
     assert_eq!(
         path_of(&user(r#","tags":{"Team":"a","team":"b"}"#)),
         "users[0].tags.team"
     );
-    assert_eq!(path_of(&user(r#","tags":{"team":5}"#)), "users[0].tags.team");
+    assert_eq!(
+        path_of(&user(r#","tags":{"team":5}"#)),
+        "users[0].tags.team"
+    );
     let role = |extra: &str| {
         format!(
             r#"{{"roles":[{{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{{}}{extra}}}]}}"#
@@ -174,19 +191,28 @@ fn bad_values_are_errors_with_their_path() {
     );
     assert_eq!(path_of(r#"{"partition":"AWS"}"#), "partition");
     assert_eq!(
-        path_of(r#"{"partition":"aws-cn","roles":[{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{}}]}"#),
+        path_of(
+            r#"{"partition":"aws-cn","roles":[{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{}}]}"#
+        ),
         "roles[0]"
     );
     assert_eq!(
-        path_of(r#"{"oidc_providers":[{"arn":"arn:aws:iam::111111111111:oidc-provider/other.example.com","url":"https://id.example.com","audiences":["a"],"jwks":{"keys":[]}}]}"#),
+        path_of(
+            r#"{"oidc_providers":[{"arn":"arn:aws:iam::111111111111:oidc-provider/other.example.com","url":"https://id.example.com","audiences":["a"],"jwks":{"keys":[]}}]}"#
+        ),
         "oidc_providers[0].arn"
     );
     assert_eq!(
-        path_of(r#"{"oidc_providers":[{"arn":"arn:aws:iam::111111111111:oidc-provider/id.example.com","url":"http://id.example.com","audiences":["a"],"jwks":{"keys":[]}}]}"#),
+        path_of(
+            r#"{"oidc_providers":[{"arn":"arn:aws:iam::111111111111:oidc-provider/id.example.com","url":"http://id.example.com","audiences":["a"],"jwks":{"keys":[]}}]}"#
+        ),
         "oidc_providers[0]"
     );
     assert_eq!(path_of(r#"{"users":{}}"#), "users");
-    assert!(matches!(err(r#"{} {}"#), DirectoryFileError::Invalid { .. }));
+    assert!(matches!(
+        err(r#"{} {}"#),
+        DirectoryFileError::Invalid { .. }
+    ));
     assert!(matches!(err("[]"), DirectoryFileError::Invalid { .. }));
     // Structs are objects only: the positional (array) form serde would accept is refused.
     assert_eq!(
@@ -254,7 +280,10 @@ fn size_is_bounded_before_parsing() {
     let big = " ".repeat(MAX_DIRECTORY_FILE_BYTES + 1);
     assert!(matches!(err(&big), DirectoryFileError::TooLarge { .. }));
     let r = InMemoryDirectory::from_json_reader(big.as_bytes());
-    assert!(matches!(r.unwrap_err(), DirectoryFileError::TooLarge { .. }));
+    assert!(matches!(
+        r.unwrap_err(),
+        DirectoryFileError::TooLarge { .. }
+    ));
     let ok = InMemoryDirectory::from_json_reader(demo_directory_json().as_bytes());
     assert!(ok.is_ok());
 }

@@ -74,7 +74,10 @@ fn valid_rs256_token_is_accepted_with_its_context_keys() {
     );
     let keys = id.context_keys();
     assert_eq!(keys[0].0, "id.example.com:aud");
-    assert_eq!(keys[1], ("id.example.com:sub".into(), vec!["user-42".into()]));
+    assert_eq!(
+        keys[1],
+        ("id.example.com:sub".into(), vec!["user-42".into()])
+    );
     assert_eq!(keys[2].1, vec!["pwd", "mfa"]);
     assert!(id.tags.is_empty());
     assert_eq!(id.source_identity, None);
@@ -108,10 +111,16 @@ fn expired_and_not_yet_valid_tokens_are_refused_outside_the_leeway() {
 
     let mut c = claims();
     c["nbf"] = json!(NOW + 400);
-    assert_eq!(check(&rs256(&c)).unwrap_err(), WebIdentityError::NotYetValid);
+    assert_eq!(
+        check(&rs256(&c)).unwrap_err(),
+        WebIdentityError::NotYetValid
+    );
     let mut c = claims();
     c["iat"] = json!(NOW + 400);
-    assert_eq!(check(&rs256(&c)).unwrap_err(), WebIdentityError::NotYetValid);
+    assert_eq!(
+        check(&rs256(&c)).unwrap_err(),
+        WebIdentityError::NotYetValid
+    );
     let mut c = claims();
     c.as_object_mut().unwrap().remove("exp");
     assert_eq!(
@@ -190,7 +199,11 @@ fn alg_none_and_hmac_are_refused() {
         check(&none).unwrap_err(),
         WebIdentityError::UnsupportedAlgorithm
     );
-    let none = format!("{}.{}.", b64(&json!({"alg": "None", "kid": "rsa-1"})), b64(&claims()));
+    let none = format!(
+        "{}.{}.",
+        b64(&json!({"alg": "None", "kid": "rsa-1"})),
+        b64(&claims())
+    );
     assert_eq!(
         check(&none).unwrap_err(),
         WebIdentityError::UnsupportedAlgorithm

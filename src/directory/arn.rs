@@ -40,7 +40,10 @@ pub(crate) fn split_path_name<'a>(
         .filter(|r| r.starts_with('/'))
         .ok_or("ARN names the wrong kind of resource")?;
     let cut = rest.rfind('/').map_or(0, |i| i.saturating_add(1));
-    let (path, name) = (rest.get(..cut).unwrap_or("/"), rest.get(cut..).unwrap_or(""));
+    let (path, name) = (
+        rest.get(..cut).unwrap_or("/"),
+        rest.get(cut..).unwrap_or(""),
+    );
     let path = IamPath::new(path).map_err(|_| "invalid path in ARN")?;
     Ok((path, name))
 }
@@ -52,7 +55,10 @@ mod tests {
     #[test]
     fn splits_role_and_user_arns() {
         let (p, a, r) = split_iam_arn("arn:aws:iam::123456789012:role/a/b/deploy").unwrap();
-        assert_eq!((p.as_str(), a.to_string().as_str()), ("aws", "123456789012"));
+        assert_eq!(
+            (p.as_str(), a.to_string().as_str()),
+            ("aws", "123456789012")
+        );
         let (path, name) = split_path_name(r, "role").unwrap();
         assert_eq!((path.as_str(), name), ("/a/b/", "deploy"));
         let (path, name) = split_path_name("user/alice", "user").unwrap();

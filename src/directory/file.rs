@@ -259,7 +259,8 @@ fn tags(file: FileTags, path: &str) -> Result<SessionTags, DirectoryFileError> {
         let at = || format!("{path}.tags.{k}");
         let key = TagKey::new(&k).map_err(|e| invalid(at(), e))?;
         let value = TagValue::new(&v).map_err(|e| invalid(at(), e))?;
-        tags.insert(key, value, false).map_err(|e| invalid(at(), e))?;
+        tags.insert(key, value, false)
+            .map_err(|e| invalid(at(), e))?;
     }
     Ok(tags)
 }
@@ -337,8 +338,7 @@ fn add_root(
     partition: Partition,
     path: &str,
 ) -> Result<(), DirectoryFileError> {
-    let account =
-        AccountId::new(&r.account).map_err(|e| invalid(format!("{path}.account"), e))?;
+    let account = AccountId::new(&r.account).map_err(|e| invalid(format!("{path}.account"), e))?;
     let mut root = Root::new(partition, account);
     for k in keys(r.access_keys, path)? {
         root = root.with_access_key(k);
@@ -440,8 +440,8 @@ impl InMemoryDirectory {
         }
         for (i, Obj(s)) in doc.saml_providers.into_iter().enumerate() {
             let path = format!("saml_providers[{i}]");
-            let p = SamlProvider::from_arn(&s.arn)
-                .map_err(|e| invalid(format!("{path}.arn"), e))?;
+            let p =
+                SamlProvider::from_arn(&s.arn).map_err(|e| invalid(format!("{path}.arn"), e))?;
             b.saml_provider(p).map_err(|e| invalid(path, e))?;
         }
         Ok(b.build())

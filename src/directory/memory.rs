@@ -230,8 +230,7 @@ impl InMemoryDirectoryBuilder {
         self.check_partition(provider.partition())?;
         let arn = provider.arn();
         let url_key = (provider.account(), Box::<str>::from(provider.url()));
-        if self.dir.oidc_by_arn.contains_key(&arn) || self.dir.oidc_by_url.contains_key(&url_key)
-        {
+        if self.dir.oidc_by_arn.contains_key(&arn) || self.dir.oidc_by_url.contains_key(&url_key) {
             return Err(DirectoryError::Duplicate {
                 what: "OIDC provider",
                 id: arn,
@@ -315,7 +314,10 @@ mod tests {
             .with_access_key(key("AKIAAAAAAAAAAAAAAAA1"));
         assert!(matches!(
             b.user(bob).unwrap_err(),
-            DirectoryError::Duplicate { what: "access key ID", .. }
+            DirectoryError::Duplicate {
+                what: "access key ID",
+                ..
+            }
         ));
         let root = Root::new(Partition::aws(), AccountId::new("111111111111").unwrap())
             .with_access_key(key("AKIAAAAAAAAAAAAAAAA2"));
@@ -332,9 +334,8 @@ mod tests {
             .user_by_access_key(&AccessKeyId::new("AKIAAAAAAAAAAAAAAAA1").unwrap())
             .unwrap();
         assert_eq!(owner.arn(), "arn:aws:iam::111111111111:user/alice");
-        assert!(secret.ct_eq(
-            &SecretAccessKey::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap()
-        ));
+        assert!(secret
+            .ct_eq(&SecretAccessKey::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap()));
         assert!(owner.has_mfa_device(&serial));
         let (root, _) = dir
             .user_by_access_key(&AccessKeyId::new("AKIAAAAAAAAAAAAAAAA2").unwrap())

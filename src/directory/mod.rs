@@ -279,7 +279,9 @@ impl Role {
         self.max_session_duration = u32::try_from(secs)
             .ok()
             .filter(|s| *s <= MAX_MAX_SESSION_DURATION)
-            .ok_or(bad(Constraint::GreaterThan(MAX_MAX_SESSION_DURATION.into())))?;
+            .ok_or(bad(Constraint::GreaterThan(
+                MAX_MAX_SESSION_DURATION.into(),
+            )))?;
         Ok(self)
     }
 
@@ -761,7 +763,11 @@ pub struct SamlProvider {
 
 impl SamlProvider {
     /// A provider named `name` (1–128 characters of `[\w._-]`).
-    pub fn new(partition: Partition, account: AccountId, name: &str) -> Result<Self, DirectoryError> {
+    pub fn new(
+        partition: Partition,
+        account: AccountId,
+        name: &str,
+    ) -> Result<Self, DirectoryError> {
         crate::validate::check_text("samlProviderName", name, 1, 128, "[\\w._-]+", |c| {
             c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')
         })?;
@@ -898,7 +904,11 @@ mod tests {
         assert_eq!(PolicyText::new(text).unwrap().as_str(), text);
         assert!(PolicyText::new("{").is_err());
         assert!(PolicyText::new("\"s\"").is_err());
-        assert!(PolicyText::new(&format!("{{\"a\":\"{}\"}}", "x".repeat(PolicyText::MAX_BYTES))).is_err());
+        assert!(PolicyText::new(&format!(
+            "{{\"a\":\"{}\"}}",
+            "x".repeat(PolicyText::MAX_BYTES)
+        ))
+        .is_err());
     }
 
     #[test]
@@ -943,8 +953,17 @@ mod tests {
             ok.arn(),
             "arn:aws:iam::123456789012:oidc-provider/id.example.com/tenant"
         );
-        for bad_url in ["http://id.example.com", "https://", "https://a b", "https://x/?q", "https://x/"] {
-            assert!(OidcProvider::new(p, a, bad_url, aud(), jwks).is_err(), "{bad_url}");
+        for bad_url in [
+            "http://id.example.com",
+            "https://",
+            "https://a b",
+            "https://x/?q",
+            "https://x/",
+        ] {
+            assert!(
+                OidcProvider::new(p, a, bad_url, aud(), jwks).is_err(),
+                "{bad_url}"
+            );
         }
         assert!(OidcProvider::new(p, a, "https://x", vec![], jwks).is_err());
         assert!(OidcProvider::new(p, a, "https://x", aud(), "{}").is_err());

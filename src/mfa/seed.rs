@@ -84,8 +84,7 @@ mod tests {
         let s = TotpSeed::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap();
         assert_eq!(s.expose_secret(), b"12345678901234567890");
         assert_eq!(
-            TotpSeed::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ======")
-                .unwrap_err(),
+            TotpSeed::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ======").unwrap_err(),
             TotpSeedError::NotBase32
         ); // wrong padding length
         assert!(TotpSeed::from_base32("gezdgnbvgy3tqojqgezdgnbvgy3tqojq").is_err());

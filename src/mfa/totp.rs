@@ -7,7 +7,7 @@ use crate::time::UnixTime;
 use hmac::{Hmac, KeyInit, Mac};
 use std::collections::HashMap;
 use std::sync::Mutex;
-use subtle::{ConstantTimeEq, ConditionallySelectable};
+use subtle::{ConditionallySelectable, ConstantTimeEq};
 
 /// The TOTP time step, in seconds.
 pub const TOTP_STEP_SECS: u64 = 30;

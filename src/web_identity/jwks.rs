@@ -169,12 +169,12 @@ fn key_fits(jwk: &Jwk, alg: Algorithm) -> bool {
         }
         _ => false,
     };
-    let alg_ok = match (&jwk.common.key_algorithm, alg) {
-        (None, _) => true,
-        (Some(KeyAlgorithm::RS256), Algorithm::RS256) => true,
-        (Some(KeyAlgorithm::ES256), Algorithm::ES256) => true,
-        _ => false,
-    };
+    let alg_ok = matches!(
+        (&jwk.common.key_algorithm, alg),
+        (None, _)
+            | (Some(KeyAlgorithm::RS256), Algorithm::RS256)
+            | (Some(KeyAlgorithm::ES256), Algorithm::ES256)
+    );
     let use_ok = matches!(
         jwk.common.public_key_use,
         None | Some(PublicKeyUse::Signature)
@@ -274,9 +274,7 @@ impl IdentityTokenValidator for JwksValidator {
             .len()
             .saturating_add(1)
             .saturating_add(payload_b64.len());
-        let message = token
-            .get(..signed_len)
-            .ok_or(E::Malformed("truncated"))?;
+        let message = token.get(..signed_len).ok_or(E::Malformed("truncated"))?;
         match jsonwebtoken::crypto::verify(sig_b64, message.as_bytes(), &key, alg) {
             Ok(true) => {}
             _ => return Err(E::BadSignature),

@@ -215,9 +215,15 @@ mod tests {
 
     #[test]
     fn error_codes() {
-        assert_eq!(WebIdentityError::AudienceMismatch.aws_code(), "IDPRejectedClaim");
+        assert_eq!(
+            WebIdentityError::AudienceMismatch.aws_code(),
+            "IDPRejectedClaim"
+        );
         assert_eq!(WebIdentityError::IssuerMismatch.http_status(), 403);
-        assert_eq!(WebIdentityError::BadSignature.aws_code(), "InvalidIdentityToken");
+        assert_eq!(
+            WebIdentityError::BadSignature.aws_code(),
+            "InvalidIdentityToken"
+        );
         assert_eq!(WebIdentityError::UnknownKey.http_status(), 400);
         assert_eq!(WebIdentityError::Expired.aws_code(), "ExpiredToken");
     }
