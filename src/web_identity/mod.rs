@@ -1,7 +1,7 @@
 //! Web identity: validating the OIDC ID token of `AssumeRoleWithWebIdentity`.
 //!
 //! [`IdentityTokenValidator`] is the check the issuer calls; with feature `oidc`,
-//! [`JwksValidator`] implements it for RS256 and ES256 tokens against the JWKS of the directory's
+//! `JwksValidator` implements it for RS256 and ES256 tokens against the JWKS of the directory's
 //! [`OidcProvider`] (supplied by the application: no network).
 //!
 //! Invariants: a token is refused before any decoding if it is over [`MAX_ID_TOKEN_BYTES`]; no
