@@ -27,6 +27,11 @@ type E = WebIdentityError;
 ///
 /// The JWKS is parsed on every call (it is small); keys that cannot be read are skipped.
 ///
+/// Signatures are checked by `jsonwebtoken` with its pure-Rust `rust_crypto` provider. If some
+/// other crate of the application also turns on `jsonwebtoken`'s `aws_lc_rs` feature, that crate
+/// can no longer pick a provider by itself: the application must then call
+/// `jsonwebtoken::crypto::CryptoProvider::install_default` once at start-up.
+///
 /// ```no_run
 /// use tempcred::directory::{demo_directory_json, Directory, InMemoryDirectory};
 /// use tempcred::principal::AccountId;
