@@ -39,14 +39,23 @@
 //! - [`Clock`], [`RandomSource`]: time and randomness come in through traits.
 //! - [`StsRequest`] / [`StsResponse`] / [`StsError`]: the typed STS operations and errors;
 //!   [`wire`]: the Query API, XML responses and credential JSON that AWS tools speak.
+//! - [`directory`]: users, roles, roots, identity providers and their keys ([`Directory`],
+//!   [`InMemoryDirectory`] and its JSON file).
+//! - [`audit`]: one [`AuditEvent`] per attempt, to an [`AuditSink`].
+//! - [`mfa`]: the [`MfaVerifier`] trait and, with feature `totp`, RFC 6238 codes.
+//! - [`web_identity`]: OIDC ID-token validation ([`IdentityTokenValidator`]; with feature `oidc`,
+//!   `JwksValidator`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod audit;
 mod bounded;
 mod credentials;
 mod error;
 pub mod issue;
+pub mod directory;
 pub mod keys;
+pub mod mfa;
 pub mod principal;
 mod random;
 mod request;
@@ -57,12 +66,18 @@ pub mod token;
 mod validate;
 mod verify;
 pub mod wire;
+pub mod web_identity;
 
+pub use audit::{AuditEvent, AuditOutcome, AuditSink};
 pub use credentials::{
     AccessKeyId, AccessKeyKind, CredentialFormatError, Credentials, SecretAccessKey, SessionToken,
 };
 pub use error::{FaultType, StsError, StsErrorCode, MAX_ECHO_CHARS};
+pub use directory::{Directory, InMemoryDirectory, PolicyText};
 pub use keys::KeyRing;
+#[cfg(feature = "totp")]
+pub use mfa::TotpVerifier;
+pub use mfa::{MfaError, MfaVerifier, TotpSeed};
 pub use random::{RandomError, RandomSource, SeededRandom, SystemRandom};
 pub use request::{
     Action, AssumeRoleRequest, AssumeRoleRequestBuilder, AssumeRoleWithSamlRequest,
@@ -87,3 +102,6 @@ pub use verify::{
     RevokedSessions, VerifiedSession, Verifier, VerifierConfigError, VerifyError,
     DEFAULT_LEEWAY_SECS, MAX_LEEWAY_SECS,
 };
+#[cfg(feature = "oidc")]
+pub use web_identity::JwksValidator;
+pub use web_identity::{IdentityTokenValidator, ValidatedIdentity, WebIdentityError};

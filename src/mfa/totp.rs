@@ -1,0 +1,232 @@
+//! RFC 6238 TOTP (HMAC-SHA1, 30-second steps, 6 digits) and a verifier over the directory.
+
+use super::{MfaError, MfaVerifier, TotpSeed};
+use crate::directory::Directory;
+use crate::session::{MfaSerialNumber, MfaTokenCode};
+use crate::time::UnixTime;
+use hmac::{Hmac, KeyInit, Mac};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use subtle::{ConditionallySelectable, ConstantTimeEq};
+
+/// The TOTP time step, in seconds.
+pub const TOTP_STEP_SECS: u64 = 30;
+/// Digits in a code.
+pub const TOTP_DIGITS: u32 = 6;
+
+/// RFC 4226 HOTP: the 31-bit dynamically truncated HMAC-SHA1 of `counter` under `seed`. Reduce it
+/// modulo `10^digits` for a code.
+pub fn hotp(seed: &TotpSeed, counter: u64) -> u32 {
+    // HMAC takes keys of any length, so this never fails.
+    let Ok(mut mac) = <Hmac<sha1::Sha1> as KeyInit>::new_from_slice(seed.expose_secret()) else {
+        return 0;
+    };
+    mac.update(&counter.to_be_bytes());
+    let out = mac.finalize().into_bytes();
+    let offset = usize::from(out.get(19).copied().unwrap_or(0) & 0x0f);
+    let mut word = [0u8; 4];
+    if let Some(s) = out.get(offset..offset.saturating_add(4)) {
+        word.copy_from_slice(s);
+    }
+    u32::from_be_bytes(word) & 0x7fff_ffff
+}
+
+/// The 6-digit TOTP code of `seed` at `now`, as a number (print with `{:06}`).
+pub fn totp_code(seed: &TotpSeed, now: UnixTime) -> u32 {
+    hotp(seed, now.as_secs() / TOTP_STEP_SECS) % 10u32.pow(TOTP_DIGITS)
+}
+
+fn code_value(code: &MfaTokenCode) -> u32 {
+    // MfaTokenCode is exactly six ASCII digits.
+    code.as_str()
+        .bytes()
+        .fold(0u32, |acc, b| acc * 10 + u32::from(b.wrapping_sub(b'0')))
+}
+
+/// Verifies TOTP codes against the seeds of the directory's MFA devices.
+///
+/// Accepts the code of the current 30-second step and of one step either side (clock drift).
+/// Codes are compared in constant time, every candidate step is computed whatever matches.
+///
+/// Replay protection (RFC 6238 §5.2): by default the verifier remembers, per device, the last
+/// step it accepted and refuses a code of that step or an earlier one, so a code works once. The
+/// memory is this verifier's own (no global state): replicas that verify independently each keep
+/// theirs, so a code can be used once per replica. [`TotpVerifier::without_replay_protection`]
+/// turns it off.
+///
+/// ```
+/// use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+/// use tempcred::mfa::{totp_code, MfaVerifier, TotpVerifier};
+/// use tempcred::{MfaSerialNumber, MfaTokenCode, UnixTime};
+/// use tempcred::directory::Directory;
+/// let dir = InMemoryDirectory::from_json(demo_directory_json()).unwrap();
+/// let serial = MfaSerialNumber::new("arn:aws:iam::111111111111:mfa/alice").unwrap();
+/// let now = UnixTime::from_secs(1_700_000_000);
+/// let seed = dir.mfa_device(&serial).unwrap().seed().clone();
+/// let code = MfaTokenCode::new(&format!("{:06}", totp_code(&seed, now))).unwrap();
+/// let verifier = TotpVerifier::new(dir);
+/// assert!(verifier.verify(&serial, &code, now).is_ok());
+/// assert!(verifier.verify(&serial, &code, now).is_err()); // used once already
+/// ```
+#[derive(Debug)]
+pub struct TotpVerifier<D> {
+    directory: D,
+    replay_protection: bool,
+    last_step: Mutex<HashMap<MfaSerialNumber, u64>>,
+}
+
+impl<D: Directory> TotpVerifier<D> {
+    /// A verifier over `directory`'s devices, with replay protection.
+    pub fn new(directory: D) -> Self {
+        TotpVerifier {
+            directory,
+            replay_protection: true,
+            last_step: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Accepts a code again within its window (no per-device memory).
+    pub fn without_replay_protection(mut self) -> Self {
+        self.replay_protection = false;
+        self
+    }
+
+    /// The directory this verifier reads seeds from.
+    pub fn directory(&self) -> &D {
+        &self.directory
+    }
+}
+
+impl<D: Directory> MfaVerifier for TotpVerifier<D> {
+    fn verify(
+        &self,
+        serial: &MfaSerialNumber,
+        code: &MfaTokenCode,
+        now: UnixTime,
+    ) -> Result<(), MfaError> {
+        let device = self
+            .directory
+            .mfa_device(serial)
+            .ok_or(MfaError::UnknownDevice)?;
+        let given = code_value(code);
+        let step = now.as_secs() / TOTP_STEP_SECS;
+        let modulus = 10u32.pow(TOTP_DIGITS);
+        // Check the three steps without branching on secrets; remember the latest that matched.
+        let mut matched = subtle::Choice::from(0);
+        let mut matched_step = 0u64;
+        for s in [step.saturating_sub(1), step, step.saturating_add(1)] {
+            let expected = hotp(device.seed(), s) % modulus;
+            let hit = expected.ct_eq(&given);
+            matched |= hit;
+            matched_step.conditional_assign(&s, hit);
+        }
+        if !bool::from(matched) {
+            return Err(MfaError::InvalidCode);
+        }
+        if self.replay_protection {
+            let mut last = self
+                .last_step
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            // Keyed only by serials that exist in the directory, so the map stays bounded.
+            if last.get(serial).is_some_and(|l| *l >= matched_step) {
+                return Err(MfaError::ReusedCode);
+            }
+            last.insert(*serial, matched_step);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::{InMemoryDirectory, User};
+
+    fn rfc_seed() -> TotpSeed {
+        TotpSeed::from_bytes(b"12345678901234567890").unwrap()
+    }
+
+    #[test]
+    fn rfc6238_appendix_b_sha1_vectors() {
+        // (time, 8-digit TOTP from RFC 6238 Appendix B, SHA-1 rows)
+        let vectors = [
+            (59u64, 94_287_082u32),
+            (1_111_111_109, 7_081_804),
+            (1_111_111_111, 14_050_471),
+            (1_234_567_890, 89_005_924),
+            (2_000_000_000, 69_279_037),
+            (20_000_000_000, 65_353_130),
+        ];
+        for (t, eight) in vectors {
+            let counter = t / TOTP_STEP_SECS;
+            assert_eq!(hotp(&rfc_seed(), counter) % 100_000_000, eight, "t={t}");
+            assert_eq!(
+                totp_code(&rfc_seed(), UnixTime::from_secs(t)),
+                eight % 1_000_000,
+                "t={t}"
+            );
+        }
+    }
+
+    fn setup() -> (TotpVerifier<InMemoryDirectory>, MfaSerialNumber) {
+        let serial = MfaSerialNumber::new("arn:aws:iam::111111111111:mfa/alice").unwrap();
+        let user = User::from_arn("arn:aws:iam::111111111111:user/alice")
+            .unwrap()
+            .with_mfa_device(serial, rfc_seed());
+        let mut b = InMemoryDirectory::builder();
+        b.user(user).unwrap();
+        (TotpVerifier::new(b.build()), serial)
+    }
+
+    fn code_at(t: u64) -> MfaTokenCode {
+        MfaTokenCode::new(&format!(
+            "{:06}",
+            totp_code(&rfc_seed(), UnixTime::from_secs(t))
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn accepts_current_and_adjacent_steps_only() {
+        let now = 1_234_567_890u64;
+        let (v, serial) = setup();
+        let at = UnixTime::from_secs(now);
+        assert_eq!(v.verify(&serial, &code_at(now), at), Ok(()));
+        let v = v.without_replay_protection();
+        assert_eq!(v.verify(&serial, &code_at(now), at), Ok(()));
+        assert_eq!(v.verify(&serial, &code_at(now - 30), at), Ok(()));
+        assert_eq!(v.verify(&serial, &code_at(now + 30), at), Ok(()));
+        assert_eq!(
+            v.verify(&serial, &code_at(now - 60), at),
+            Err(MfaError::InvalidCode)
+        );
+        let wrong = (totp_code(&rfc_seed(), at) + 1) % 1_000_000;
+        let wrong = MfaTokenCode::new(&format!("{wrong:06}")).unwrap();
+        assert_eq!(v.verify(&serial, &wrong, at), Err(MfaError::InvalidCode));
+        let other = MfaSerialNumber::new("arn:aws:iam::111111111111:mfa/bob").unwrap();
+        assert_eq!(
+            v.verify(&other, &code_at(now), at),
+            Err(MfaError::UnknownDevice)
+        );
+    }
+
+    #[test]
+    fn a_code_is_used_once() {
+        let now = 1_700_000_000u64;
+        let (v, serial) = setup();
+        let at = UnixTime::from_secs(now);
+        assert_eq!(v.verify(&serial, &code_at(now), at), Ok(()));
+        assert_eq!(
+            v.verify(&serial, &code_at(now), at),
+            Err(MfaError::ReusedCode)
+        );
+        // An older step than the last one accepted is a replay too.
+        assert_eq!(
+            v.verify(&serial, &code_at(now - 30), at),
+            Err(MfaError::ReusedCode)
+        );
+        // The next step's code is fresh.
+        assert_eq!(v.verify(&serial, &code_at(now + 30), at), Ok(()));
+    }
+}

@@ -1,0 +1,299 @@
+//! The JSON directory file as a user loads it: strict schema, paths in errors, no secret in any
+//! error or `Debug` output, policy text kept verbatim.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use tempcred::directory::{
+    demo_directory_json, Directory, DirectoryFileError, InMemoryDirectory, MAX_DIRECTORY_FILE_BYTES,
+};
+use tempcred::principal::{AccountId, RoleName, UniqueIdKind, UserName};
+use tempcred::{AccessKeyId, MfaSerialNumber};
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+fn with_user(user: &str) -> String {
+    format!(r#"{{"users":[{user}]}}"#)
+}
+
+fn err(text: &str) -> DirectoryFileError {
+    InMemoryDirectory::from_json(text).unwrap_err()
+}
+
+fn path_of(text: &str) -> String {
+    let e = err(text);
+    e.path().unwrap_or("<none>").to_string()
+}
+
+#[test]
+fn demo_directory_loads_and_answers_lookups() {
+    let dir = InMemoryDirectory::from_json(demo_directory_json()).unwrap();
+    let a1 = AccountId::new("111111111111").unwrap();
+    let a2 = AccountId::new("222222222222").unwrap();
+    let alice = dir.user(a1, &UserName::new("alice").unwrap()).unwrap();
+    assert_eq!(alice.policies().len(), 1);
+    assert_eq!(alice.tags().get("team").unwrap().value.as_str(), "payments");
+    let (owner, secret) = dir
+        .user_by_access_key(&AccessKeyId::new("AKIADEMOALICE0000001").unwrap())
+        .unwrap();
+    assert_eq!(owner.arn(), "arn:aws:iam::111111111111:user/alice");
+    assert_eq!(secret.expose_secret().len(), 40);
+    let deploy = dir.role(a2, &RoleName::new("deploy").unwrap()).unwrap();
+    assert_eq!(deploy.max_session_duration(), 7200);
+    assert!(deploy.trust_policy().as_str().contains("sts:ExternalId"));
+    let readonly = dir.role(a2, &RoleName::new("readonly").unwrap()).unwrap();
+    assert_eq!(readonly.max_session_duration(), 3600);
+    assert!(readonly
+        .trust_policy()
+        .as_str()
+        .contains("arn:aws:iam::222222222222:role/deploy"));
+    let serial = MfaSerialNumber::new("arn:aws:iam::111111111111:mfa/alice").unwrap();
+    assert!(owner.has_mfa_device(&serial));
+    assert!(dir.mfa_device(&serial).is_some());
+    assert!(dir
+        .oidc_provider_by_arn("arn:aws:iam::222222222222:oidc-provider/id.example.com")
+        .is_some());
+    assert!(dir
+        .oidc_provider_by_url(a1, "https://id.example.com")
+        .is_none());
+    assert!(dir.root(a2).is_some());
+    // Debug of the whole directory shows no secret.
+    let debug = format!("{dir:?}");
+    assert!(!debug.contains("DemoOnlyAliceSecret"));
+    assert!(!debug.contains("JBSWY3DPEHPK3PXP"));
+}
+
+#[test]
+fn unique_ids_are_stable_across_loads_and_can_be_given() {
+    let a = InMemoryDirectory::from_json(demo_directory_json()).unwrap();
+    let b = InMemoryDirectory::from_json(demo_directory_json()).unwrap();
+    let acct = AccountId::new("222222222222").unwrap();
+    let name = RoleName::new("deploy").unwrap();
+    let id = a.role(acct, &name).unwrap().role_id();
+    assert_eq!(id, b.role(acct, &name).unwrap().role_id());
+    assert_eq!(id.kind(), UniqueIdKind::Role);
+
+    let text = r#"{"roles":[{"arn":"arn:aws:iam::222222222222:role/deploy",
+        "id":"AROA3XFRBF535PLBIFPI4","trust_policy":{}}]}"#;
+    let d = InMemoryDirectory::from_json(text).unwrap();
+    assert_eq!(
+        d.role(acct, &name).unwrap().role_id().as_str(),
+        "AROA3XFRBF535PLBIFPI4"
+    );
+    let text = r#"{"roles":[{"arn":"arn:aws:iam::222222222222:role/deploy",
+        "id":"AIDA3XFRBF535PLBIFPI4","trust_policy":{}}]}"#;
+    assert_eq!(path_of(text), "roles[0].id");
+    let text = r#"{"roles":[{"arn":"arn:aws:iam::222222222222:role/a","id":"AROA3XFRBF535PLBIFPI4","trust_policy":{}},
+        {"arn":"arn:aws:iam::222222222222:role/b","id":"AROA3XFRBF535PLBIFPI4","trust_policy":{}}]}"#;
+    assert_eq!(path_of(text), "roles[1]");
+}
+
+#[test]
+fn unknown_fields_are_errors_with_their_path() {
+    assert_eq!(path_of(r#"{"partition":"aws","groups":[]}"#), "groups");
+    assert_eq!(
+        path_of(&with_user(
+            r#"{"arn":"arn:aws:iam::111111111111:user/a","colour":"red"}"#
+        )),
+        "users[0].colour"
+    );
+    assert_eq!(
+        path_of(&with_user(&format!(
+            r#"{{"arn":"arn:aws:iam::111111111111:user/a","access_keys":[{{"id":"AKIAIOSFODNN7EXAMPLE","secret":"{SECRET}","note":1}}]}}"#
+        ))),
+        "users[0].access_keys[0].note"
+    );
+    assert_eq!(
+        path_of(
+            r#"{"oidc_providers":[{"arn":"x","url":"https://a","audiences":[],"jwks":{},"thumbprints":[]}]}"#
+        ),
+        "oidc_providers[0].thumbprints"
+    );
+    // Unknown fields inside policy documents are the policy engine's business, not the loader's.
+    assert!(InMemoryDirectory::from_json(
+        r#"{"roles":[{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{"Anything":1}}]}"#
+    )
+    .is_ok());
+}
+
+#[test]
+fn bad_values_are_errors_with_their_path() {
+    let user = |extra: &str| {
+        with_user(&format!(
+            r#"{{"arn":"arn:aws:iam::111111111111:user/a"{extra}}}"#
+        ))
+    };
+    assert_eq!(
+        path_of(&with_user(r#"{"arn":"arn:aws:iam::1111:user/a"}"#)),
+        "users[0].arn"
+    );
+    assert_eq!(
+        path_of(&with_user(r#"{"arn":"arn:aws:iam::111111111111:role/a"}"#)),
+        "users[0].arn"
+    );
+    assert_eq!(
+        path_of(&user(
+            r#","access_keys":[{"id":"ASIAIOSFODNN7EXAMPLE","secret":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}]"#
+        )),
+        "users[0].access_keys[0].id"
+    );
+    assert_eq!(
+        path_of(&user(
+            r#","mfa_devices":[{"serial":"arn:aws:iam::111111111111:mfa/a","totp_base32":"not base32!"}]"#
+        )),
+        "users[0].mfa_devices[0].totp_base32"
+    );
+    assert_eq!(
+        path_of(&user(
+            r#","mfa_devices":[{"serial":"short","totp_base32":"JBSWY3DPEHPK3PXP"}]"#
+        )),
+        "users[0].mfa_devices[0].serial"
+    );
+    assert_eq!(
+        path_of(&user(r#","policies":[{"Statement":[]}, "not an object"]"#)),
+        "users[0].policies[1]"
+    );
+    assert_eq!(
+        path_of(&user(r#","tags":{"aws:x":"y"}"#)),
+        "users[0].tags.aws:x"
+    );
+    assert_eq!(
+        path_of(&user(r#","tags":{"Team":"a","team":"b"}"#)),
+        "users[0].tags.team"
+    );
+    assert_eq!(
+        path_of(&user(r#","tags":{"team":5}"#)),
+        "users[0].tags.team"
+    );
+    let role = |extra: &str| {
+        format!(
+            r#"{{"roles":[{{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{{}}{extra}}}]}}"#
+        )
+    };
+    assert_eq!(
+        path_of(&role(r#","max_session_duration":60"#)),
+        "roles[0].max_session_duration"
+    );
+    assert_eq!(
+        path_of(&role(r#","max_session_duration":-1"#)),
+        "roles[0].max_session_duration"
+    );
+    assert_eq!(
+        path_of(r#"{"roles":[{"arn":"arn:aws:iam::111111111111:role/r"}]}"#),
+        "roles[0]"
+    );
+    assert_eq!(
+        path_of(r#"{"roles":[{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":[]}]}"#),
+        "roles[0].trust_policy"
+    );
+    assert_eq!(path_of(r#"{"partition":"AWS"}"#), "partition");
+    assert_eq!(
+        path_of(
+            r#"{"partition":"aws-cn","roles":[{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{}}]}"#
+        ),
+        "roles[0]"
+    );
+    assert_eq!(
+        path_of(
+            r#"{"oidc_providers":[{"arn":"arn:aws:iam::111111111111:oidc-provider/other.example.com","url":"https://id.example.com","audiences":["a"],"jwks":{"keys":[]}}]}"#
+        ),
+        "oidc_providers[0].arn"
+    );
+    assert_eq!(
+        path_of(
+            r#"{"oidc_providers":[{"arn":"arn:aws:iam::111111111111:oidc-provider/id.example.com","url":"http://id.example.com","audiences":["a"],"jwks":{"keys":[]}}]}"#
+        ),
+        "oidc_providers[0]"
+    );
+    assert_eq!(path_of(r#"{"users":{}}"#), "users");
+    assert!(matches!(
+        err(r#"{} {}"#),
+        DirectoryFileError::Invalid { .. }
+    ));
+    assert!(matches!(err("[]"), DirectoryFileError::Invalid { .. }));
+    // Structs are objects only: the positional (array) form serde would accept is refused.
+    assert_eq!(
+        path_of(r#"{"users":[["arn:aws:iam::111111111111:user/a"]]}"#),
+        "users[0]"
+    );
+}
+
+#[test]
+fn duplicates_are_refused() {
+    let key = format!(r#"{{"id":"AKIAIOSFODNN7EXAMPLE","secret":"{SECRET}"}}"#);
+    let text = format!(
+        r#"{{"users":[{{"arn":"arn:aws:iam::111111111111:user/a","access_keys":[{key}]}},
+                      {{"arn":"arn:aws:iam::111111111111:user/b","access_keys":[{key}]}}]}}"#
+    );
+    let e = err(&text);
+    assert_eq!(e.path(), Some("users[1]"));
+    assert!(e.to_string().contains("AKIAIOSFODNN7EXAMPLE"));
+    assert!(!e.to_string().contains("wJalr"));
+    let text = r#"{"roles":[{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{}},
+                            {"arn":"arn:aws:iam::111111111111:role/path/r","trust_policy":{}}]}"#;
+    assert_eq!(path_of(text), "roles[1]");
+    let text = r#"{"roots":[{"account":"111111111111"}],
+                   "users":[{"arn":"arn:aws:iam::111111111111:user/a"}]}"#;
+    assert!(InMemoryDirectory::from_json(text).is_ok());
+}
+
+#[test]
+fn secrets_never_appear_in_errors() {
+    // A secret of the wrong length, and a key ID error next to a valid secret.
+    let bad_secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKE";
+    let text = with_user(&format!(
+        r#"{{"arn":"arn:aws:iam::111111111111:user/a","access_keys":[{{"id":"AKIAIOSFODNN7EXAMPLE","secret":"{bad_secret}"}}]}}"#
+    ));
+    let e = err(&text);
+    assert_eq!(e.path(), Some("users[0].access_keys[0].secret"));
+    assert!(!format!("{e} {e:?}").contains("wJalr"));
+    let text = with_user(
+        r#"{"arn":"arn:aws:iam::111111111111:user/a","mfa_devices":[{"serial":"arn:aws:iam::111111111111:mfa/a","totp_base32":"JBSWY3DP"}]}"#,
+    );
+    let e = err(&text);
+    assert!(!format!("{e} {e:?}").contains("JBSWY3DP"));
+}
+
+#[test]
+fn policy_text_is_kept_byte_for_byte() {
+    let policy = r#"{ "Version" : "2012-10-17", "Statement": [], "Statement": [ {"Effect":"Allow"} ],
+        "n": 1.50e1 }"#;
+    let text = format!(
+        r#"{{"roles":[{{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{policy},"policies":[{policy}]}}]}}"#
+    );
+    let dir = InMemoryDirectory::from_json(&text).unwrap();
+    let role = dir
+        .role(
+            AccountId::new("111111111111").unwrap(),
+            &RoleName::new("r").unwrap(),
+        )
+        .unwrap();
+    assert_eq!(role.trust_policy().as_str(), policy);
+    assert_eq!(role.policies()[0].as_str(), policy);
+}
+
+#[test]
+fn size_is_bounded_before_parsing() {
+    let big = " ".repeat(MAX_DIRECTORY_FILE_BYTES + 1);
+    assert!(matches!(err(&big), DirectoryFileError::TooLarge { .. }));
+    let r = InMemoryDirectory::from_json_reader(big.as_bytes());
+    assert!(matches!(
+        r.unwrap_err(),
+        DirectoryFileError::TooLarge { .. }
+    ));
+    let ok = InMemoryDirectory::from_json_reader(demo_directory_json().as_bytes());
+    assert!(ok.is_ok());
+}
+
+#[test]
+fn deeply_nested_input_is_an_error_not_a_crash() {
+    let deep = format!(
+        r#"{{"roles":[{{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{}{}}}]}}"#,
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    assert!(InMemoryDirectory::from_json(&deep).is_err());
+}

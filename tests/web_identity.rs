@@ -1,0 +1,299 @@
+//! `JwksValidator` as a user calls it: ID tokens signed in the test with the keys in `tests/data/`,
+//! validated against the demo directory's OIDC provider.
+#![cfg(feature = "oidc")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tempcred::directory::{demo_directory_json, Directory, InMemoryDirectory, OidcProvider};
+use tempcred::principal::AccountId;
+use tempcred::web_identity::{IdentityTokenValidator, JwksValidator, WebIdentityError};
+use tempcred::UnixTime;
+
+const NOW: u64 = 1_700_000_000;
+const RSA_DER: &[u8] = include_bytes!("data/oidc_rsa_test_key.der");
+const EC_DER: &[u8] = include_bytes!("data/oidc_ec_test_key.der");
+
+fn provider() -> Arc<OidcProvider> {
+    let dir = InMemoryDirectory::from_json(demo_directory_json()).unwrap();
+    dir.oidc_provider_by_url(
+        AccountId::new("222222222222").unwrap(),
+        "https://id.example.com",
+    )
+    .unwrap()
+}
+
+fn claims() -> Value {
+    json!({
+        "iss": "https://id.example.com",
+        "sub": "user-42",
+        "aud": "sts.amazonaws.com",
+        "iat": NOW - 10,
+        "nbf": NOW - 10,
+        "exp": NOW + 3600,
+        "amr": ["pwd", "mfa"],
+    })
+}
+
+fn rs256(claims: &Value) -> String {
+    let mut h = Header::new(Algorithm::RS256);
+    h.kid = Some("rsa-1".into());
+    encode(&h, claims, &EncodingKey::from_rsa_der(RSA_DER)).unwrap()
+}
+
+fn es256(claims: &Value) -> String {
+    let mut h = Header::new(Algorithm::ES256);
+    h.kid = Some("ec-1".into());
+    encode(&h, claims, &EncodingKey::from_ec_der(EC_DER)).unwrap()
+}
+
+fn check(token: &str) -> Result<tempcred::ValidatedIdentity, WebIdentityError> {
+    JwksValidator::new().validate(token, &provider(), UnixTime::from_secs(NOW))
+}
+
+fn b64(v: &Value) -> String {
+    data_encoding::BASE64URL_NOPAD.encode(v.to_string().as_bytes())
+}
+
+#[test]
+fn valid_rs256_token_is_accepted_with_its_context_keys() {
+    let id = check(&rs256(&claims())).unwrap();
+    assert_eq!(id.issuer, "https://id.example.com");
+    assert_eq!(id.subject, "user-42");
+    assert_eq!(id.audience, "sts.amazonaws.com");
+    assert_eq!(id.amr, vec!["pwd", "mfa"]);
+    assert_eq!(
+        id.provider_arn,
+        "arn:aws:iam::222222222222:oidc-provider/id.example.com"
+    );
+    let keys = id.context_keys();
+    assert_eq!(keys[0].0, "id.example.com:aud");
+    assert_eq!(
+        keys[1],
+        ("id.example.com:sub".into(), vec!["user-42".into()])
+    );
+    assert_eq!(keys[2].1, vec!["pwd", "mfa"]);
+    assert!(id.tags.is_empty());
+    assert_eq!(id.source_identity, None);
+}
+
+#[test]
+fn valid_es256_token_is_accepted() {
+    assert_eq!(check(&es256(&claims())).unwrap().subject, "user-42");
+}
+
+#[test]
+fn audience_may_be_a_list() {
+    let mut c = claims();
+    c["aud"] = json!(["other-client", "sts.amazonaws.com"]);
+    let id = check(&rs256(&c)).unwrap();
+    assert_eq!(id.audience, "sts.amazonaws.com");
+    assert_eq!(id.audiences.len(), 2);
+}
+
+#[test]
+fn expired_and_not_yet_valid_tokens_are_refused_outside_the_leeway() {
+    let mut c = claims();
+    c["exp"] = json!(NOW - 301);
+    assert_eq!(check(&rs256(&c)).unwrap_err(), WebIdentityError::Expired);
+    c["exp"] = json!(NOW - 299); // within the 5-minute leeway
+    assert!(check(&rs256(&c)).is_ok());
+    let strict = JwksValidator::new().with_leeway_secs(0).unwrap();
+    let r = strict.validate(&rs256(&c), &provider(), UnixTime::from_secs(NOW));
+    assert_eq!(r.unwrap_err(), WebIdentityError::Expired);
+    assert!(JwksValidator::new().with_leeway_secs(901).is_err());
+
+    let mut c = claims();
+    c["nbf"] = json!(NOW + 400);
+    assert_eq!(
+        check(&rs256(&c)).unwrap_err(),
+        WebIdentityError::NotYetValid
+    );
+    let mut c = claims();
+    c["iat"] = json!(NOW + 400);
+    assert_eq!(
+        check(&rs256(&c)).unwrap_err(),
+        WebIdentityError::NotYetValid
+    );
+    let mut c = claims();
+    c.as_object_mut().unwrap().remove("exp");
+    assert_eq!(
+        check(&rs256(&c)).unwrap_err(),
+        WebIdentityError::InvalidClaim("exp")
+    );
+}
+
+#[test]
+fn wrong_audience_and_issuer_are_rejected_claims() {
+    let mut c = claims();
+    c["aud"] = json!("someone-else");
+    let e = check(&rs256(&c)).unwrap_err();
+    assert_eq!(e, WebIdentityError::AudienceMismatch);
+    assert_eq!((e.aws_code(), e.http_status()), ("IDPRejectedClaim", 403));
+    let mut c = claims();
+    c["iss"] = json!("https://evil.example.com");
+    let e = check(&rs256(&c)).unwrap_err();
+    assert_eq!(e, WebIdentityError::IssuerMismatch);
+    assert_eq!(e.aws_code(), "IDPRejectedClaim");
+}
+
+#[test]
+fn unknown_kid_is_refused() {
+    let mut h = Header::new(Algorithm::RS256);
+    h.kid = Some("rotated-away".into());
+    let t = encode(&h, &claims(), &EncodingKey::from_rsa_der(RSA_DER)).unwrap();
+    let e = check(&t).unwrap_err();
+    assert_eq!(e, WebIdentityError::UnknownKey);
+    assert_eq!(e.aws_code(), "InvalidIdentityToken");
+    // A kid naming a key of the other type is no match either.
+    let mut h = Header::new(Algorithm::RS256);
+    h.kid = Some("ec-1".into());
+    let t = encode(&h, &claims(), &EncodingKey::from_rsa_der(RSA_DER)).unwrap();
+    assert_eq!(check(&t).unwrap_err(), WebIdentityError::UnknownKey);
+    // Without a kid, the only RSA key is used.
+    let t = encode(
+        &Header::new(Algorithm::RS256),
+        &claims(),
+        &EncodingKey::from_rsa_der(RSA_DER),
+    )
+    .unwrap();
+    assert!(check(&t).is_ok());
+}
+
+#[test]
+fn tampered_payload_and_signature_are_refused() {
+    let t = rs256(&claims());
+    let parts: Vec<&str> = t.split('.').collect();
+    let mut c = claims();
+    c["sub"] = json!("admin");
+    let forged = format!("{}.{}.{}", parts[0], b64(&c), parts[2]);
+    assert_eq!(check(&forged).unwrap_err(), WebIdentityError::BadSignature);
+    let mut sig = data_encoding::BASE64URL_NOPAD
+        .decode(parts[2].as_bytes())
+        .unwrap();
+    sig[10] ^= 1;
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        parts[1],
+        data_encoding::BASE64URL_NOPAD.encode(&sig)
+    );
+    assert_eq!(check(&forged).unwrap_err(), WebIdentityError::BadSignature);
+    // An ES256 signature moved onto an RS256 header does not verify either.
+    let e = es256(&claims());
+    let es_sig = e.split('.').nth(2).unwrap();
+    let forged = format!("{}.{}.{}", parts[0], parts[1], es_sig);
+    assert_eq!(check(&forged).unwrap_err(), WebIdentityError::BadSignature);
+}
+
+#[test]
+fn alg_none_and_hmac_are_refused() {
+    let none = format!("{}.{}.", b64(&json!({"alg": "none"})), b64(&claims()));
+    assert_eq!(
+        check(&none).unwrap_err(),
+        WebIdentityError::UnsupportedAlgorithm
+    );
+    let none = format!(
+        "{}.{}.",
+        b64(&json!({"alg": "None", "kid": "rsa-1"})),
+        b64(&claims())
+    );
+    assert_eq!(
+        check(&none).unwrap_err(),
+        WebIdentityError::UnsupportedAlgorithm
+    );
+    // Key confusion: an HS256 token "signed" with the public key as HMAC secret.
+    let hs = encode(
+        &Header::new(Algorithm::HS256),
+        &claims(),
+        &EncodingKey::from_secret(b"public key bytes"),
+    )
+    .unwrap();
+    assert_eq!(
+        check(&hs).unwrap_err(),
+        WebIdentityError::UnsupportedAlgorithm
+    );
+}
+
+#[test]
+fn malformed_and_oversized_tokens_are_refused_without_panic() {
+    for bad in [
+        "",
+        "a",
+        "a.b",
+        "a.b.c.d",
+        "!!.!!.!!",
+        "e30.e30.",
+        "eyJhbGciOiJSUzI1NiJ9..",
+    ] {
+        assert!(
+            matches!(
+                check(bad).unwrap_err(),
+                WebIdentityError::Malformed(_) | WebIdentityError::UnknownKey
+            ),
+            "{bad}"
+        );
+    }
+    let big = "a".repeat(20_001);
+    assert_eq!(check(&big).unwrap_err(), WebIdentityError::TooLarge);
+    let mut c = claims();
+    c["pad"] = json!("x".repeat(20_000));
+    assert_eq!(check(&rs256(&c)).unwrap_err(), WebIdentityError::TooLarge);
+    let crit = format!(
+        "{}.{}.AAAA",
+        b64(&json!({"alg": "RS256", "crit": ["exp"]})),
+        b64(&claims())
+    );
+    assert!(matches!(
+        check(&crit).unwrap_err(),
+        WebIdentityError::Malformed(_)
+    ));
+}
+
+#[test]
+fn aws_tags_and_source_identity_claims_are_parsed() {
+    let mut c = claims();
+    c["https://aws.amazon.com/tags"] = json!({
+        "principal_tags": { "Project": ["Automation"], "CostCenter": ["987654"] },
+        "transitive_tag_keys": ["Project"]
+    });
+    c["https://aws.amazon.com/source_identity"] = json!("alice@example.com");
+    let id = check(&rs256(&c)).unwrap();
+    assert_eq!(id.tags.len(), 2);
+    let p = id.tags.get("project").unwrap();
+    assert_eq!((p.value.as_str(), p.transitive), ("Automation", true));
+    assert!(!id.tags.get("CostCenter").unwrap().transitive);
+    assert_eq!(id.source_identity.unwrap().as_str(), "alice@example.com");
+
+    let mut c = claims();
+    c["https://aws.amazon.com/tags"] = json!({
+        "principal_tags": { "Project": ["A"] }, "transitive_tag_keys": ["Other"]
+    });
+    assert!(matches!(
+        check(&rs256(&c)).unwrap_err(),
+        WebIdentityError::InvalidTags(_)
+    ));
+    let mut c = claims();
+    c["https://aws.amazon.com/tags"] = json!({ "principal_tags": { "aws:x": ["A"] } });
+    assert!(matches!(
+        check(&rs256(&c)).unwrap_err(),
+        WebIdentityError::InvalidTags(_)
+    ));
+    let mut c = claims();
+    c["https://aws.amazon.com/source_identity"] = json!("aws:root");
+    assert!(check(&rs256(&c)).is_err());
+}
+
+#[test]
+fn errors_do_not_echo_the_token() {
+    let t = rs256(&claims());
+    let forged = format!("{}x", t);
+    let e = check(&forged).unwrap_err();
+    assert!(!format!("{e} {e:?}").contains(&t[..40]));
+}
