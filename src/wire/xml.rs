@@ -67,6 +67,11 @@ impl RequestId {
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }
+
+    /// The nil UUID, for the one case where no random ID could be drawn.
+    pub(crate) fn nil() -> Self {
+        RequestId(arrayvec::ArrayString::from("00000000-0000-0000-0000-000000000000").unwrap_or_default())
+    }
 }
 
 impl fmt::Display for RequestId {

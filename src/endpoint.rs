@@ -1,0 +1,181 @@
+//! The STS Query API endpoint, without the HTTP server: one function from an HTTP request's parts
+//! to an HTTP response's parts, so any HTTP stack can serve it and tests can drive it directly.
+//!
+//! `handle` parses the Query API form (POST body or GET query), authenticates signed actions with
+//! SigV4 (service `sts`, any region: long-term keys from the directory, temporary credentials
+//! statelessly through the [`crate::Verifier`]), runs the [`Issuer`], and renders the XML answer or
+//! the AWS error document. It never panics on any input.
+
+use crate::directory::{Directory, LongTermOwner};
+use crate::error::{StsError, StsErrorCode};
+use crate::issue::{CallEnv, Caller, Issuer};
+use crate::random::{RandomSource, SystemRandom};
+use crate::sigv4::{
+    LongTermKeys, PayloadHash, SignableRequest, SigV4Config, SigV4Error, SigV4Verifier, SignedBy,
+};
+use crate::time::UnixTime;
+use crate::verify::Verifier;
+use crate::wire::{
+    parse_query_with_limits, render_error, render_response, QueryLimits, RequestId,
+    XML_CONTENT_TYPE,
+};
+use crate::{AccessKeyId, SecretAccessKey};
+use std::net::IpAddr;
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+/// The parts of an HTTP request the endpoint needs.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpRequest<'a> {
+    /// `GET` or `POST`.
+    pub method: &'a str,
+    /// The path as sent (percent-encoded).
+    pub path: &'a str,
+    /// The query string as sent, without `?`.
+    pub query: &'a str,
+    /// Header names and values as received.
+    pub headers: &'a [(&'a str, &'a str)],
+    /// The body.
+    pub body: &'a [u8],
+    /// The client's address, for `aws:SourceIp` and audit events.
+    pub source_ip: Option<IpAddr>,
+}
+
+/// What to send back.
+#[derive(Debug)]
+pub struct HttpResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// `text/xml`.
+    pub content_type: &'static str,
+    /// The request ID, also inside the body; send it as `x-amzn-RequestId`.
+    pub request_id: RequestId,
+    /// The XML document. It may hold a secret access key, so it is wiped on drop.
+    pub body: Zeroizing<String>,
+}
+
+/// Long-term keys from a [`Directory`], for SigV4.
+struct DirectoryKeys(Arc<dyn Directory>);
+
+impl LongTermKeys for DirectoryKeys {
+    type Owner = LongTermOwner;
+    fn lookup(&self, id: &AccessKeyId) -> Option<(SecretAccessKey, LongTermOwner)> {
+        self.0
+            .user_by_access_key(id)
+            .map(|(owner, secret)| (secret, owner))
+    }
+}
+
+/// The STS Query API in front of an [`Issuer`].
+pub struct StsEndpoint {
+    issuer: Issuer,
+    sigv4: SigV4Verifier<DirectoryKeys>,
+    limits: QueryLimits,
+    random: Arc<dyn RandomSource>,
+}
+
+impl StsEndpoint {
+    /// An endpoint for `issuer`: signatures scoped to service `sts` in any region, within the
+    /// default 5-minute skew; tokens verified with the issuer's own key ring. Bodies up to
+    /// 256 KiB (SAML assertions are large).
+    pub fn new(issuer: Issuer) -> Self {
+        let verifier = Verifier::new(issuer.key_ring());
+        let keys = DirectoryKeys(Arc::clone(issuer.directory()));
+        StsEndpoint {
+            sigv4: SigV4Verifier::new(verifier, keys, SigV4Config::new().with_service("sts")),
+            issuer,
+            limits: QueryLimits::DEFAULT.with_max_body_bytes(256 * 1024),
+            random: Arc::new(SystemRandom),
+        }
+    }
+
+    /// Uses `random` for request IDs (default: the operating system).
+    pub fn with_random(mut self, random: Arc<dyn RandomSource>) -> Self {
+        self.random = random;
+        self
+    }
+
+    /// The issuer behind the endpoint.
+    pub fn issuer(&self) -> &Issuer {
+        &self.issuer
+    }
+
+    /// Answers one request at instant `now`.
+    pub fn handle(&self, request: &HttpRequest<'_>, now: UnixTime) -> HttpResponse {
+        let request_id = RequestId::generate(&*self.random).unwrap_or_else(|_| RequestId::nil());
+        let (status, body) = match self.answer(request, now) {
+            Ok(response) => (200, render_response(&response, &request_id)),
+            Err(error) => (
+                error.http_status(),
+                Zeroizing::new(render_error(&error, &request_id)),
+            ),
+        };
+        HttpResponse {
+            status,
+            content_type: XML_CONTENT_TYPE,
+            request_id,
+            body,
+        }
+    }
+
+    fn answer(
+        &self,
+        http: &HttpRequest<'_>,
+        now: UnixTime,
+    ) -> Result<crate::response::StsResponse, StsError> {
+        let form: &[u8] = match http.method {
+            "POST" if !http.body.is_empty() => http.body,
+            "POST" | "GET" => http.query.as_bytes(),
+            _ => {
+                return Err(StsError::new(
+                    StsErrorCode::InvalidAction,
+                    "The STS Query API accepts GET and POST requests only.",
+                ))
+            }
+        };
+        let request = parse_query_with_limits(form, &self.limits)?;
+        let caller = if request.requires_signature() {
+            let signable = SignableRequest {
+                method: http.method,
+                path: http.path,
+                query: http.query,
+                headers: http.headers,
+                payload: PayloadHash::Bytes(http.body),
+            };
+            let authenticated = self.sigv4.verify(&signable, now).map_err(sigv4_error)?;
+            Some(match authenticated.into_signer() {
+                SignedBy::Session(session) => Caller::Session(Box::new(session)),
+                SignedBy::LongTerm(owner) => Caller::LongTerm {
+                    partition: owner.partition(),
+                    account: owner.account(),
+                    principal: owner.principal(),
+                },
+            })
+        } else {
+            None
+        };
+        let env = CallEnv {
+            now,
+            source_ip: http.source_ip,
+        };
+        self.issuer.handle(caller.as_ref(), &request, &env)
+    }
+}
+
+/// The STS error for a failed signature check, with the SigV4 layer's message.
+fn sigv4_error(e: SigV4Error) -> StsError {
+    let code = match e.aws_code() {
+        "MissingAuthenticationToken" => StsErrorCode::MissingAuthenticationToken,
+        "InvalidClientTokenId" => StsErrorCode::InvalidClientTokenId,
+        "ExpiredToken" => StsErrorCode::ExpiredToken,
+        "AccessDenied" => StsErrorCode::AccessDenied,
+        "SignatureDoesNotMatch" | "XAmzContentSHA256Mismatch" => {
+            StsErrorCode::SignatureDoesNotMatch
+        }
+        "IncompleteSignature" | "AuthorizationQueryParametersError" => {
+            StsErrorCode::IncompleteSignature
+        }
+        _ => StsErrorCode::InvalidParameterValue,
+    };
+    StsError::new(code, e.to_string())
+}
