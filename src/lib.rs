@@ -34,7 +34,8 @@
 //! - [`keys`]: the key ring, rotation, the key-ring text form.
 //! - [`token`]: claims and the canonical, MAC'd session-token encoding.
 //! - [`Verifier`] / [`VerifiedSession`]: stateless verification.
-//! - [`principal`], [`session`]: identifiers and bounded request parameters, validated at
+//! - [`policy`]: the IAM policy language: parse, evaluate, explain.
+//! - [`principal`], [`session`]: ARNs, identifiers and bounded request parameters, validated at
 //!   construction.
 //! - [`Clock`], [`RandomSource`]: time and randomness come in through traits.
 #![forbid(unsafe_code)]
@@ -43,6 +44,7 @@
 mod bounded;
 mod credentials;
 pub mod keys;
+pub mod policy;
 pub mod principal;
 mod random;
 pub mod session;
@@ -55,6 +57,11 @@ pub use credentials::{
     AccessKeyId, AccessKeyKind, CredentialFormatError, Credentials, SecretAccessKey, SessionToken,
 };
 pub use keys::KeyRing;
+pub use policy::{
+    evaluate_trust, evaluate_with_session, Caller, Decision, Evaluation, MalformedPolicyDocument,
+    PolicyDocument, RequestContext,
+};
+pub use principal::{Arn, PrincipalArn};
 pub use random::{RandomError, RandomSource, SeededRandom, SystemRandom};
 pub use session::{
     ExternalId, FederatedUserName, MfaSerialNumber, MfaTokenCode, RoleSessionName, SessionTag,
