@@ -208,6 +208,33 @@ fn duplicate_keys_are_refused_at_every_level() {
 }
 
 #[test]
+fn duplicate_sids_and_deep_nesting_are_refused() {
+    let e = refused(
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"*"},{"Sid":"A","Effect":"Deny","Action":"*"}]}"#,
+    );
+    assert_eq!(e.location(), "Statement[1].Sid");
+    // Nesting is bounded by the JSON reader's recursion limit: an error, not a stack overflow.
+    let deep = format!(
+        r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"*","Sid":{}1{}}}}}"#,
+        "[".repeat(1000),
+        "]".repeat(1000)
+    );
+    assert!(PolicyDocument::parse(&deep, 10_000).is_err());
+    // Long quoted values are shortened in messages.
+    let long = format!(
+        r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"*","{}":1}}}}"#,
+        "x".repeat(500)
+    );
+    assert!(
+        PolicyDocument::parse(&long, 10_000)
+            .unwrap_err()
+            .to_string()
+            .len()
+            < 200
+    );
+}
+
+#[test]
 fn size_limits_count_characters_not_whitespace() {
     let body =
         r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;

@@ -210,6 +210,20 @@ pub(crate) fn parse_document(
             "Statement".to_owned()
         };
         let st = parse_statement(s, &loc, variables)?;
+        if let Some(sid) = st.sid.as_deref() {
+            if statements
+                .iter()
+                .any(|o: &Statement| o.sid.as_deref() == Some(sid))
+            {
+                return Err(err(
+                    R::InvalidValue(
+                        "Statement IDs (SID) in a single policy must be unique",
+                        quote(sid),
+                    ),
+                    format!("{loc}.Sid"),
+                ));
+            }
+        }
         if let Some(kind) = kind {
             check_kind(&st, kind, &loc)?;
         }
