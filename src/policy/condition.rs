@@ -499,7 +499,7 @@ fn value_matches(op: Operator, c: &ContextValue, p: &ConditionValue, ctx: &Reque
         Compiled::Binary(bytes) => data_encoding::BASE64
             .decode(c.text().as_bytes())
             .is_ok_and(|cb| *cb == **bytes),
-        Compiled::Ip(net) => c.text().parse::<IpAddr>().is_ok_and(|ip| net.contains(ip)),
+        Compiled::Ip(net) => c.ip().is_some_and(|ip| net.contains(ip)),
         Compiled::Arn(pat) => pat.matches(c.text(), ctx),
         Compiled::Null(_) => false,
         Compiled::Deferred(pat) => {

@@ -10,6 +10,7 @@ use crate::principal::{AccountId, Partition, PrincipalArn};
 use crate::session::{RoleSessionName, SessionTags};
 use crate::time::UnixTime;
 use std::cmp::Ordering;
+use std::net::IpAddr;
 
 /// One value of a context key, with its readings as a number and as a date precomputed.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,6 +18,7 @@ pub(crate) struct ContextValue {
     text: Box<str>,
     num: Option<f64>,
     date: Option<i64>,
+    ip: Option<IpAddr>,
 }
 
 impl ContextValue {
@@ -24,6 +26,7 @@ impl ContextValue {
         ContextValue {
             num: parse_number(text),
             date: parse_date(text),
+            ip: parse_ip(text),
             text: text.into(),
         }
     }
@@ -35,6 +38,23 @@ impl ContextValue {
     }
     pub(crate) fn date(&self) -> Option<i64> {
         self.date
+    }
+    pub(crate) fn ip(&self) -> Option<IpAddr> {
+        self.ip
+    }
+}
+
+/// Reads an IPv4 or IPv6 address, trying only text that could be one.
+fn parse_ip(text: &str) -> Option<IpAddr> {
+    let looks = text.len() <= 45
+        && text.contains(['.', ':'])
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':');
+    if looks {
+        text.parse().ok()
+    } else {
+        None
     }
 }
 
