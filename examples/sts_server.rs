@@ -88,7 +88,10 @@ async fn serve_sts(
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
         status,
-        [("content-type", answer.content_type), ("x-amzn-requestid", answer.request_id.as_str())],
+        [
+            ("content-type", answer.content_type),
+            ("x-amzn-requestid", answer.request_id.as_str()),
+        ],
         answer.body.to_string(),
     )
         .into_response()

@@ -34,7 +34,8 @@
 //! - [`keys`]: the key ring, rotation, the key-ring text form.
 //! - [`token`]: claims and the canonical, MAC'd session-token encoding.
 //! - [`Verifier`] / [`VerifiedSession`]: stateless verification.
-//! - [`principal`], [`session`]: identifiers and bounded request parameters, validated at
+//! - [`policy`]: the IAM policy language: parse, evaluate, explain.
+//! - [`principal`], [`session`]: ARNs, identifiers and bounded request parameters, validated at
 //!   construction.
 //! - [`Clock`], [`RandomSource`]: time and randomness come in through traits.
 //! - [`StsRequest`] / [`StsResponse`] / [`StsError`]: the typed STS operations and errors;
@@ -51,11 +52,12 @@
 pub mod audit;
 mod bounded;
 mod credentials;
+pub mod directory;
 mod error;
 pub mod issue;
-pub mod directory;
 pub mod keys;
 pub mod mfa;
+pub mod policy;
 pub mod principal;
 mod random;
 mod request;
@@ -65,19 +67,24 @@ mod time;
 pub mod token;
 mod validate;
 mod verify;
-pub mod wire;
 pub mod web_identity;
+pub mod wire;
 
 pub use audit::{AuditEvent, AuditOutcome, AuditSink};
 pub use credentials::{
     AccessKeyId, AccessKeyKind, CredentialFormatError, Credentials, SecretAccessKey, SessionToken,
 };
-pub use error::{FaultType, StsError, StsErrorCode, MAX_ECHO_CHARS};
 pub use directory::{Directory, InMemoryDirectory, PolicyText};
+pub use error::{FaultType, StsError, StsErrorCode, MAX_ECHO_CHARS};
 pub use keys::KeyRing;
 #[cfg(feature = "totp")]
 pub use mfa::TotpVerifier;
 pub use mfa::{MfaError, MfaVerifier, TotpSeed};
+pub use policy::{
+    evaluate_trust, evaluate_with_session, Caller, Decision, Evaluation, MalformedPolicyDocument,
+    PolicyDocument, RequestContext,
+};
+pub use principal::{Arn, PrincipalArn};
 pub use random::{RandomError, RandomSource, SeededRandom, SystemRandom};
 pub use request::{
     Action, AssumeRoleRequest, AssumeRoleRequestBuilder, AssumeRoleWithSamlRequest,

@@ -1,7 +1,9 @@
-//! Principals and identifiers: account IDs, partitions, IAM names and paths, unique IDs.
+//! Principals and identifiers: ARNs, account IDs, partitions, IAM names and paths, unique IDs.
 //!
 //! Every type here parses strictly and prints back exactly the string it was parsed from.
 
+mod arn;
 mod names;
 
+pub use arn::{Arn, ArnError, PrincipalArn, MAX_ARN_LEN};
 pub use names::{AccountId, IamPath, Partition, RoleName, UniqueId, UniqueIdKind, UserName};

@@ -70,7 +70,9 @@ impl RequestId {
 
     /// The nil UUID, for the one case where no random ID could be drawn.
     pub(crate) fn nil() -> Self {
-        RequestId(arrayvec::ArrayString::from("00000000-0000-0000-0000-000000000000").unwrap_or_default())
+        RequestId(
+            arrayvec::ArrayString::from("00000000-0000-0000-0000-000000000000").unwrap_or_default(),
+        )
     }
 }
 

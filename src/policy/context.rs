@@ -1,0 +1,447 @@
+//! The request context: the action, the resource, the caller and the condition keys a policy is
+//! evaluated against.
+//!
+//! Invariants: key names are stored ASCII-lowercased and kept sorted, so lookups are
+//! case-insensitive binary searches that allocate nothing; every value keeps its text and, parsed
+//! once at insertion, its number and date readings. The action is stored lowercased.
+
+use super::matching::eq_ignore_case;
+use crate::principal::{AccountId, Partition, PrincipalArn};
+use crate::session::{RoleSessionName, SessionTags};
+use crate::time::UnixTime;
+use std::cmp::Ordering;
+use std::net::IpAddr;
+
+/// One value of a context key, with its readings as a number and as a date precomputed.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ContextValue {
+    text: Box<str>,
+    num: Option<f64>,
+    date: Option<i64>,
+    ip: Option<IpAddr>,
+}
+
+impl ContextValue {
+    fn new(text: &str) -> Self {
+        ContextValue {
+            num: parse_number(text),
+            date: parse_date(text),
+            ip: parse_ip(text),
+            text: text.into(),
+        }
+    }
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+    pub(crate) fn number(&self) -> Option<f64> {
+        self.num
+    }
+    pub(crate) fn date(&self) -> Option<i64> {
+        self.date
+    }
+    pub(crate) fn ip(&self) -> Option<IpAddr> {
+        self.ip
+    }
+}
+
+/// Reads an IPv4 or IPv6 address, trying only text that could be one.
+fn parse_ip(text: &str) -> Option<IpAddr> {
+    let looks = text.len() <= 45
+        && text.contains(['.', ':'])
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':');
+    if looks {
+        text.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Reads a decimal number: optional `-`, digits, optional `.digits`. Refuses `inf`, `NaN`,
+/// exponents and anything else Rust's float parser would accept beyond IAM's grammar.
+pub(crate) fn parse_number(text: &str) -> Option<f64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits =
+        |s: &str| !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(int) || !frac.is_none_or(all_digits) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Reads a date: epoch seconds (digits) or ISO 8601.
+pub(crate) fn parse_date(text: &str) -> Option<i64> {
+    if !text.is_empty() && text.len() <= 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().ok();
+    }
+    // Only text that starts like a date is worth handing to the ISO 8601 parser.
+    let b = text.as_bytes();
+    if b.len() >= 10 && b.get(..4)?.iter().all(u8::is_ascii_digit) && b.get(4) == Some(&b'-') {
+        return UnixTime::parse_iso8601(text).and_then(|t| i64::try_from(t.as_secs()).ok());
+    }
+    None
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Entry {
+    key: Box<str>,
+    values: Vec<ContextValue>,
+}
+
+/// Compares a stored (lowercased) key with a query key, ignoring ASCII case, without allocating.
+fn cmp_key(stored: &str, query: &str) -> Ordering {
+    stored
+        .bytes()
+        .cmp(query.bytes().map(|b| b.to_ascii_lowercase()))
+}
+
+/// Who is making the request, as a `Principal` element sees it (trust policies).
+///
+/// ```
+/// use tempcred::policy::Caller;
+/// use tempcred::principal::PrincipalArn;
+/// use tempcred::RoleSessionName;
+/// let role = PrincipalArn::parse("arn:aws:iam::123456789012:role/ops/deploy").unwrap();
+/// let caller = Caller::role_session(&role, &RoleSessionName::new("ci").unwrap()).unwrap();
+/// assert_eq!(caller.arns().count(), 2); // the role ARN and the session ARN
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    arns: Vec<Box<str>>,
+    account: Option<(Partition, AccountId)>,
+    service: Option<Box<str>>,
+    federated: Option<Box<str>>,
+}
+
+impl Caller {
+    /// An IAM principal (root, user, role, session, federated user) identified by its ARN.
+    ///
+    /// For a role session prefer [`Caller::role_session`]: an assumed-role ARN has no role path,
+    /// so this constructor cannot add the role's own ARN.
+    pub fn principal(arn: &PrincipalArn) -> Self {
+        let account = match arn {
+            PrincipalArn::OidcProvider { .. } | PrincipalArn::SamlProvider { .. } => None,
+            _ => Some((arn.partition(), arn.account())),
+        };
+        Caller {
+            arns: vec![arn.to_string().into()],
+            account,
+            service: None,
+            federated: None,
+        }
+    }
+
+    /// A session of `role` named `session_name`: matched by the role's ARN (what
+    /// `aws:PrincipalArn` is for a session) and by the assumed-role session ARN. Errors if `role`
+    /// is not a role ARN.
+    pub fn role_session(
+        role: &PrincipalArn,
+        session_name: &RoleSessionName,
+    ) -> Result<Self, crate::principal::ArnError> {
+        let PrincipalArn::Role {
+            partition,
+            account,
+            name,
+            ..
+        } = role
+        else {
+            return Err(crate::principal::ArnError::NotAPrincipal(
+                "a role session needs a role ARN",
+            ));
+        };
+        let session = PrincipalArn::AssumedRole {
+            partition: *partition,
+            account: *account,
+            role_name: *name,
+            session_name: *session_name,
+        };
+        Ok(Caller {
+            arns: vec![role.to_string().into(), session.to_string().into()],
+            account: Some((*partition, *account)),
+            service: None,
+            federated: None,
+        })
+    }
+
+    /// A service principal such as `ec2.amazonaws.com` (the instance-role case).
+    pub fn service(name: &str) -> Self {
+        Caller {
+            arns: Vec::new(),
+            account: None,
+            service: Some(name.into()),
+            federated: None,
+        }
+    }
+
+    /// A web-identity or SAML caller, named by its provider: the provider's ARN
+    /// (`arn:aws:iam::ACCT:oidc-provider/HOST`) or a well-known name (`accounts.google.com`).
+    pub fn federated(provider: &str) -> Self {
+        Caller {
+            arns: Vec::new(),
+            account: None,
+            service: None,
+            federated: Some(provider.into()),
+        }
+    }
+
+    /// The ARNs the caller is known by.
+    pub fn arns(&self) -> impl Iterator<Item = &str> {
+        self.arns.iter().map(|a| &**a)
+    }
+
+    /// The caller's account, for IAM principals.
+    pub fn account(&self) -> Option<AccountId> {
+        self.account.map(|(_, a)| a)
+    }
+
+    pub(crate) fn has_arn(&self, arn: &str) -> bool {
+        self.arns.iter().any(|a| **a == *arn)
+    }
+
+    pub(crate) fn in_account(&self, partition: Option<&str>, account: AccountId) -> bool {
+        self.account
+            .is_some_and(|(p, a)| a == account && partition.is_none_or(|want| want == p.as_str()))
+    }
+
+    pub(crate) fn is_iam(&self) -> bool {
+        self.account.is_some()
+    }
+
+    pub(crate) fn is_service(&self, name: &str) -> bool {
+        self.service
+            .as_deref()
+            .is_some_and(|s| name == "*" || s.eq_ignore_ascii_case(name))
+    }
+
+    pub(crate) fn is_federated(&self, name: &str) -> bool {
+        self.federated
+            .as_deref()
+            .is_some_and(|s| name == "*" || eq_ignore_case(s, name))
+    }
+}
+
+/// What a policy is evaluated against: the action, optionally the resource and the caller, and
+/// condition keys each with one or many values.
+///
+/// Key names are case-insensitive; values are kept exactly. There is no global state: a context is
+/// built per request.
+///
+/// ```
+/// use tempcred::policy::RequestContext;
+/// let mut ctx = RequestContext::new("sts:AssumeRole")
+///     .with_resource("arn:aws:iam::123456789012:role/deploy");
+/// ctx.insert("aws:MultiFactorAuthPresent", "true")
+///    .insert_all("aws:TagKeys", ["team", "cost-center"]);
+/// assert_eq!(ctx.values("AWS:multifactorauthpresent").collect::<Vec<_>>(), ["true"]);
+/// assert_eq!(ctx.values("aws:tagkeys").count(), 2);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestContext {
+    action: Box<str>,
+    resource: Option<Box<str>>,
+    caller: Option<Caller>,
+    entries: Vec<Entry>,
+}
+
+impl RequestContext {
+    /// A context for `action` (e.g. `sts:AssumeRole`), with no resource, no caller and no keys.
+    pub fn new(action: &str) -> Self {
+        RequestContext {
+            action: action.to_ascii_lowercase().into(),
+            resource: None,
+            caller: None,
+            entries: Vec::new(),
+        }
+    }
+
+    /// Sets the resource ARN the action is on.
+    pub fn with_resource(mut self, resource: &str) -> Self {
+        self.resource = Some(resource.into());
+        self
+    }
+
+    /// Sets the caller, for `Principal` / `NotPrincipal` matching.
+    pub fn with_caller(mut self, caller: Caller) -> Self {
+        self.caller = Some(caller);
+        self
+    }
+
+    /// Replaces the action.
+    pub fn set_action(&mut self, action: &str) -> &mut Self {
+        self.action = action.to_ascii_lowercase().into();
+        self
+    }
+
+    /// The action, lowercased.
+    pub fn action(&self) -> &str {
+        &self.action
+    }
+
+    /// The resource, if one was set.
+    pub fn resource(&self) -> Option<&str> {
+        self.resource.as_deref()
+    }
+
+    /// The caller, if one was set.
+    pub fn caller(&self) -> Option<&Caller> {
+        self.caller.as_ref()
+    }
+
+    fn slot(&mut self, key: &str) -> &mut Vec<ContextValue> {
+        let at = match self.entries.binary_search_by(|e| cmp_key(&e.key, key)) {
+            Ok(i) => i,
+            Err(i) => {
+                self.entries.insert(
+                    i,
+                    Entry {
+                        key: key.to_ascii_lowercase().into(),
+                        values: Vec::new(),
+                    },
+                );
+                i
+            }
+        };
+        // `at` is in bounds: it was just found or just inserted.
+        #[allow(clippy::indexing_slicing)]
+        &mut self.entries[at].values
+    }
+
+    /// Sets `key` to the single value `value`, replacing what it had.
+    pub fn insert(&mut self, key: &str, value: &str) -> &mut Self {
+        let slot = self.slot(key);
+        slot.clear();
+        slot.push(ContextValue::new(value));
+        self
+    }
+
+    /// Sets `key` to every value of `values` (a multi-valued key such as `aws:TagKeys`), replacing
+    /// what it had. An empty iterator leaves the key present with no value.
+    pub fn insert_all<I, S>(&mut self, key: &str, values: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let slot = self.slot(key);
+        slot.clear();
+        slot.extend(values.into_iter().map(|v| ContextValue::new(v.as_ref())));
+        self
+    }
+
+    /// Adds one more value to `key`.
+    pub fn push(&mut self, key: &str, value: &str) -> &mut Self {
+        self.slot(key).push(ContextValue::new(value));
+        self
+    }
+
+    /// Sets `key` to `true` or `false`.
+    pub fn insert_bool(&mut self, key: &str, value: bool) -> &mut Self {
+        self.insert(key, if value { "true" } else { "false" })
+    }
+
+    /// Sets `key` to a whole number.
+    pub fn insert_number(&mut self, key: &str, value: i64) -> &mut Self {
+        self.insert(key, &value.to_string())
+    }
+
+    /// Sets `key` to an instant in ISO 8601 (`2026-01-02T03:04:05Z`), the form of
+    /// `aws:CurrentTime` and `aws:TokenIssueTime`.
+    pub fn insert_time(&mut self, key: &str, value: UnixTime) -> &mut Self {
+        let text = value.to_rfc3339().unwrap_or_default();
+        self.insert(key, &text)
+    }
+
+    /// Sets `aws:CurrentTime` (ISO 8601) and `aws:EpochTime` (seconds) to `now`.
+    pub fn insert_now(&mut self, now: UnixTime) -> &mut Self {
+        self.insert_time("aws:CurrentTime", now)
+            .insert("aws:EpochTime", &now.as_secs().to_string())
+    }
+
+    /// Sets `aws:PrincipalTag/KEY` for every tag.
+    pub fn insert_principal_tags(&mut self, tags: &SessionTags) -> &mut Self {
+        for t in tags.iter() {
+            let key = format!("aws:PrincipalTag/{}", t.key.as_str());
+            self.insert(&key, t.value.as_str());
+        }
+        self
+    }
+
+    /// Sets `aws:RequestTag/KEY` for every tag and `aws:TagKeys` to the list of keys.
+    pub fn insert_request_tags(&mut self, tags: &SessionTags) -> &mut Self {
+        for t in tags.iter() {
+            let key = format!("aws:RequestTag/{}", t.key.as_str());
+            self.insert(&key, t.value.as_str());
+        }
+        self.insert_all("aws:TagKeys", tags.iter().map(|t| t.key.as_str()))
+    }
+
+    /// Removes `key`.
+    pub fn remove(&mut self, key: &str) -> &mut Self {
+        if let Ok(i) = self.entries.binary_search_by(|e| cmp_key(&e.key, key)) {
+            self.entries.remove(i);
+        }
+        self
+    }
+
+    /// Whether `key` is present (possibly with no value).
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.lookup(key).is_some()
+    }
+
+    /// The values of `key`, in insertion order; empty when absent.
+    pub fn values(&self, key: &str) -> impl Iterator<Item = &str> {
+        self.lookup(key)
+            .unwrap_or(&[])
+            .iter()
+            .map(ContextValue::text)
+    }
+
+    pub(crate) fn lookup(&self, key: &str) -> Option<&[ContextValue]> {
+        let i = self
+            .entries
+            .binary_search_by(|e| cmp_key(&e.key, key))
+            .ok()?;
+        self.entries.get(i).map(|e| &*e.values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_case_insensitive_and_values_exact() {
+        let mut ctx = RequestContext::new("STS:AssumeRole");
+        assert_eq!(ctx.action(), "sts:assumerole");
+        ctx.insert("aws:PrincipalTag/Team", "Payments");
+        assert_eq!(
+            ctx.values("AWS:principaltag/team").collect::<Vec<_>>(),
+            ["Payments"]
+        );
+        ctx.insert("aws:principaltag/TEAM", "Ops");
+        assert_eq!(ctx.values("aws:PrincipalTag/Team").count(), 1);
+        ctx.push("aws:PrincipalTag/Team", "Dev");
+        assert_eq!(ctx.values("aws:PrincipalTag/Team").count(), 2);
+        ctx.remove("AWS:PRINCIPALTAG/TEAM");
+        assert!(!ctx.contains_key("aws:PrincipalTag/Team"));
+        ctx.insert_all("aws:TagKeys", Vec::<String>::new());
+        assert!(ctx.contains_key("aws:tagkeys"));
+    }
+
+    #[test]
+    fn values_are_read_as_numbers_and_dates_once() {
+        assert_eq!(parse_number("3600"), Some(3600.0));
+        assert_eq!(parse_number("-1.5"), Some(-1.5));
+        for bad in ["", "inf", "NaN", "1e3", "1.", ".5", "0x10", "+1"] {
+            assert_eq!(parse_number(bad), None, "{bad}");
+        }
+        assert_eq!(parse_date("1700000000"), Some(1_700_000_000));
+        assert_eq!(parse_date("2023-11-14T22:13:20Z"), Some(1_700_000_000));
+        assert_eq!(parse_date("2023-11-14"), Some(1_699_920_000));
+        assert_eq!(parse_date("tomorrow"), None);
+    }
+}
