@@ -36,6 +36,7 @@
 //! - [`Verifier`] / [`VerifiedSession`]: stateless verification.
 //! - [`principal`], [`session`]: identifiers and bounded request parameters, validated at
 //!   construction.
+//! - [`sigv4`]: AWS Signature Version 4 signing and verification.
 //! - [`Clock`], [`RandomSource`]: time and randomness come in through traits.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -46,6 +47,7 @@ pub mod keys;
 pub mod principal;
 mod random;
 pub mod session;
+pub mod sigv4;
 mod time;
 pub mod token;
 mod validate;
