@@ -65,14 +65,16 @@ impl HashSink {
 
 impl Sink for HashSink {
     fn put(&mut self, bytes: &[u8]) {
-        if bytes.len() > 32 {
-            self.flush();
-            self.hasher.update(bytes);
-        } else {
-            for b in bytes {
-                self.put_byte(*b);
+        let free = self.buf.len() - self.len;
+        if bytes.len() <= free {
+            if let Some(dst) = self.buf.get_mut(self.len..self.len + bytes.len()) {
+                dst.copy_from_slice(bytes);
+                self.len += bytes.len();
+                return;
             }
         }
+        self.flush();
+        self.hasher.update(bytes);
     }
     fn put_byte(&mut self, b: u8) {
         if self.len == self.buf.len() {
@@ -239,6 +241,17 @@ fn is_space(b: u8) -> bool {
 
 /// Writes a header value trimmed, with every inner run of whitespace collapsed to one space.
 fn put_header_value<S: Sink>(s: &mut S, value: &str) {
+    let bytes = value.as_bytes();
+    // Fast path: nothing to trim or collapse (the usual case, and always the case for tokens).
+    let plain = !bytes.first().is_some_and(|b| is_space(*b))
+        && !bytes.last().is_some_and(|b| is_space(*b))
+        && !bytes
+            .windows(2)
+            .any(|w| matches!(w, [a, b] if is_space(*a) && (*a != b' ' || is_space(*b))));
+    if plain {
+        s.put(bytes);
+        return;
+    }
     let mut pending_space = false;
     let mut started = false;
     for b in value.bytes() {
