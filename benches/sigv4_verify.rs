@@ -45,7 +45,10 @@ fn benches(c: &mut Criterion) {
     let body = b"Action=GetCallerIdentity&Version=2011-06-15";
     let base = [
         ("Host", "sts.us-east-1.amazonaws.com"),
-        ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
+        (
+            "Content-Type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        ),
     ];
     let request = SignableRequest {
         method: "POST",
@@ -97,9 +100,10 @@ fn benches(c: &mut Criterion) {
     g.bench_function("baseline: session token verify", |b| {
         b.iter(|| tokens.verify(black_box(token), now).unwrap())
     });
-    g.bench_function("verify header, 5 signed headers, temporary credentials", |b| {
-        b.iter(|| verifier.verify(black_box(&signed_request), now).unwrap())
-    });
+    g.bench_function(
+        "verify header, 5 signed headers, temporary credentials",
+        |b| b.iter(|| verifier.verify(black_box(&signed_request), now).unwrap()),
+    );
     let config = SigV4Config::new().with_service("sts");
     g.bench_function("parse + checks + signature only (secret given)", |b| {
         b.iter(|| {
@@ -115,9 +119,10 @@ fn benches(c: &mut Criterion) {
             u
         })
     });
-    g.bench_function("sign header, 5 signed headers, temporary credentials", |b| {
-        b.iter(|| sign(black_box(&request), &params).unwrap())
-    });
+    g.bench_function(
+        "sign header, 5 signed headers, temporary credentials",
+        |b| b.iter(|| sign(black_box(&request), &params).unwrap()),
+    );
     g.bench_function("presign, temporary credentials", |b| {
         b.iter(|| presign(black_box(&request), &params, 900).unwrap())
     });

@@ -13,7 +13,7 @@ mod check;
 
 use std::path::{Path, PathBuf};
 use tempcred::sigv4::{presign, sign, PayloadHash, SignableRequest, SigningParams};
-use tempcred::{SecretAccessKey, UnixTime};
+use tempcred::UnixTime;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/sigv4_authorization")
@@ -47,12 +47,22 @@ fn signed_seeds_reach_a_successful_verification() {
         let data = std::fs::read(entry.path()).unwrap();
         let [method, path, query, authorization, date, token, body] = check::fields(&data);
         let mut headers = vec![("host", "example.amazonaws.com")];
-        for (n, v) in [("Authorization", &authorization), ("X-Amz-Date", &date), ("X-Amz-Security-Token", &token)] {
+        for (n, v) in [
+            ("Authorization", &authorization),
+            ("X-Amz-Date", &date),
+            ("X-Amz-Security-Token", &token),
+        ] {
             if !v.is_empty() {
                 headers.push((n, v.as_str()));
             }
         }
-        let req = SignableRequest { method: &method, path: &path, query: &query, headers: &headers, payload: PayloadHash::Bytes(body.as_bytes()) };
+        let req = SignableRequest {
+            method: &method,
+            path: &path,
+            query: &query,
+            headers: &headers,
+            payload: PayloadHash::Bytes(body.as_bytes()),
+        };
         verifier
             .verify(&req, UnixTime::from_secs(check::FUZZ_NOW))
             .unwrap_or_else(|e| panic!("{:?}: {e}", entry.file_name()));
@@ -61,8 +71,18 @@ fn signed_seeds_reach_a_successful_verification() {
     assert!(n >= 4, "{n} signed seeds");
 }
 
-fn seed(method: &str, path: &str, query: &str, auth: &str, date: &str, token: &str, body: &str) -> Vec<u8> {
-    [method, path, query, auth, date, token, body].join("\n").into_bytes()
+fn seed(
+    method: &str,
+    path: &str,
+    query: &str,
+    auth: &str,
+    date: &str,
+    token: &str,
+    body: &str,
+) -> Vec<u8> {
+    [method, path, query, auth, date, token, body]
+        .join("\n")
+        .into_bytes()
 }
 
 #[test]
@@ -101,21 +121,55 @@ fn regenerate_sigv4_seed_corpus() {
     let body = "Action=GetCallerIdentity&Version=2011-06-15";
     for (label, id, secret, token) in [
         ("long-term", check::FUZZ_KEY_ID, &long_secret, None),
-        ("temporary", creds.access_key_id.as_str(), &creds.secret_access_key, Some(creds.session_token.expose_secret())),
+        (
+            "temporary",
+            creds.access_key_id.as_str(),
+            &creds.secret_access_key,
+            Some(creds.session_token.expose_secret()),
+        ),
     ] {
         let headers = [("host", "example.amazonaws.com")];
-        for (method, path, query, payload) in [("POST", "/", "", body), ("GET", "/a/b/../c d", "x=1&y=%2F", "")] {
-            let req = SignableRequest { method, path, query, headers: &headers, payload: PayloadHash::Bytes(payload.as_bytes()) };
+        for (method, path, query, payload) in [
+            ("POST", "/", "", body),
+            ("GET", "/a/b/../c d", "x=1&y=%2F", ""),
+        ] {
+            let req = SignableRequest {
+                method,
+                path,
+                query,
+                headers: &headers,
+                payload: PayloadHash::Bytes(payload.as_bytes()),
+            };
             let p = SigningParams::new(id, secret, "us-east-1", "sts", now);
-            let p = match token { Some(t) => p.with_session_token(t), None => p };
+            let p = match token {
+                Some(t) => p.with_session_token(t),
+                None => p,
+            };
             let out = sign(&req, &p).unwrap();
-            let get = |n: &str| out.headers.iter().find(|(h, _)| *h == n).map(|(_, v)| v.clone()).unwrap_or_default();
+            let get = |n: &str| {
+                out.headers
+                    .iter()
+                    .find(|(h, _)| *h == n)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            };
             seeds.push((
                 format!("signed-header-{label}-{method}"),
-                seed(method, path, query, &get("authorization"), &get("x-amz-date"), &get("x-amz-security-token"), payload),
+                seed(
+                    method,
+                    path,
+                    query,
+                    &get("authorization"),
+                    &get("x-amz-date"),
+                    &get("x-amz-security-token"),
+                    payload,
+                ),
             ));
             let out = presign(&req, &p, 900).unwrap();
-            seeds.push((format!("signed-presigned-{label}-{method}"), seed(method, path, &out.query, "", "", "", payload)));
+            seeds.push((
+                format!("signed-presigned-{label}-{method}"),
+                seed(method, path, &out.query, "", "", "", payload),
+            ));
         }
     }
     let sig = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";

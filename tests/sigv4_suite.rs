@@ -11,8 +11,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use tempcred::sigv4::{
-    presign, sign, PathStyle, PayloadHash, SigV4Config, SigV4Error, SignableRequest,
-    SigningParams, SigningSettings, TokenPlacement, UntrustedRequest,
+    presign, sign, PathStyle, PayloadHash, SigV4Config, SigV4Error, SignableRequest, SigningParams,
+    SigningSettings, TokenPlacement, UntrustedRequest,
 };
 use tempcred::{SecretAccessKey, UnixTime};
 
@@ -28,7 +28,7 @@ struct RawRequest {
 
 fn parse_http(text: &str) -> RawRequest {
     let (head, body) = match text.find("\n\n") {
-        Some(i) => (&text[..i], text[i + 2..].as_bytes().to_vec()),
+        Some(i) => (&text[..i], text.as_bytes()[i + 2..].to_vec()),
         None => (text.trim_end_matches('\n'), Vec::new()),
     };
     let mut lines = head.split('\n');
@@ -45,7 +45,9 @@ fn parse_http(text: &str) -> RawRequest {
     let mut headers: Vec<(String, String)> = Vec::new();
     for line in lines {
         if line.starts_with([' ', '\t']) {
-            let last = headers.last_mut().expect("continuation line without a header");
+            let last = headers
+                .last_mut()
+                .expect("continuation line without a header");
             last.1.push('\n');
             last.1.push_str(line);
         } else {
@@ -194,7 +196,10 @@ fn every_case_of_the_aws_suite_passes() {
 
         if let Some(canonical) = expected(dir, "header-canonical-request.txt") {
             let out = sign(&req, &p).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(out.canonical_request, canonical, "{name}: header canonical request");
+            assert_eq!(
+                out.canonical_request, canonical,
+                "{name}: header canonical request"
+            );
             let sts = expected(dir, "header-string-to-sign.txt").unwrap();
             assert_eq!(out.string_to_sign, sts, "{name}: header string to sign");
             let sig = expected(dir, "header-signature.txt").unwrap();
@@ -213,7 +218,8 @@ fn every_case_of_the_aws_suite_passes() {
             u.verify_signature(&c.secret)
                 .unwrap_or_else(|e| panic!("{name}: own header request: {e}"));
             // …and so does the suite's.
-            let theirs = parse_http(&fs::read_to_string(dir.join("header-signed-request.txt")).unwrap());
+            let theirs =
+                parse_http(&fs::read_to_string(dir.join("header-signed-request.txt")).unwrap());
             verify_raw(&theirs, &theirs.query, &c)
                 .unwrap_or_else(|e| panic!("{name}: suite header request: {e}"));
             // A different secret does not.
@@ -224,7 +230,10 @@ fn every_case_of_the_aws_suite_passes() {
 
         if let Some(canonical) = expected(dir, "query-canonical-request.txt") {
             let out = presign(&req, &p, c.expires).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(out.canonical_request, canonical, "{name}: query canonical request");
+            assert_eq!(
+                out.canonical_request, canonical,
+                "{name}: query canonical request"
+            );
             let sts = expected(dir, "query-string-to-sign.txt").unwrap();
             assert_eq!(out.string_to_sign, sts, "{name}: query string to sign");
             let sig = expected(dir, "query-signature.txt").unwrap();
@@ -247,7 +256,8 @@ fn every_case_of_the_aws_suite_passes() {
             verify_raw(&mine, &own_query, &c)
                 .unwrap_or_else(|e| panic!("{name}: own presigned request: {e}"));
 
-            let theirs = parse_http(&fs::read_to_string(dir.join("query-signed-request.txt")).unwrap());
+            let theirs =
+                parse_http(&fs::read_to_string(dir.join("query-signed-request.txt")).unwrap());
             let their_query = if c.omit_token {
                 without_param(&theirs.query, "X-Amz-Security-Token")
             } else {

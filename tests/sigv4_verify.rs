@@ -146,7 +146,13 @@ fn sign_headers(req: &Req, who: &Who<'_>, region: &str, service: &str, at: u64) 
 }
 
 fn presign_query(req: &Req, who: &Who<'_>, at: u64, expires: u64) -> Req {
-    let p = SigningParams::new(who.id, who.secret, "us-east-1", "sts", UnixTime::from_secs(at));
+    let p = SigningParams::new(
+        who.id,
+        who.secret,
+        "us-east-1",
+        "sts",
+        UnixTime::from_secs(at),
+    );
     let p = match who.token {
         Some(t) => p.with_session_token(t),
         None => p,
@@ -179,7 +185,12 @@ fn temporary_and_long_term_credentials_verify_and_name_the_signer() {
         secret: &creds.secret_access_key,
         token: Some(creds.session_token.expose_secret()),
     };
-    let ok = verify(&v, &sign_headers(&Req::new(), &temp, "us-east-1", "sts", T0), T0).unwrap();
+    let ok = verify(
+        &v,
+        &sign_headers(&Req::new(), &temp, "us-east-1", "sts", T0),
+        T0,
+    )
+    .unwrap();
     assert_eq!(
         ok.session().unwrap().caller_identity().arn,
         "arn:aws:sts::123456789012:assumed-role/deploy/ci"
@@ -190,9 +201,21 @@ fn temporary_and_long_term_credentials_verify_and_name_the_signer() {
     assert_eq!(ok.mode(), AuthMode::Header);
 
     let secret = alice_secret();
-    let alice = Who { id: ALICE_ID, secret: &secret, token: None };
-    let ok = verify(&v, &sign_headers(&Req::new(), &alice, "eu-west-1", "sts", T0), T0).unwrap();
-    assert_eq!(ok.long_term_owner().unwrap(), "arn:aws:iam::111111111111:user/alice");
+    let alice = Who {
+        id: ALICE_ID,
+        secret: &secret,
+        token: None,
+    };
+    let ok = verify(
+        &v,
+        &sign_headers(&Req::new(), &alice, "eu-west-1", "sts", T0),
+        T0,
+    )
+    .unwrap();
+    assert_eq!(
+        ok.long_term_owner().unwrap(),
+        "arn:aws:iam::111111111111:user/alice"
+    );
     assert!(ok.session().is_none());
 }
 
@@ -202,15 +225,36 @@ fn unknown_and_malformed_keys_are_invalid_client_token_ids() {
     let v = verifier(&ring, SigV4Config::new());
     let secret = alice_secret();
     for id in ["AKIAIOSFODNN7EXAMPLF", "AKIDEXAMPLE"] {
-        let who = Who { id, secret: &secret, token: None };
-        let e = verify(&v, &sign_headers(&Req::new(), &who, "us-east-1", "sts", T0), T0).unwrap_err();
+        let who = Who {
+            id,
+            secret: &secret,
+            token: None,
+        };
+        let e = verify(
+            &v,
+            &sign_headers(&Req::new(), &who, "us-east-1", "sts", T0),
+            T0,
+        )
+        .unwrap_err();
         assert_eq!(e, SigV4Error::InvalidClientTokenId, "{id}");
-        assert_eq!((e.aws_code(), e.http_status()), ("InvalidClientTokenId", 403));
+        assert_eq!(
+            (e.aws_code(), e.http_status()),
+            ("InvalidClientTokenId", 403)
+        );
     }
     // A long-term key must not come with a session token.
     let creds = mint(&ring, "ci", T0, 3600);
-    let who = Who { id: ALICE_ID, secret: &secret, token: Some(creds.session_token.expose_secret()) };
-    let e = verify(&v, &sign_headers(&Req::new(), &who, "us-east-1", "sts", T0), T0).unwrap_err();
+    let who = Who {
+        id: ALICE_ID,
+        secret: &secret,
+        token: Some(creds.session_token.expose_secret()),
+    };
+    let e = verify(
+        &v,
+        &sign_headers(&Req::new(), &who, "us-east-1", "sts", T0),
+        T0,
+    )
+    .unwrap_err();
     assert_eq!(e, SigV4Error::InvalidClientTokenId);
 }
 
@@ -228,12 +272,39 @@ fn temporary_keys_need_their_own_valid_token() {
         }
     }
     // Allowed: its own token.
-    assert!(verify(&v, &sign_headers(&Req::new(), &with(&a, Some(a.session_token.expose_secret())), "us-east-1", "sts", T0), T0).is_ok());
+    assert!(verify(
+        &v,
+        &sign_headers(
+            &Req::new(),
+            &with(&a, Some(a.session_token.expose_secret())),
+            "us-east-1",
+            "sts",
+            T0
+        ),
+        T0
+    )
+    .is_ok());
     // Missing token.
-    let e = verify(&v, &sign_headers(&Req::new(), &with(&a, None), "us-east-1", "sts", T0), T0).unwrap_err();
+    let e = verify(
+        &v,
+        &sign_headers(&Req::new(), &with(&a, None), "us-east-1", "sts", T0),
+        T0,
+    )
+    .unwrap_err();
     assert_eq!(e, SigV4Error::InvalidClientTokenId);
     // Another session's (valid) token.
-    let e = verify(&v, &sign_headers(&Req::new(), &with(&a, Some(b.session_token.expose_secret())), "us-east-1", "sts", T0), T0).unwrap_err();
+    let e = verify(
+        &v,
+        &sign_headers(
+            &Req::new(),
+            &with(&a, Some(b.session_token.expose_secret())),
+            "us-east-1",
+            "sts",
+            T0,
+        ),
+        T0,
+    )
+    .unwrap_err();
     assert_eq!(e, SigV4Error::InvalidClientTokenId);
     // B's key ID and token, but signed with A's secret.
     let forged = Who {
@@ -241,17 +312,42 @@ fn temporary_keys_need_their_own_valid_token() {
         secret: &a.secret_access_key,
         token: Some(b.session_token.expose_secret()),
     };
-    let e = verify(&v, &sign_headers(&Req::new(), &forged, "us-east-1", "sts", T0), T0).unwrap_err();
+    let e = verify(
+        &v,
+        &sign_headers(&Req::new(), &forged, "us-east-1", "sts", T0),
+        T0,
+    )
+    .unwrap_err();
     assert_eq!(e, SigV4Error::SignatureDoesNotMatch);
     // A token from another key ring.
     let other_ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(8)).unwrap();
     let c = mint(&other_ring, "alpha", T0, 3600);
-    let who = Who { id: c.access_key_id.as_str(), secret: &c.secret_access_key, token: Some(c.session_token.expose_secret()) };
-    let e = verify(&v, &sign_headers(&Req::new(), &who, "us-east-1", "sts", T0), T0).unwrap_err();
+    let who = Who {
+        id: c.access_key_id.as_str(),
+        secret: &c.secret_access_key,
+        token: Some(c.session_token.expose_secret()),
+    };
+    let e = verify(
+        &v,
+        &sign_headers(&Req::new(), &who, "us-east-1", "sts", T0),
+        T0,
+    )
+    .unwrap_err();
     assert_eq!(e, SigV4Error::InvalidClientTokenId);
     // An expired token, in a fresh request.
     let late = T0 + 3600 + 300;
-    let e = verify(&v, &sign_headers(&Req::new(), &with(&a, Some(a.session_token.expose_secret())), "us-east-1", "sts", late), late).unwrap_err();
+    let e = verify(
+        &v,
+        &sign_headers(
+            &Req::new(),
+            &with(&a, Some(a.session_token.expose_secret())),
+            "us-east-1",
+            "sts",
+            late,
+        ),
+        late,
+    )
+    .unwrap_err();
     assert_eq!(e, SigV4Error::ExpiredToken);
     assert_eq!((e.aws_code(), e.http_status()), ("ExpiredToken", 400));
     // Messages never show a token or a secret.
@@ -267,7 +363,11 @@ fn scope_date_must_be_the_request_date() {
     let ring = ring();
     let v = verifier(&ring, SigV4Config::new());
     let secret = alice_secret();
-    let who = Who { id: ALICE_ID, secret: &secret, token: None };
+    let who = Who {
+        id: ALICE_ID,
+        secret: &secret,
+        token: None,
+    };
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
     assert!(verify(&v, &signed, T0).is_ok());
     let mut bad = signed.clone();
@@ -284,22 +384,35 @@ fn the_skew_window_is_inclusive_at_five_minutes() {
     let ring = ring();
     let v = verifier(&ring, SigV4Config::new());
     let secret = alice_secret();
-    let who = Who { id: ALICE_ID, secret: &secret, token: None };
+    let who = Who {
+        id: ALICE_ID,
+        secret: &secret,
+        token: None,
+    };
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
     for now in [T0 - 300, T0, T0 + 300] {
         assert!(verify(&v, &signed, now).is_ok(), "{now}");
     }
     let e = verify(&v, &signed, T0 + 301).unwrap_err();
     assert!(matches!(e, SigV4Error::RequestTimeTooSkewed { .. }));
-    assert_eq!((e.aws_code(), e.http_status()), ("SignatureDoesNotMatch", 403));
+    assert_eq!(
+        (e.aws_code(), e.http_status()),
+        ("SignatureDoesNotMatch", 403)
+    );
     assert_eq!(
         e.to_string(),
         "Signature expired: 20231114T221320Z is now earlier than 20231114T221321Z (20231114T221821Z - 5 min.)"
     );
     let e = verify(&v, &signed, T0 - 301).unwrap_err();
-    assert!(e.to_string().starts_with("Signature not yet current"), "{e}");
+    assert!(
+        e.to_string().starts_with("Signature not yet current"),
+        "{e}"
+    );
     // A wider window is an explicit choice.
-    let wide = verifier(&ring, SigV4Config::new().with_clock_skew_leeway(900).unwrap());
+    let wide = verifier(
+        &ring,
+        SigV4Config::new().with_clock_skew_leeway(900).unwrap(),
+    );
     assert!(verify(&wide, &signed, T0 + 900).is_ok());
     assert!(verify(&wide, &signed, T0 + 901).is_err());
 }
@@ -309,7 +422,11 @@ fn host_and_x_amz_date_must_be_signed() {
     let ring = ring();
     let v = verifier(&ring, SigV4Config::new());
     let secret = alice_secret();
-    let who = Who { id: ALICE_ID, secret: &secret, token: None };
+    let who = Who {
+        id: ALICE_ID,
+        secret: &secret,
+        token: None,
+    };
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
     assert!(verify(&v, &signed, T0).is_ok());
     let drop = |from: &str, to: &str| {
@@ -320,11 +437,17 @@ fn host_and_x_amz_date_must_be_signed() {
         verify(&v, &bad, T0).unwrap_err()
     };
     assert_eq!(
-        drop("SignedHeaders=content-type;host;x-amz-date", "SignedHeaders=content-type;x-amz-date"),
+        drop(
+            "SignedHeaders=content-type;host;x-amz-date",
+            "SignedHeaders=content-type;x-amz-date"
+        ),
         SigV4Error::HeaderNotSigned("host")
     );
     assert_eq!(
-        drop("SignedHeaders=content-type;host;x-amz-date", "SignedHeaders=content-type;host"),
+        drop(
+            "SignedHeaders=content-type;host;x-amz-date",
+            "SignedHeaders=content-type;host"
+        ),
         SigV4Error::HeaderNotSigned("x-amz-date")
     );
     // An x-amz-date header that is missing altogether.
@@ -341,12 +464,25 @@ fn presigned_urls_expire_exactly_on_time() {
     let ring = ring();
     let v = verifier(&ring, SigV4Config::new());
     let secret = alice_secret();
-    let who = Who { id: ALICE_ID, secret: &secret, token: None };
-    let get = Req { method: "GET".into(), body: vec![], ..Req::new() };
+    let who = Who {
+        id: ALICE_ID,
+        secret: &secret,
+        token: None,
+    };
+    let get = Req {
+        method: "GET".into(),
+        body: vec![],
+        ..Req::new()
+    };
     for expires in [1u64, 3600, 604_800] {
         let url = presign_query(&get, &who, T0, expires);
         let ok = verify(&v, &url, T0 + expires).unwrap();
-        assert_eq!(ok.mode(), AuthMode::Presigned { expires_at: UnixTime::from_secs(T0 + expires) });
+        assert_eq!(
+            ok.mode(),
+            AuthMode::Presigned {
+                expires_at: UnixTime::from_secs(T0 + expires)
+            }
+        );
         let e = verify(&v, &url, T0 + expires + 1).unwrap_err();
         assert_eq!(e, SigV4Error::PresignExpired);
         assert_eq!(e.aws_code(), "AccessDenied");
@@ -354,18 +490,41 @@ fn presigned_urls_expire_exactly_on_time() {
     // Not yet valid beyond the skew window.
     let url = presign_query(&get, &who, T0, 3600);
     assert!(verify(&v, &url, T0 - 300).is_ok());
-    assert!(matches!(verify(&v, &url, T0 - 301), Err(SigV4Error::RequestTimeTooSkewed { .. })));
+    assert!(matches!(
+        verify(&v, &url, T0 - 301),
+        Err(SigV4Error::RequestTimeTooSkewed { .. })
+    ));
     // 604801 seconds is refused by the signer and by the verifier.
     assert_eq!(
-        get.with(|r| presign(r, &SigningParams::new(ALICE_ID, &secret, "us-east-1", "sts", UnixTime::from_secs(T0)), 604_801)).unwrap_err(),
+        get.with(|r| presign(
+            r,
+            &SigningParams::new(
+                ALICE_ID,
+                &secret,
+                "us-east-1",
+                "sts",
+                UnixTime::from_secs(T0)
+            ),
+            604_801
+        ))
+        .unwrap_err(),
         SigningError::InvalidExpires
     );
     let mut bad = presign_query(&get, &who, T0, 604_800);
-    bad.query = bad.query.replace("X-Amz-Expires=604800", "X-Amz-Expires=604801");
-    assert_eq!(verify(&v, &bad, T0).unwrap_err(), SigV4Error::MalformedPresign(Malformed::Expires));
+    bad.query = bad
+        .query
+        .replace("X-Amz-Expires=604800", "X-Amz-Expires=604801");
+    assert_eq!(
+        verify(&v, &bad, T0).unwrap_err(),
+        SigV4Error::MalformedPresign(Malformed::Expires)
+    );
     // Temporary credentials in a presigned URL.
     let creds = mint(&ring, "ci", T0, 3600);
-    let temp = Who { id: creds.access_key_id.as_str(), secret: &creds.secret_access_key, token: Some(creds.session_token.expose_secret()) };
+    let temp = Who {
+        id: creds.access_key_id.as_str(),
+        secret: &creds.secret_access_key,
+        token: Some(creds.session_token.expose_secret()),
+    };
     let url = presign_query(&get, &temp, T0, 600);
     assert!(verify(&v, &url, T0 + 600).unwrap().session().is_some());
     let mut no_token = url.clone();
@@ -375,19 +534,49 @@ fn presigned_urls_expire_exactly_on_time() {
         .filter(|p| !p.starts_with("X-Amz-Security-Token="))
         .collect::<Vec<_>>()
         .join("&");
-    assert_eq!(verify(&v, &no_token, T0).unwrap_err(), SigV4Error::InvalidClientTokenId);
+    assert_eq!(
+        verify(&v, &no_token, T0).unwrap_err(),
+        SigV4Error::InvalidClientTokenId
+    );
 }
 
 #[test]
 fn service_and_region_policy() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new().with_service("sts").with_regions(["us-east-1", "eu-west-1"]));
+    let v = verifier(
+        &ring,
+        SigV4Config::new()
+            .with_service("sts")
+            .with_regions(["us-east-1", "eu-west-1"]),
+    );
     let secret = alice_secret();
-    let who = Who { id: ALICE_ID, secret: &secret, token: None };
-    assert!(verify(&v, &sign_headers(&Req::new(), &who, "eu-west-1", "sts", T0), T0).is_ok());
-    let e = verify(&v, &sign_headers(&Req::new(), &who, "eu-west-1", "s3", T0), T0).unwrap_err();
-    assert_eq!(e.to_string(), "Credential should be scoped to correct service: 'sts'.");
-    let e = verify(&v, &sign_headers(&Req::new(), &who, "ap-south-1", "sts", T0), T0).unwrap_err();
+    let who = Who {
+        id: ALICE_ID,
+        secret: &secret,
+        token: None,
+    };
+    assert!(verify(
+        &v,
+        &sign_headers(&Req::new(), &who, "eu-west-1", "sts", T0),
+        T0
+    )
+    .is_ok());
+    let e = verify(
+        &v,
+        &sign_headers(&Req::new(), &who, "eu-west-1", "s3", T0),
+        T0,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "Credential should be scoped to correct service: 'sts'."
+    );
+    let e = verify(
+        &v,
+        &sign_headers(&Req::new(), &who, "ap-south-1", "sts", T0),
+        T0,
+    )
+    .unwrap_err();
     assert_eq!(e, SigV4Error::WrongRegion);
 }
 
@@ -396,9 +585,16 @@ fn authentication_must_be_present_once() {
     let ring = ring();
     let v = verifier(&ring, SigV4Config::new());
     let e = verify(&v, &Req::new(), T0).unwrap_err();
-    assert_eq!((e.aws_code(), e.http_status()), ("MissingAuthenticationToken", 403));
+    assert_eq!(
+        (e.aws_code(), e.http_status()),
+        ("MissingAuthenticationToken", 403)
+    );
     let secret = alice_secret();
-    let who = Who { id: ALICE_ID, secret: &secret, token: None };
+    let who = Who {
+        id: ALICE_ID,
+        secret: &secret,
+        token: None,
+    };
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
     let mut twice = signed.clone();
     let auth = twice.header_mut("authorization").clone();
@@ -415,7 +611,10 @@ fn authentication_must_be_present_once() {
     );
     let mut malformed = signed.clone();
     *malformed.header_mut("authorization") = "AWS4-HMAC-SHA256 Credential=x".into();
-    assert_eq!(verify(&v, &malformed, T0).unwrap_err().aws_code(), "IncompleteSignature");
+    assert_eq!(
+        verify(&v, &malformed, T0).unwrap_err().aws_code(),
+        "IncompleteSignature"
+    );
 }
 
 #[test]
@@ -425,16 +624,27 @@ fn content_sha256_must_match_the_payload() {
     let secret = alice_secret();
     let mut settings = SigningSettings::default();
     settings.content_sha256_header = true;
-    let p = SigningParams::new(ALICE_ID, &secret, "us-east-1", "s3", UnixTime::from_secs(T0))
-        .with_settings(settings);
+    let p = SigningParams::new(
+        ALICE_ID,
+        &secret,
+        "us-east-1",
+        "s3",
+        UnixTime::from_secs(T0),
+    )
+    .with_settings(settings);
     let req = Req::new();
     let out = req.with(|r| sign(r, &p)).unwrap();
     let mut signed = req.clone();
-    signed.headers.extend(out.headers.into_iter().map(|(n, v)| (n.to_string(), v)));
+    signed
+        .headers
+        .extend(out.headers.into_iter().map(|(n, v)| (n.to_string(), v)));
     assert!(verify(&v, &signed, T0).is_ok());
     let mut bad = signed.clone();
     bad.body.push(b'!');
-    assert_eq!(verify(&v, &bad, T0).unwrap_err(), SigV4Error::ContentSha256Mismatch);
+    assert_eq!(
+        verify(&v, &bad, T0).unwrap_err(),
+        SigV4Error::ContentSha256Mismatch
+    );
 }
 
 #[test]
@@ -447,25 +657,44 @@ fn size_limits_are_enforced_before_parsing() {
     limits.max_query_params = 2;
     let v = verifier(&ring, SigV4Config::new().with_limits(limits));
     let secret = alice_secret();
-    let who = Who { id: ALICE_ID, secret: &secret, token: None };
+    let who = Who {
+        id: ALICE_ID,
+        secret: &secret,
+        token: None,
+    };
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
     assert!(verify(&v, &signed, T0).is_ok());
     let mut many = signed.clone();
     many.headers.push(("x-extra".into(), "1".into()));
-    assert_eq!(verify(&v, &many, T0).unwrap_err(), SigV4Error::TooLarge(Limit::HeaderCount));
+    assert_eq!(
+        verify(&v, &many, T0).unwrap_err(),
+        SigV4Error::TooLarge(Limit::HeaderCount)
+    );
     let mut long_path = signed.clone();
     long_path.path = "/".repeat(17);
-    assert_eq!(verify(&v, &long_path, T0).unwrap_err(), SigV4Error::TooLarge(Limit::PathBytes));
+    assert_eq!(
+        verify(&v, &long_path, T0).unwrap_err(),
+        SigV4Error::TooLarge(Limit::PathBytes)
+    );
     let mut long_query = signed.clone();
     long_query.query = "a".repeat(17);
-    assert_eq!(verify(&v, &long_query, T0).unwrap_err(), SigV4Error::TooLarge(Limit::QueryBytes));
+    assert_eq!(
+        verify(&v, &long_query, T0).unwrap_err(),
+        SigV4Error::TooLarge(Limit::QueryBytes)
+    );
     let mut params = signed.clone();
     params.query = "a&b&c".into();
-    assert_eq!(verify(&v, &params, T0).unwrap_err(), SigV4Error::TooLarge(Limit::QueryParams));
+    assert_eq!(
+        verify(&v, &params, T0).unwrap_err(),
+        SigV4Error::TooLarge(Limit::QueryParams)
+    );
     let mut huge = signed.clone();
     huge.headers[1].1 = "x".repeat(40_000);
     let v = verifier(&ring, SigV4Config::new());
-    assert_eq!(verify(&v, &huge, T0).unwrap_err(), SigV4Error::TooLarge(Limit::HeaderBytes));
+    assert_eq!(
+        verify(&v, &huge, T0).unwrap_err(),
+        SigV4Error::TooLarge(Limit::HeaderBytes)
+    );
 }
 
 #[test]
@@ -474,17 +703,35 @@ fn s3_paths_are_signed_unnormalized() {
     let secret = alice_secret();
     let mut settings = SigningSettings::default();
     settings.path_style = PathStyle::S3;
-    let p = SigningParams::new(ALICE_ID, &secret, "us-east-1", "s3", UnixTime::from_secs(T0))
-        .with_settings(settings);
-    let req = Req { method: "GET".into(), path: "/bucket//a/../key%20x".into(), body: vec![], ..Req::new() };
+    let p = SigningParams::new(
+        ALICE_ID,
+        &secret,
+        "us-east-1",
+        "s3",
+        UnixTime::from_secs(T0),
+    )
+    .with_settings(settings);
+    let req = Req {
+        method: "GET".into(),
+        path: "/bucket//a/../key%20x".into(),
+        body: vec![],
+        ..Req::new()
+    };
     let out = req.with(|r| sign(r, &p)).unwrap();
-    assert!(out.canonical_request.starts_with("GET\n/bucket//a/../key%20x\n"));
+    assert!(out
+        .canonical_request
+        .starts_with("GET\n/bucket//a/../key%20x\n"));
     let mut signed = req.clone();
-    signed.headers.extend(out.headers.into_iter().map(|(n, v)| (n.to_string(), v)));
+    signed
+        .headers
+        .extend(out.headers.into_iter().map(|(n, v)| (n.to_string(), v)));
     let s3 = verifier(&ring, SigV4Config::new().with_path_style(PathStyle::S3));
     assert!(verify(&s3, &signed, T0).is_ok());
     let normalized = verifier(&ring, SigV4Config::new());
-    assert_eq!(verify(&normalized, &signed, T0).unwrap_err(), SigV4Error::SignatureDoesNotMatch);
+    assert_eq!(
+        verify(&normalized, &signed, T0).unwrap_err(),
+        SigV4Error::SignatureDoesNotMatch
+    );
 }
 
 // ---- property tests ----
@@ -527,7 +774,18 @@ fn case() -> impl Strategy<Value = Case> {
         -300i64..=300,
     )
         .prop_map(
-            |(method, path, query, extra_headers, body, region, service, temporary, presigned, offset)| Case {
+            |(
+                method,
+                path,
+                query,
+                extra_headers,
+                body,
+                region,
+                service,
+                temporary,
+                presigned,
+                offset,
+            )| Case {
                 method: method.into(),
                 path,
                 query,
@@ -578,7 +836,11 @@ fn build(ring: &KeyRing, c: &Case) -> Built {
     let other = mint(ring, "other-session-x", T0 - 100, 3600);
     let secret = alice_secret();
     let (id, sec, token) = if c.temporary {
-        (creds.access_key_id.as_str(), &creds.secret_access_key, Some(creds.session_token.expose_secret()))
+        (
+            creds.access_key_id.as_str(),
+            &creds.secret_access_key,
+            Some(creds.session_token.expose_secret()),
+        )
     } else {
         (ALICE_ID, &secret, None)
     };
@@ -589,14 +851,22 @@ fn build(ring: &KeyRing, c: &Case) -> Built {
     };
     let signed = if c.presigned {
         let out = req.with(|r| presign(r, &p, 900)).unwrap();
-        Req { query: out.query, ..req.clone() }
+        Req {
+            query: out.query,
+            ..req.clone()
+        }
     } else {
         let out = req.with(|r| sign(r, &p)).unwrap();
         let mut s = req.clone();
-        s.headers.extend(out.headers.into_iter().map(|(n, v)| (n.to_string(), v)));
+        s.headers
+            .extend(out.headers.into_iter().map(|(n, v)| (n.to_string(), v)));
         s
     };
-    Built { req: signed, creds, other }
+    Built {
+        req: signed,
+        creds,
+        other,
+    }
 }
 
 fn now(c: &Case) -> u64 {

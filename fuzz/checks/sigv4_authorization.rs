@@ -103,7 +103,11 @@ pub(crate) fn check(data: &[u8]) {
             ),
             (None, Some(q)) => {
                 let c = q.credential().expect("validated credential");
-                (c.access_key_id.to_owned(), c.region.to_owned(), c.service.to_owned())
+                (
+                    c.access_key_id.to_owned(),
+                    c.region.to_owned(),
+                    c.service.to_owned(),
+                )
             }
             (None, None) => panic!("verified without any signature"),
         };
@@ -119,9 +123,18 @@ pub(crate) fn check(data: &[u8]) {
             let flipped: String = flipped.into_iter().collect();
             let altered_headers: Vec<(&str, &str)> = headers
                 .iter()
-                .map(|(n, v)| if *n == "Authorization" { (*n, flipped.as_str()) } else { (*n, *v) })
+                .map(|(n, v)| {
+                    if *n == "Authorization" {
+                        (*n, flipped.as_str())
+                    } else {
+                        (*n, *v)
+                    }
+                })
                 .collect();
-            let altered = SignableRequest { headers: &altered_headers, ..req };
+            let altered = SignableRequest {
+                headers: &altered_headers,
+                ..req
+            };
             assert!(verifier.verify(&altered, UnixTime::from_secs(now)).is_err());
         }
     }

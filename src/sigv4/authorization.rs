@@ -76,8 +76,20 @@ fn is_header_name_byte(b: u8) -> bool {
         || b.is_ascii_digit()
         || matches!(
             b,
-            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
-                | b'`' | b'|' | b'~'
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'.'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'|'
+                | b'~'
         )
 }
 
@@ -220,6 +232,9 @@ mod tests {
             assert_eq!(e.aws_code(), "IncompleteSignature", "{c}");
         }
         let many = good.replace("host;x-amz-date", "a;b;c;d;e;f;g;h;i");
-        assert!(matches!(parse(&many), Err(SigV4Error::TooLarge(Limit::SignedHeaders))));
+        assert!(matches!(
+            parse(&many),
+            Err(SigV4Error::TooLarge(Limit::SignedHeaders))
+        ));
     }
 }

@@ -25,8 +25,7 @@ pub struct AmzDate {
 
 fn digits(bytes: &[u8]) -> Option<u64> {
     bytes.iter().try_fold(0u64, |acc, b| {
-        b.is_ascii_digit()
-            .then(|| acc * 10 + u64::from(b - b'0'))
+        b.is_ascii_digit().then(|| acc * 10 + u64::from(b - b'0'))
     })
 }
 
@@ -156,7 +155,13 @@ mod tests {
 
     #[test]
     fn round_trips_and_refuses_non_canonical_forms() {
-        for secs in [0u64, 1_440_938_160, 951_782_400, 4_107_542_399, MAX_UNIX_TIME] {
+        for secs in [
+            0u64,
+            1_440_938_160,
+            951_782_400,
+            4_107_542_399,
+            MAX_UNIX_TIME,
+        ] {
             let d = AmzDate::from_unix(UnixTime::from_secs(secs));
             assert_eq!(AmzDate::parse(d.as_str()), Some(d), "{d}");
             assert_eq!(d.to_unix().as_secs(), secs);
@@ -181,6 +186,9 @@ mod tests {
             assert!(AmzDate::parse(bad).is_none(), "{bad}");
         }
         assert!(AmzDate::parse("20000229T000000Z").is_some());
-        assert_eq!(AmzDate::parse("20150830T123600Z").unwrap().date_str(), "20150830");
+        assert_eq!(
+            AmzDate::parse("20150830T123600Z").unwrap().date_str(),
+            "20150830"
+        );
     }
 }

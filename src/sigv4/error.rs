@@ -232,7 +232,9 @@ fn skew_message(request: AmzDate, now: UnixTime, window: u64) -> String {
     let now_text = AmzDate::from_unix(now);
     if request.to_unix() < now {
         let edge = AmzDate::from_unix(now.saturating_sub(window));
-        format!("Signature expired: {request} is now earlier than {edge} ({now_text} - {window_text})")
+        format!(
+            "Signature expired: {request} is now earlier than {edge} ({now_text} - {window_text})"
+        )
     } else {
         let edge = AmzDate::from_unix(now.saturating_add(window));
         format!(

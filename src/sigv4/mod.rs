@@ -40,7 +40,9 @@ pub use config::{Limits, SigV4Config};
 pub use date::AmzDate;
 pub use error::{AmzDateDay, Limit, Malformed, SigV4Error};
 pub use presign::{PresignedQuery, MAX_PRESIGN_EXPIRES_SECS};
-pub use request::{PathStyle, PayloadHash, SignableRequest, EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD};
+pub use request::{
+    PathStyle, PayloadHash, SignableRequest, EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD,
+};
 pub use signature::{Signature, ALGORITHM};
 pub use signer::{
     credential_scope, presign, sign, PresignedOutput, SignedOutput, SigningError, SigningParams,

@@ -58,7 +58,9 @@ impl<'a> PresignedQuery<'a> {
     /// `X-Amz-Credential` or `X-Amz-Signature`).
     pub(crate) fn is_presigned(params: &[QueryParam<'_>]) -> bool {
         params.iter().any(|p| {
-            p.key_is("X-Amz-Algorithm") || p.key_is("X-Amz-Credential") || p.key_is("X-Amz-Signature")
+            p.key_is("X-Amz-Algorithm")
+                || p.key_is("X-Amz-Credential")
+                || p.key_is("X-Amz-Signature")
         })
     }
 

@@ -115,7 +115,12 @@ impl SigningKey {
         SigningKey(mac)
     }
 
-    fn mac_over(&self, amz_date: &str, scope: ScopeParts<'_>, canonical_hash: &[u8; 32]) -> HmacSha256 {
+    fn mac_over(
+        &self,
+        amz_date: &str,
+        scope: ScopeParts<'_>,
+        canonical_hash: &[u8; 32],
+    ) -> HmacSha256 {
         let mut mac = self.0.clone();
         let mut sts = MacSink(&mut mac);
         write_string_to_sign(&mut sts, amz_date, scope, canonical_hash);
@@ -123,8 +128,18 @@ impl SigningKey {
     }
 
     /// The signature of a canonical request's hash.
-    pub(crate) fn sign(&self, amz_date: &str, scope: ScopeParts<'_>, canonical_hash: &[u8; 32]) -> Signature {
-        Signature(self.mac_over(amz_date, scope, canonical_hash).finalize().into_bytes().into())
+    pub(crate) fn sign(
+        &self,
+        amz_date: &str,
+        scope: ScopeParts<'_>,
+        canonical_hash: &[u8; 32],
+    ) -> Signature {
+        Signature(
+            self.mac_over(amz_date, scope, canonical_hash)
+                .finalize()
+                .into_bytes()
+                .into(),
+        )
     }
 
     /// Whether `claimed` is the signature of the canonical request's hash, in constant time.
@@ -188,25 +203,48 @@ mod tests {
         let secret = SecretAccessKey::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").unwrap();
         let mut k = b"AWS4".to_vec();
         k.extend_from_slice(secret.expose_secret().as_bytes());
-        let k = hmac(&hmac(&hmac(&hmac(&k, b"20120215")[..], b"us-east-1")[..], b"iam")[..], b"aws4_request");
+        let k = hmac(
+            &hmac(&hmac(&hmac(&k, b"20120215")[..], b"us-east-1")[..], b"iam")[..],
+            b"aws4_request",
+        );
         assert_eq!(
             data_encoding::HEXLOWER.encode(&k[..]),
             "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d"
         );
         let key = SigningKey::derive(
             &secret,
-            ScopeParts { date: "20120215", region: "us-east-1", service: "iam" },
+            ScopeParts {
+                date: "20120215",
+                region: "us-east-1",
+                service: "iam",
+            },
         );
-        let sig = key.sign("20120215T000000Z", ScopeParts { date: "20120215", region: "us-east-1", service: "iam" }, &[0; 32]);
+        let sig = key.sign(
+            "20120215T000000Z",
+            ScopeParts {
+                date: "20120215",
+                region: "us-east-1",
+                service: "iam",
+            },
+            &[0; 32],
+        );
         assert!(key.verify(
             "20120215T000000Z",
-            ScopeParts { date: "20120215", region: "us-east-1", service: "iam" },
+            ScopeParts {
+                date: "20120215",
+                region: "us-east-1",
+                service: "iam"
+            },
             &[0; 32],
             &sig
         ));
         assert!(!key.verify(
             "20120215T000001Z",
-            ScopeParts { date: "20120215", region: "us-east-1", service: "iam" },
+            ScopeParts {
+                date: "20120215",
+                region: "us-east-1",
+                service: "iam"
+            },
             &[0; 32],
             &sig
         ));

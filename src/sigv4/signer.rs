@@ -186,7 +186,10 @@ fn credential_text(p: &SigningParams<'_>, date: &AmzDate) -> Result<String, Sign
 
 /// Lowercase, sorted, de-duplicated names of `headers`, joined with `;`.
 fn signed_names(headers: &[(&str, &str)]) -> Result<String, SigningError> {
-    let mut names: Vec<String> = headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
+    let mut names: Vec<String> = headers
+        .iter()
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .collect();
     names.sort_unstable();
     names.dedup();
     let list = names.join(";");
@@ -229,7 +232,8 @@ fn sign_parts(
     };
     let mut sts = Vec::new();
     write_string_to_sign(&mut sts, date.as_str(), scope, &hash);
-    let signature = SigningKey::derive(p.secret_access_key, scope).sign(date.as_str(), scope, &hash);
+    let signature =
+        SigningKey::derive(p.secret_access_key, scope).sign(date.as_str(), scope, &hash);
     Ok(Signed {
         signature,
         canonical_request: String::from_utf8_lossy(&canonical).into_owned(),
@@ -261,7 +265,10 @@ fn check_method(m: &str) -> Result<(), SigningError> {
 ///     "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
 /// assert_eq!(out.headers[0], ("x-amz-date", "20150830T123600Z".to_string()));
 /// ```
-pub fn sign(req: &SignableRequest<'_>, p: &SigningParams<'_>) -> Result<SignedOutput, SigningError> {
+pub fn sign(
+    req: &SignableRequest<'_>,
+    p: &SigningParams<'_>,
+) -> Result<SignedOutput, SigningError> {
     check_method(req.method)?;
     let date = AmzDate::from_unix(p.time);
     let credential = credential_text(p, &date)?;
@@ -287,8 +294,8 @@ pub fn sign(req: &SignableRequest<'_>, p: &SigningParams<'_>) -> Result<SignedOu
     }
     let mut all: Vec<(&str, &str)> = req.headers.to_vec();
     for (n, v) in &added {
-        let unsigned_token =
-            *n == "x-amz-security-token" && p.settings.token_placement == TokenPlacement::AfterSigning;
+        let unsigned_token = *n == "x-amz-security-token"
+            && p.settings.token_placement == TokenPlacement::AfterSigning;
         if !unsigned_token {
             all.push((n, v.as_str()));
         }

@@ -184,9 +184,8 @@ pub struct UntrustedRequest<'r> {
 fn is_method(m: &str) -> bool {
     !m.is_empty()
         && m.len() <= 32
-        && m.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-        })
+        && m.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// The headers SigV4 itself reads, each at most once.
