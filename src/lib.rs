@@ -37,6 +37,7 @@
 //! - [`policy`]: the IAM policy language: parse, evaluate, explain.
 //! - [`principal`], [`session`]: ARNs, identifiers and bounded request parameters, validated at
 //!   construction.
+//! - [`sigv4`]: AWS Signature Version 4 signing and verification.
 //! - [`Clock`], [`RandomSource`]: time and randomness come in through traits.
 //! - [`StsRequest`] / [`StsResponse`] / [`StsError`]: the typed STS operations and errors;
 //!   [`wire`]: the Query API, XML responses and credential JSON that AWS tools speak.
@@ -63,6 +64,7 @@ mod random;
 mod request;
 mod response;
 pub mod session;
+pub mod sigv4;
 mod time;
 pub mod token;
 mod validate;

@@ -1,0 +1,54 @@
+//! AWS Signature Version 4: signing requests and verifying them.
+//!
+//! - [`SigV4Verifier::verify`] checks a request signed in the `Authorization` header or presigned
+//!   in its query. Temporary (`ASIA…`) keys are checked statelessly: the session token is verified
+//!   with the crate's [`crate::Verifier`], which derives the access key ID and secret from it, and
+//!   the derived key ID must be the request's. Long-term (`AKIA…`) keys come from the
+//!   application through [`LongTermKeys`]. The result, [`Authenticated`], names the signer
+//!   ([`SignedBy`]) and the scope.
+//! - [`sign`] and [`presign`] sign requests, for clients and tests.
+//! - [`SignableRequest`] is the request as sent, borrowed, with no HTTP-crate dependency.
+//!
+//! Invariants this module keeps:
+//!
+//! - Parsing is strict: one accepted text per `Authorization` header, `x-amz-date`, signed-header
+//!   list, signature and `X-Amz-Expires`; duplicates of the headers and parameters SigV4 reads
+//!   are refused.
+//! - Bounds ([`Limits`]) are checked before any parsing or hashing; nothing grows without bound.
+//! - [`Signature`] has no `PartialEq`; signatures are compared in constant time.
+//! - `host` is always signed, and `x-amz-date` in header mode; the scope's date is the request's;
+//!   the request time is within the skew window; presigned URLs expire.
+//! - Errors carry AWS codes and HTTP statuses ([`SigV4Error::aws_code`]) and never a secret,
+//!   a signature or a session token.
+//! - Verification streams the canonical request into SHA-256; a request in header mode without a
+//!   query costs no heap allocation in this module.
+
+mod authorization;
+mod canonical;
+mod config;
+mod date;
+mod encoding;
+mod error;
+mod presign;
+mod request;
+mod signature;
+mod signer;
+mod verify;
+
+pub use authorization::{AuthorizationHeader, Credential, MAX_SCOPE_PART_BYTES};
+pub use config::{Limits, SigV4Config};
+pub use date::AmzDate;
+pub use error::{AmzDateDay, Limit, Malformed, SigV4Error};
+pub use presign::{PresignedQuery, MAX_PRESIGN_EXPIRES_SECS};
+pub use request::{
+    PathStyle, PayloadHash, SignableRequest, EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD,
+};
+pub use signature::{Signature, ALGORITHM};
+pub use signer::{
+    credential_scope, presign, sign, PresignedOutput, SignedOutput, SigningError, SigningParams,
+    SigningSettings, TokenPlacement,
+};
+pub use verify::{
+    AuthMode, Authenticated, LongTermKeys, NoLongTermKeys, SigV4Verifier, SignedBy,
+    UntrustedRequest,
+};

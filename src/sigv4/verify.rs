@@ -1,0 +1,524 @@
+//! Verification of signed requests.
+//!
+//! Order of work, cheapest first, so that junk is refused before anything is hashed:
+//!
+//! 1. size limits (method, path, query, header count and bytes);
+//! 2. finding and strictly parsing the `Authorization` header or the presigned query;
+//! 3. `host` (and in header mode `x-amz-date`) must be signed;
+//! 4. scope date = request date, service and region policy, clock skew, presign expiry;
+//! 5. credentials: `ASIA…` keys through the session token and the [`Verifier`] (the token's
+//!    derived key ID must be the request's), `AKIA…` keys through [`LongTermKeys`];
+//! 6. `x-amz-content-sha256` against the payload, the canonical request streamed into SHA-256,
+//!    the signing key chain, and a constant-time comparison of the signature.
+
+use super::authorization::{signs, AuthorizationHeader, Credential};
+use super::canonical::{
+    parse_query, sort_query, write_canonical_request, CanonicalParts, HashSink, QueryParam,
+};
+use super::config::SigV4Config;
+use super::date::AmzDate;
+use super::error::{AmzDateDay, Limit, Malformed, SigV4Error};
+use super::presign::PresignedQuery;
+use super::request::{PathStyle, SignableRequest};
+use super::signature::{Signature, SigningKey};
+use crate::credentials::{AccessKeyId, AccessKeyKind, SecretAccessKey};
+use crate::time::UnixTime;
+use crate::verify::{VerifiedSession, Verifier, VerifyError};
+use arrayvec::ArrayString;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+/// Where long-term (`AKIA…`) secrets come from: the application's directory of IAM users.
+///
+/// ```
+/// use tempcred::{AccessKeyId, SecretAccessKey};
+/// use tempcred::sigv4::LongTermKeys;
+/// struct OneUser;
+/// impl LongTermKeys for OneUser {
+///     type Owner = &'static str;
+///     fn lookup(&self, id: &AccessKeyId) -> Option<(SecretAccessKey, &'static str)> {
+///         (id.as_str() == "AKIAIOSFODNN7EXAMPLE").then(|| {
+///             let secret = SecretAccessKey::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").ok()?;
+///             Some((secret, "arn:aws:iam::111111111111:user/alice"))
+///         })?
+///     }
+/// }
+/// ```
+pub trait LongTermKeys {
+    /// Who owns a key (an IAM user, the root), handed back when a request verifies.
+    type Owner;
+    /// The secret and owner of an active long-term key, or `None` if it is unknown or inactive.
+    fn lookup(&self, id: &AccessKeyId) -> Option<(SecretAccessKey, Self::Owner)>;
+}
+
+impl<T: LongTermKeys + ?Sized> LongTermKeys for &T {
+    type Owner = T::Owner;
+    fn lookup(&self, id: &AccessKeyId) -> Option<(SecretAccessKey, Self::Owner)> {
+        (**self).lookup(id)
+    }
+}
+
+impl<T: LongTermKeys + ?Sized> LongTermKeys for Arc<T> {
+    type Owner = T::Owner;
+    fn lookup(&self, id: &AccessKeyId) -> Option<(SecretAccessKey, Self::Owner)> {
+        (**self).lookup(id)
+    }
+}
+
+/// No long-term keys: only temporary credentials verify.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoLongTermKeys;
+
+impl LongTermKeys for NoLongTermKeys {
+    type Owner = std::convert::Infallible;
+    fn lookup(&self, _: &AccessKeyId) -> Option<(SecretAccessKey, Self::Owner)> {
+        None
+    }
+}
+
+/// Who signed a request.
+#[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)] // moved once per request; boxing would cost an allocation
+pub enum SignedBy<O> {
+    /// Temporary credentials: the session their token describes.
+    Session(VerifiedSession),
+    /// A long-term key and its owner, as [`LongTermKeys::lookup`] returned it.
+    LongTerm(O),
+}
+
+/// How a request carried its signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthMode {
+    /// The `Authorization` header.
+    Header,
+    /// A presigned URL, valid until the instant given.
+    Presigned {
+        /// `X-Amz-Date + X-Amz-Expires`.
+        expires_at: UnixTime,
+    },
+}
+
+/// A request whose signature verified. Only [`SigV4Verifier::verify`] makes one.
+#[derive(Clone, Debug)]
+pub struct Authenticated<O> {
+    signer: SignedBy<O>,
+    access_key_id: AccessKeyId,
+    date: AmzDateDay,
+    region: ArrayString<128>,
+    service: ArrayString<128>,
+    request_time: AmzDate,
+    mode: AuthMode,
+}
+
+impl<O> Authenticated<O> {
+    /// Who signed.
+    pub fn signer(&self) -> &SignedBy<O> {
+        &self.signer
+    }
+    /// Who signed, by value.
+    pub fn into_signer(self) -> SignedBy<O> {
+        self.signer
+    }
+    /// The verified session, for temporary credentials.
+    pub fn session(&self) -> Option<&VerifiedSession> {
+        match &self.signer {
+            SignedBy::Session(s) => Some(s),
+            SignedBy::LongTerm(_) => None,
+        }
+    }
+    /// The owner of the long-term key, for long-term credentials.
+    pub fn long_term_owner(&self) -> Option<&O> {
+        match &self.signer {
+            SignedBy::LongTerm(o) => Some(o),
+            SignedBy::Session(_) => None,
+        }
+    }
+    /// The access key ID that signed.
+    pub fn access_key_id(&self) -> &AccessKeyId {
+        &self.access_key_id
+    }
+    /// The scope's day, `YYYYMMDD`.
+    pub fn scope_date(&self) -> &str {
+        self.date.as_str()
+    }
+    /// The scope's region.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+    /// The scope's service.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+    /// The time the request was signed for.
+    pub fn request_time(&self) -> AmzDate {
+        self.request_time
+    }
+    /// Header or presigned.
+    pub fn mode(&self) -> AuthMode {
+        self.mode
+    }
+}
+
+/// A request whose authentication parameters parsed and passed the size limits; nothing about it
+/// is trusted yet.
+///
+/// This is the low-level path, for applications with their own key store: check it with
+/// [`UntrustedRequest::check_at`], find the secret for [`UntrustedRequest::credential`]'s key ID
+/// yourself (binding the ID to the secret is then your job, as is checking any session token),
+/// and call [`UntrustedRequest::verify_signature`]. [`SigV4Verifier::verify`] does all of it.
+#[derive(Debug)]
+pub struct UntrustedRequest<'r> {
+    req: SignableRequest<'r>,
+    params: Vec<QueryParam<'r>>,
+    expires_secs: Option<u64>,
+    credential: Cow<'r, str>,
+    signed_headers: Cow<'r, str>,
+    signature: Signature,
+    date: AmzDate,
+    security_token: Option<Cow<'r, str>>,
+    content_sha256: Option<&'r str>,
+    style: PathStyle,
+}
+
+fn is_method(m: &str) -> bool {
+    !m.is_empty()
+        && m.len() <= 32
+        && m.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// The headers SigV4 itself reads, each at most once.
+#[derive(Default)]
+struct AuthHeaders<'r> {
+    authorization: Option<&'r str>,
+    date: Option<&'r str>,
+    token: Option<&'r str>,
+    content_sha256: Option<&'r str>,
+}
+
+fn scan_headers<'r>(
+    headers: &'r [(&'r str, &'r str)],
+    config: &SigV4Config,
+) -> Result<AuthHeaders<'r>, SigV4Error> {
+    let limits = &config.limits;
+    if headers.len() > limits.max_headers {
+        return Err(SigV4Error::TooLarge(Limit::HeaderCount));
+    }
+    let mut out = AuthHeaders::default();
+    let mut total = 0usize;
+    for (name, value) in headers {
+        total = total.saturating_add(name.len()).saturating_add(value.len());
+        if total > limits.max_header_bytes {
+            return Err(SigV4Error::TooLarge(Limit::HeaderBytes));
+        }
+        let (slot, label) = if name.eq_ignore_ascii_case("authorization") {
+            (&mut out.authorization, "authorization")
+        } else if name.eq_ignore_ascii_case("x-amz-date") {
+            (&mut out.date, "x-amz-date")
+        } else if name.eq_ignore_ascii_case("x-amz-security-token") {
+            (&mut out.token, "x-amz-security-token")
+        } else if name.eq_ignore_ascii_case("x-amz-content-sha256") {
+            (&mut out.content_sha256, "x-amz-content-sha256")
+        } else {
+            continue;
+        };
+        if slot.is_some() {
+            return Err(SigV4Error::IncompleteSignature(Malformed::Duplicate(label)));
+        }
+        *slot = Some(value);
+    }
+    Ok(out)
+}
+
+impl<'r> UntrustedRequest<'r> {
+    /// Checks the size limits and parses the `Authorization` header or the presigned query.
+    pub fn parse(req: &SignableRequest<'r>, config: &SigV4Config) -> Result<Self, SigV4Error> {
+        let limits = &config.limits;
+        if !is_method(req.method) {
+            return Err(SigV4Error::TooLarge(Limit::Method));
+        }
+        if req.path.len() > limits.max_path_bytes {
+            return Err(SigV4Error::TooLarge(Limit::PathBytes));
+        }
+        if req.query.len() > limits.max_query_bytes {
+            return Err(SigV4Error::TooLarge(Limit::QueryBytes));
+        }
+        let found = scan_headers(req.headers, config)?;
+        let mut params = parse_query(req.query, limits.max_query_params)?;
+        let presigned = PresignedQuery::is_presigned(&params);
+        let mut parsed = match (found.authorization, presigned) {
+            (Some(_), true) => {
+                return Err(SigV4Error::IncompleteSignature(Malformed::TwoMechanisms))
+            }
+            (None, false) => return Err(SigV4Error::MissingAuthentication),
+            (Some(value), false) => {
+                let auth = AuthorizationHeader::parse(value, limits.max_signed_headers)?;
+                let date_text = found
+                    .date
+                    .ok_or(SigV4Error::IncompleteSignature(Malformed::Date))?;
+                let date = AmzDate::parse(date_text)
+                    .ok_or(SigV4Error::IncompleteSignature(Malformed::Date))?;
+                if !signs(auth.signed_headers, "x-amz-date") {
+                    return Err(SigV4Error::HeaderNotSigned("x-amz-date"));
+                }
+                UntrustedRequest {
+                    req: *req,
+                    params: Vec::new(),
+                    expires_secs: None,
+                    credential: Cow::Borrowed(auth.credential_text),
+                    signed_headers: Cow::Borrowed(auth.signed_headers),
+                    signature: auth.signature,
+                    date,
+                    security_token: found.token.map(Cow::Borrowed),
+                    content_sha256: found.content_sha256,
+                    style: config.path_style,
+                }
+            }
+            (None, true) => {
+                let p = PresignedQuery::from_params(&params, limits.max_signed_headers)?;
+                UntrustedRequest {
+                    req: *req,
+                    params: Vec::new(),
+                    expires_secs: Some(p.expires_secs),
+                    credential: p.credential,
+                    signed_headers: p.signed_headers,
+                    signature: p.signature,
+                    date: p.date,
+                    security_token: p.security_token,
+                    content_sha256: found.content_sha256,
+                    style: config.path_style,
+                }
+            }
+        };
+        if !signs(&parsed.signed_headers, "host") {
+            return Err(SigV4Error::HeaderNotSigned("host"));
+        }
+        sort_query(&mut params);
+        parsed.params = params;
+        Ok(parsed)
+    }
+
+    /// The credential scope and access key ID text.
+    pub fn credential(&self) -> Option<Credential<'_>> {
+        Credential::parse(&self.credential)
+    }
+
+    fn cred(&self) -> Result<Credential<'_>, SigV4Error> {
+        self.credential()
+            .ok_or(SigV4Error::IncompleteSignature(Malformed::Credential))
+    }
+
+    /// The time the request says it was signed.
+    pub fn request_time(&self) -> AmzDate {
+        self.date
+    }
+
+    /// The session token sent with the request (header, or presigned query), if any.
+    pub fn security_token(&self) -> Option<&str> {
+        self.security_token.as_deref()
+    }
+
+    /// Header or presigned.
+    pub fn mode(&self) -> AuthMode {
+        match self.expires_secs {
+            None => AuthMode::Header,
+            Some(e) => AuthMode::Presigned {
+                expires_at: self.date.to_unix().saturating_add(e),
+            },
+        }
+    }
+
+    /// The checks that need no secret: scope date, service and region, clock skew, and the
+    /// expiry of a presigned URL, at instant `now`.
+    pub fn check_at(&self, config: &SigV4Config, now: UnixTime) -> Result<(), SigV4Error> {
+        let cred = self.cred()?;
+        if cred.date != self.date.date_str() {
+            let mut scope_date = [0u8; 8];
+            scope_date.copy_from_slice(cred.date.as_bytes().get(..8).unwrap_or(&[b'0'; 8]));
+            return Err(SigV4Error::ScopeDateMismatch {
+                scope_date: AmzDateDay(scope_date),
+                request: self.date,
+            });
+        }
+        if let Some(service) = &config.service {
+            if service != cred.service {
+                return Err(SigV4Error::WrongService {
+                    expected: service.clone(),
+                });
+            }
+        }
+        if let Some(regions) = &config.regions {
+            if !regions.iter().any(|r| r == cred.region) {
+                return Err(SigV4Error::WrongRegion);
+            }
+        }
+        let t = self.date.to_unix();
+        let skew = config.skew_secs;
+        let too_skewed = SigV4Error::RequestTimeTooSkewed {
+            request: self.date,
+            now,
+            window_secs: skew,
+        };
+        if t > now.saturating_add(skew) {
+            return Err(too_skewed);
+        }
+        match self.expires_secs {
+            None if now > t.saturating_add(skew) => Err(too_skewed),
+            Some(e) if now > t.saturating_add(e) => Err(SigV4Error::PresignExpired),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks `x-amz-content-sha256` against the payload and the signature against `secret`, in
+    /// constant time.
+    pub fn verify_signature(&self, secret: &SecretAccessKey) -> Result<(), SigV4Error> {
+        let cred = self.cred()?;
+        let payload = self.req.payload.line();
+        if let Some(claimed) = self.content_sha256 {
+            if claimed.as_bytes() != payload.as_bytes() {
+                return Err(SigV4Error::ContentSha256Mismatch);
+            }
+        }
+        let mut sink = HashSink::new();
+        let complete = write_canonical_request(
+            &mut sink,
+            CanonicalParts {
+                method: self.req.method,
+                path: self.req.path,
+                style: self.style,
+                query: &self.params,
+                skip_signature: self.expires_secs.is_some(),
+                headers: self.req.headers,
+                signed_headers: &self.signed_headers,
+                payload: payload.as_bytes(),
+            },
+        );
+        if !complete {
+            return Err(SigV4Error::SignatureDoesNotMatch);
+        }
+        let hash = sink.finish();
+        let key = SigningKey::derive(secret, cred.scope());
+        if key.verify(self.date.as_str(), cred.scope(), &hash, &self.signature) {
+            Ok(())
+        } else {
+            Err(SigV4Error::SignatureDoesNotMatch)
+        }
+    }
+}
+
+/// Verifies SigV4-signed requests: temporary credentials statelessly through a [`Verifier`],
+/// long-term ones through the application's [`LongTermKeys`].
+///
+/// `Send + Sync` when `K` is; it holds no lock and no cache.
+///
+/// ```
+/// use tempcred::sigv4::{sign, NoLongTermKeys, PayloadHash, SigV4Config, SigV4Verifier,
+///     SignableRequest, SigningParams};
+/// use tempcred::{KeyRing, SeededRandom, UnixTime, Verifier};
+/// use tempcred::keys::KeyId;
+/// # use tempcred::token::*; use tempcred::principal::*; use tempcred::*;
+/// let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
+/// # let claims = Claims { token_id: TokenId([1; 16]), issued_at: UnixTime::from_secs(1_000),
+/// #   expires_at: UnixTime::from_secs(4_600), operation: Operation::AssumeRole,
+/// #   partition: Partition::aws(), account: "123456789012".parse().unwrap(),
+/// #   principal: SessionPrincipal::AssumedRole { role_path: IamPath::root(),
+/// #     role_name: RoleName::new("deploy").unwrap(),
+/// #     role_id: UniqueId::new("AROA3XFRBF535PLBIFPI4").unwrap(),
+/// #     session_name: RoleSessionName::new("ci").unwrap() },
+/// #   source_identity: None, mfa_authenticated_at: None, chain_depth: 0,
+/// #   tags: SessionTags::new(), session_policy: None, policy_arns: vec![] };
+/// let creds = claims.seal(&ring).unwrap();
+/// let now = UnixTime::from_secs(2_000);
+///
+/// // A client signs…
+/// let body = b"Action=GetCallerIdentity&Version=2011-06-15";
+/// let headers = [("Host", "sts.example.com")];
+/// let request = SignableRequest { method: "POST", path: "/", query: "", headers: &headers,
+///     payload: PayloadHash::Bytes(body) };
+/// let params = SigningParams::new(creds.access_key_id.as_str(), &creds.secret_access_key,
+///     "us-east-1", "sts", now).with_session_token(creds.session_token.expose_secret());
+/// let signed = sign(&request, &params).unwrap();
+///
+/// // …the service verifies.
+/// let mut all: Vec<(&str, &str)> = headers.to_vec();
+/// all.extend(signed.headers.iter().map(|(n, v)| (*n, v.as_str())));
+/// let request = SignableRequest { headers: &all, ..request };
+/// let verifier = SigV4Verifier::new(Verifier::new(&ring), NoLongTermKeys,
+///     SigV4Config::new().with_service("sts"));
+/// let ok = verifier.verify(&request, now).unwrap();
+/// assert_eq!(ok.session().unwrap().caller_identity().arn,
+///     "arn:aws:sts::123456789012:assumed-role/deploy/ci");
+/// ```
+#[derive(Clone, Debug)]
+pub struct SigV4Verifier<K> {
+    tokens: Verifier,
+    long_term: K,
+    config: SigV4Config,
+}
+
+impl<K: LongTermKeys> SigV4Verifier<K> {
+    /// A verifier that checks session tokens with `tokens` and looks long-term keys up in
+    /// `long_term`.
+    pub fn new(tokens: Verifier, long_term: K, config: SigV4Config) -> Self {
+        SigV4Verifier {
+            tokens,
+            long_term,
+            config,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SigV4Config {
+        &self.config
+    }
+
+    /// Verifies `req` at instant `now`.
+    pub fn verify(
+        &self,
+        req: &SignableRequest<'_>,
+        now: UnixTime,
+    ) -> Result<Authenticated<K::Owner>, SigV4Error> {
+        let untrusted = UntrustedRequest::parse(req, &self.config)?;
+        untrusted.check_at(&self.config, now)?;
+        let cred = untrusted.cred()?;
+        let access_key_id =
+            AccessKeyId::new(cred.access_key_id).map_err(|_| SigV4Error::InvalidClientTokenId)?;
+        let signer = match access_key_id.kind() {
+            AccessKeyKind::Temporary => {
+                let token = untrusted
+                    .security_token()
+                    .ok_or(SigV4Error::InvalidClientTokenId)?;
+                let session = self.tokens.verify(token, now).map_err(|e| match e {
+                    VerifyError::Expired => SigV4Error::ExpiredToken,
+                    _ => SigV4Error::InvalidClientTokenId,
+                })?;
+                if session.access_key_id() != &access_key_id {
+                    return Err(SigV4Error::InvalidClientTokenId);
+                }
+                untrusted.verify_signature(session.secret_access_key())?;
+                SignedBy::Session(session)
+            }
+            AccessKeyKind::LongTerm => {
+                if untrusted.security_token().is_some() {
+                    return Err(SigV4Error::InvalidClientTokenId);
+                }
+                let (secret, owner) = self
+                    .long_term
+                    .lookup(&access_key_id)
+                    .ok_or(SigV4Error::InvalidClientTokenId)?;
+                untrusted.verify_signature(&secret)?;
+                SignedBy::LongTerm(owner)
+            }
+        };
+        Ok(Authenticated {
+            signer,
+            access_key_id,
+            date: untrusted.date.day(),
+            region: ArrayString::from(cred.region).unwrap_or_default(),
+            service: ArrayString::from(cred.service).unwrap_or_default(),
+            request_time: untrusted.date,
+            mode: untrusted.mode(),
+        })
+    }
+}
