@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{black_box, Criterion};
-use tempcred::policy::{evaluate_trust, Caller, PolicyDocument, RequestContext};
+use tempcred::policy::{evaluate_trust, PolicyDocument, RequestContext, RequestPrincipal};
 use tempcred::principal::PrincipalArn;
 use tempcred::{RoleSessionName, UnixTime};
 
@@ -74,10 +74,11 @@ fn bench(c: &mut Criterion) {
 
     let trust = PolicyDocument::parse_trust(TRUST).unwrap();
     let role = PrincipalArn::parse("arn:aws:iam::111122223333:role/ci/builder").unwrap();
-    let caller = Caller::role_session(&role, &RoleSessionName::new("ci").unwrap()).unwrap();
+    let caller =
+        RequestPrincipal::role_session(&role, &RoleSessionName::new("ci").unwrap()).unwrap();
     let mut tctx = RequestContext::new("sts:AssumeRole")
         .with_resource("arn:aws:iam::111122223333:role/target")
-        .with_caller(caller);
+        .with_principal(caller);
     tctx.insert_bool("aws:MultiFactorAuthPresent", true);
     assert!(evaluate_trust(&trust, &tctx).is_allowed());
     c.bench_function("policy: evaluate 3-statement trust policy", |b| {

@@ -24,10 +24,11 @@ use axum::Router;
 use std::error::Error;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tempcred::directory::InMemoryDirectory;
+use tempcred::audit::JsonLinesAuditSink;
+use tempcred::directory::{Directory, InMemoryDirectory};
 use tempcred::endpoint::{HttpRequest, StsEndpoint};
 use tempcred::keys::KeyId;
-use tempcred::{Clock, KeyRing, SystemClock, SystemRandom};
+use tempcred::{Clock, Issuer, KeyRing, SystemClock, SystemRandom};
 
 /// The largest request body accepted: SAML assertions can be large.
 const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -125,7 +126,16 @@ async fn main() -> Result<(), Box<dyn Error>> {
             KeyRing::generate(KeyId::new("ephemeral")?, &SystemRandom)?
         }
     };
-    let endpoint = Arc::new(StsEndpoint::new(Arc::new(directory), ring));
+    let directory: Arc<dyn Directory> = Arc::new(directory);
+    let issuer = Issuer::builder(Arc::clone(&directory), ring)
+        .audit_sink(Arc::new(JsonLinesAuditSink::new(std::io::stderr())));
+    #[cfg(feature = "totp")]
+    let issuer = issuer.mfa_verifier(Arc::new(tempcred::TotpVerifier::new(Arc::clone(
+        &directory,
+    ))));
+    #[cfg(feature = "oidc")]
+    let issuer = issuer.web_identity_validator(Arc::new(tempcred::JwksValidator::new()));
+    let endpoint = Arc::new(StsEndpoint::new(issuer.build()));
     let app = Router::new()
         .fallback(serve_sts)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -11,7 +11,7 @@ use crate::error::{StsError, StsErrorCode};
 use crate::issue::{CallEnv, Caller, Issuer};
 use crate::random::{RandomSource, SystemRandom};
 use crate::sigv4::{
-    LongTermKeys, PayloadHash, SignableRequest, SigV4Config, SigV4Error, SigV4Verifier, SignedBy,
+    LongTermKeys, PayloadHash, SigV4Config, SigV4Error, SigV4Verifier, SignableRequest, SignedBy,
 };
 use crate::time::UnixTime;
 use crate::verify::Verifier;

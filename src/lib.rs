@@ -54,6 +54,7 @@ pub mod audit;
 mod bounded;
 mod credentials;
 pub mod directory;
+pub mod endpoint;
 mod error;
 pub mod issue;
 pub mod keys;
@@ -76,15 +77,16 @@ pub use audit::{AuditEvent, AuditOutcome, AuditSink};
 pub use credentials::{
     AccessKeyId, AccessKeyKind, CredentialFormatError, Credentials, SecretAccessKey, SessionToken,
 };
-pub use directory::{Directory, InMemoryDirectory, PolicyText};
+pub use directory::{Directory, InMemoryDirectory};
 pub use error::{FaultType, StsError, StsErrorCode, MAX_ECHO_CHARS};
+pub use issue::{CallEnv, Caller, Issuer};
 pub use keys::KeyRing;
 #[cfg(feature = "totp")]
 pub use mfa::TotpVerifier;
 pub use mfa::{MfaError, MfaVerifier, TotpSeed};
 pub use policy::{
-    evaluate_trust, evaluate_with_session, Caller, Decision, Evaluation, MalformedPolicyDocument,
-    PolicyDocument, RequestContext,
+    evaluate_trust, evaluate_with_session, Decision, Evaluation, MalformedPolicyDocument,
+    PolicyDocument, RequestContext, RequestPrincipal,
 };
 pub use principal::{Arn, PrincipalArn};
 pub use random::{RandomError, RandomSource, SeededRandom, SystemRandom};

@@ -43,12 +43,15 @@ fn demo_directory_loads_and_answers_lookups() {
     assert_eq!(secret.expose_secret().len(), 40);
     let deploy = dir.role(a2, &RoleName::new("deploy").unwrap()).unwrap();
     assert_eq!(deploy.max_session_duration(), 7200);
-    assert!(deploy.trust_policy().as_str().contains("sts:ExternalId"));
+    assert!(deploy
+        .trust_policy()
+        .original_text()
+        .contains("sts:ExternalId"));
     let readonly = dir.role(a2, &RoleName::new("readonly").unwrap()).unwrap();
     assert_eq!(readonly.max_session_duration(), 3600);
     assert!(readonly
         .trust_policy()
-        .as_str()
+        .original_text()
         .contains("arn:aws:iam::222222222222:role/deploy"));
     let serial = MfaSerialNumber::new("arn:aws:iam::111111111111:mfa/alice").unwrap();
     assert!(owner.has_mfa_device(&serial));
@@ -77,17 +80,17 @@ fn unique_ids_are_stable_across_loads_and_can_be_given() {
     assert_eq!(id.kind(), UniqueIdKind::Role);
 
     let text = r#"{"roles":[{"arn":"arn:aws:iam::222222222222:role/deploy",
-        "id":"AROA3XFRBF535PLBIFPI4","trust_policy":{}}]}"#;
+        "id":"AROA3XFRBF535PLBIFPI4","trust_policy":{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}}]}"#;
     let d = InMemoryDirectory::from_json(text).unwrap();
     assert_eq!(
         d.role(acct, &name).unwrap().role_id().as_str(),
         "AROA3XFRBF535PLBIFPI4"
     );
     let text = r#"{"roles":[{"arn":"arn:aws:iam::222222222222:role/deploy",
-        "id":"AIDA3XFRBF535PLBIFPI4","trust_policy":{}}]}"#;
+        "id":"AIDA3XFRBF535PLBIFPI4","trust_policy":{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}}]}"#;
     assert_eq!(path_of(text), "roles[0].id");
-    let text = r#"{"roles":[{"arn":"arn:aws:iam::222222222222:role/a","id":"AROA3XFRBF535PLBIFPI4","trust_policy":{}},
-        {"arn":"arn:aws:iam::222222222222:role/b","id":"AROA3XFRBF535PLBIFPI4","trust_policy":{}}]}"#;
+    let text = r#"{"roles":[{"arn":"arn:aws:iam::222222222222:role/a","id":"AROA3XFRBF535PLBIFPI4","trust_policy":{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}},
+        {"arn":"arn:aws:iam::222222222222:role/b","id":"AROA3XFRBF535PLBIFPI4","trust_policy":{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}}]}"#;
     assert_eq!(path_of(text), "roles[1]");
 }
 
@@ -112,11 +115,13 @@ fn unknown_fields_are_errors_with_their_path() {
         ),
         "oidc_providers[0].thumbprints"
     );
-    // Unknown fields inside policy documents are the policy engine's business, not the loader's.
-    assert!(InMemoryDirectory::from_json(
-        r#"{"roles":[{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{"Anything":1}}]}"#
-    )
-    .is_ok());
+    // Unknown elements inside policy documents are refused by the policy engine, with the path.
+    assert_eq!(
+        path_of(
+            r#"{"roles":[{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{"Anything":1}}]}"#
+        ),
+        "roles[0].trust_policy"
+    );
 }
 
 #[test]
@@ -153,7 +158,9 @@ fn bad_values_are_errors_with_their_path() {
         "users[0].mfa_devices[0].serial"
     );
     assert_eq!(
-        path_of(&user(r#","policies":[{"Statement":[]}, "not an object"]"#)),
+        path_of(&user(
+            r#","policies":[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}, "not an object"]"#
+        )),
         "users[0].policies[1]"
     );
     assert_eq!(
@@ -170,7 +177,7 @@ fn bad_values_are_errors_with_their_path() {
     );
     let role = |extra: &str| {
         format!(
-            r#"{{"roles":[{{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{{}}{extra}}}]}}"#
+            r#"{{"roles":[{{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}}}{extra}}}]}}"#
         )
     };
     assert_eq!(
@@ -192,7 +199,7 @@ fn bad_values_are_errors_with_their_path() {
     assert_eq!(path_of(r#"{"partition":"AWS"}"#), "partition");
     assert_eq!(
         path_of(
-            r#"{"partition":"aws-cn","roles":[{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{}}]}"#
+            r#"{"partition":"aws-cn","roles":[{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}}]}"#
         ),
         "roles[0]"
     );
@@ -232,8 +239,8 @@ fn duplicates_are_refused() {
     assert_eq!(e.path(), Some("users[1]"));
     assert!(e.to_string().contains("AKIAIOSFODNN7EXAMPLE"));
     assert!(!e.to_string().contains("wJalr"));
-    let text = r#"{"roles":[{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{}},
-                            {"arn":"arn:aws:iam::111111111111:role/path/r","trust_policy":{}}]}"#;
+    let text = r#"{"roles":[{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}},
+                            {"arn":"arn:aws:iam::111111111111:role/path/r","trust_policy":{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}}]}"#;
     assert_eq!(path_of(text), "roles[1]");
     let text = r#"{"roots":[{"account":"111111111111"}],
                    "users":[{"arn":"arn:aws:iam::111111111111:user/a"}]}"#;
@@ -258,11 +265,11 @@ fn secrets_never_appear_in_errors() {
 }
 
 #[test]
-fn policy_text_is_kept_byte_for_byte() {
-    let policy = r#"{ "Version" : "2012-10-17", "Statement": [], "Statement": [ {"Effect":"Allow"} ],
-        "n": 1.50e1 }"#;
+fn policies_are_parsed_strictly_at_load_with_their_path() {
+    let valid = r#"{ "Version" : "2012-10-17", "Statement": [ {"Effect":"Allow","Action":"s3:*","Resource":"*"} ] }"#;
+    let trust = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}"#;
     let text = format!(
-        r#"{{"roles":[{{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{policy},"policies":[{policy}]}}]}}"#
+        r#"{{"roles":[{{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{trust},"policies":[{valid}]}}]}}"#
     );
     let dir = InMemoryDirectory::from_json(&text).unwrap();
     let role = dir
@@ -271,8 +278,23 @@ fn policy_text_is_kept_byte_for_byte() {
             &RoleName::new("r").unwrap(),
         )
         .unwrap();
-    assert_eq!(role.trust_policy().as_str(), policy);
-    assert_eq!(role.policies()[0].as_str(), policy);
+    assert_eq!(role.trust_policy().original_text(), trust);
+    assert_eq!(role.policies()[0].original_text(), valid);
+
+    // Duplicate keys, a trust policy without Principal, an identity policy with one: refused.
+    let duplicate = r#"{"Version":"2012-10-17","Statement":[],"Statement":[]}"#;
+    let text = format!(
+        r#"{{"roles":[{{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{duplicate}}}]}}"#
+    );
+    assert_eq!(path_of(&text), "roles[0].trust_policy");
+    let text = format!(
+        r#"{{"roles":[{{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{valid}}}]}}"#
+    );
+    assert_eq!(path_of(&text), "roles[0].trust_policy");
+    let text = format!(
+        r#"{{"roles":[{{"arn":"arn:aws:iam::111111111111:role/r","trust_policy":{trust},"policies":[{valid},{trust}]}}]}}"#
+    );
+    assert_eq!(path_of(&text), "roles[0].policies[1]");
 }
 
 #[test]

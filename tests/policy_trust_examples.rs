@@ -9,7 +9,7 @@
 )]
 
 use tempcred::policy::{
-    evaluate_trust, Caller, Decision, PolicyDocument, PrincipalGrant, RequestContext,
+    evaluate_trust, Decision, PolicyDocument, PrincipalGrant, RequestContext, RequestPrincipal,
 };
 use tempcred::principal::PrincipalArn;
 use tempcred::{RoleSessionName, SessionTags, TagKey, TagValue, UnixTime};
@@ -20,14 +20,14 @@ fn trust(text: &str) -> PolicyDocument {
     PolicyDocument::parse_trust(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn user(arn: &str) -> Caller {
-    Caller::principal(&PrincipalArn::parse(arn).unwrap())
+fn user(arn: &str) -> RequestPrincipal {
+    RequestPrincipal::principal(&PrincipalArn::parse(arn).unwrap())
 }
 
-fn assume(caller: Caller) -> RequestContext {
+fn assume(caller: RequestPrincipal) -> RequestContext {
     RequestContext::new("sts:AssumeRole")
         .with_resource(ROLE)
-        .with_caller(caller)
+        .with_principal(caller)
 }
 
 #[test]
@@ -71,12 +71,14 @@ fn named_principals_are_direct_grants_and_a_role_arn_trusts_its_sessions() {
     assert!(!e.allowed_only_via_account());
     assert!(!evaluate_trust(&t, &assume(user("arn:aws:iam::111122223333:user/bob"))).is_allowed());
     let role = PrincipalArn::parse("arn:aws:iam::111122223333:role/ci/builder").unwrap();
-    let session = Caller::role_session(&role, &RoleSessionName::new("run-7").unwrap()).unwrap();
+    let session =
+        RequestPrincipal::role_session(&role, &RoleSessionName::new("run-7").unwrap()).unwrap();
     let e = evaluate_trust(&t, &assume(session));
     assert!(e.is_allowed());
     assert_eq!(e.principal_grant(), Some(PrincipalGrant::Named));
     let other = PrincipalArn::parse("arn:aws:iam::111122223333:role/ci/other").unwrap();
-    let s2 = Caller::role_session(&other, &RoleSessionName::new("run-7").unwrap()).unwrap();
+    let s2 =
+        RequestPrincipal::role_session(&other, &RoleSessionName::new("run-7").unwrap()).unwrap();
     assert!(!evaluate_trust(&t, &assume(s2)).is_allowed());
     // A named grant and an account grant together: the caller is named, so it is direct.
     let both = trust(
@@ -200,7 +202,7 @@ fn web_identity_github_actions() {
     let provider = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
     let mut ctx = RequestContext::new("sts:AssumeRoleWithWebIdentity")
         .with_resource(ROLE)
-        .with_caller(Caller::federated(provider));
+        .with_principal(RequestPrincipal::federated(provider));
     ctx.insert(
         "token.actions.githubusercontent.com:aud",
         "sts.amazonaws.com",
@@ -218,8 +220,8 @@ fn web_identity_github_actions() {
     );
     assert!(!evaluate_trust(&t, &ctx).is_allowed());
     // Another provider is not trusted, even with the right claims.
-    let mut other = RequestContext::new("sts:AssumeRoleWithWebIdentity").with_caller(
-        Caller::federated("arn:aws:iam::111122223333:oidc-provider/evil.example"),
+    let mut other = RequestContext::new("sts:AssumeRoleWithWebIdentity").with_principal(
+        RequestPrincipal::federated("arn:aws:iam::111122223333:oidc-provider/evil.example"),
     );
     other
         .insert(
@@ -245,8 +247,9 @@ fn web_identity_cognito_with_amr() {
         "Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"us-east-1:12345678-abcd-abcd-abcd-123456789012"},
                      "ForAnyValue:StringLike":{"cognito-identity.amazonaws.com:amr":"authenticated"}}}}"#,
     );
-    let mut ctx = RequestContext::new("sts:AssumeRoleWithWebIdentity")
-        .with_caller(Caller::federated("cognito-identity.amazonaws.com"));
+    let mut ctx = RequestContext::new("sts:AssumeRoleWithWebIdentity").with_principal(
+        RequestPrincipal::federated("cognito-identity.amazonaws.com"),
+    );
     ctx.insert(
         "cognito-identity.amazonaws.com:aud",
         "us-east-1:12345678-abcd-abcd-abcd-123456789012",
@@ -268,9 +271,10 @@ fn saml_federation() {
         "Action":"sts:AssumeRoleWithSAML",
         "Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}}"#,
     );
-    let mut ctx = RequestContext::new("sts:AssumeRoleWithSAML").with_caller(Caller::federated(
-        "arn:aws:iam::111122223333:saml-provider/ExampleOrgSSOProvider",
-    ));
+    let mut ctx =
+        RequestContext::new("sts:AssumeRoleWithSAML").with_principal(RequestPrincipal::federated(
+            "arn:aws:iam::111122223333:saml-provider/ExampleOrgSSOProvider",
+        ));
     ctx.insert("saml:aud", "https://signin.aws.amazon.com/saml");
     assert!(evaluate_trust(&t, &ctx).is_allowed());
     ctx.insert("saml:aud", "https://example.com/saml");
@@ -283,10 +287,14 @@ fn service_role_for_ec2() {
         r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow",
         "Principal":{"Service":["ec2.amazonaws.com","lambda.amazonaws.com"]},"Action":"sts:AssumeRole"}}"#,
     );
-    let e = evaluate_trust(&t, &assume(Caller::service("ec2.amazonaws.com")));
+    let e = evaluate_trust(&t, &assume(RequestPrincipal::service("ec2.amazonaws.com")));
     assert!(e.is_allowed());
     assert!(!e.allowed_only_via_account());
-    assert!(!evaluate_trust(&t, &assume(Caller::service("ecs-tasks.amazonaws.com"))).is_allowed());
+    assert!(!evaluate_trust(
+        &t,
+        &assume(RequestPrincipal::service("ecs-tasks.amazonaws.com"))
+    )
+    .is_allowed());
     // A user of the same account is not the service.
     assert!(
         !evaluate_trust(&t, &assume(user("arn:aws:iam::111122223333:user/alice"))).is_allowed()
@@ -334,7 +342,7 @@ fn wildcard_principal_with_org_condition_counts_as_account_level() {
     assert_eq!(e.principal_grant(), Some(PrincipalGrant::Wildcard));
     assert!(e.allowed_only_via_account());
     // {"AWS": "*"} does not match a service principal.
-    let mut svc = assume(Caller::service("ec2.amazonaws.com"));
+    let mut svc = assume(RequestPrincipal::service("ec2.amazonaws.com"));
     svc.insert("aws:PrincipalOrgID", "o-abc123");
     assert!(!evaluate_trust(&t, &svc).is_allowed());
     // No caller at all: nothing named matches.

@@ -8,7 +8,8 @@
 //!   decisions (serialization preserves meaning).
 
 use tempcred::policy::{
-    evaluate_trust, evaluate_with_session, Caller, PolicyDocument, PolicyKind, RequestContext,
+    evaluate_trust, evaluate_with_session, PolicyDocument, PolicyKind, RequestContext,
+    RequestPrincipal,
 };
 use tempcred::principal::PrincipalArn;
 use tempcred::{RoleSessionName, UnixTime};
@@ -19,10 +20,10 @@ fn contexts() -> Vec<RequestContext> {
     let role = PrincipalArn::parse("arn:aws:iam::111122223333:role/ci/builder").ok();
     let name = RoleSessionName::new("fuzz").ok();
     if let (Some(role), Some(name)) = (role, name) {
-        if let Ok(caller) = Caller::role_session(&role, &name) {
+        if let Ok(caller) = RequestPrincipal::role_session(&role, &name) {
             let mut ctx = RequestContext::new("sts:AssumeRole")
                 .with_resource("arn:aws:iam::111122223333:role/target")
-                .with_caller(caller);
+                .with_principal(caller);
             ctx.insert("aws:username", "alice")
                 .insert("aws:PrincipalTag/Project", "Alpha")
                 .insert("sts:ExternalId", "Unique-ID-1234")
@@ -34,10 +35,11 @@ fn contexts() -> Vec<RequestContext> {
             out.push(ctx);
         }
     }
-    let mut web =
-        RequestContext::new("sts:AssumeRoleWithWebIdentity").with_caller(Caller::federated(
+    let mut web = RequestContext::new("sts:AssumeRoleWithWebIdentity").with_principal(
+        RequestPrincipal::federated(
             "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
-        ));
+        ),
+    );
     web.insert(
         "token.actions.githubusercontent.com:aud",
         "sts.amazonaws.com",
@@ -49,7 +51,7 @@ fn contexts() -> Vec<RequestContext> {
     out.push(web);
     let mut s3 = RequestContext::new("s3:GetObject")
         .with_resource("arn:aws:s3:::home/alice/notes.txt")
-        .with_caller(Caller::service("ec2.amazonaws.com"));
+        .with_principal(RequestPrincipal::service("ec2.amazonaws.com"));
     s3.insert("aws:username", "alice")
         .insert("s3:prefix", "home/alice/");
     out.push(s3);

@@ -7,19 +7,21 @@
 //!   "roots":  [ { "account", "access_keys", "mfa_devices" } ],
 //!   "roles":  [ { "arn", "id"?, "max_session_duration"?, "trust_policy", "policies", "tags" } ],
 //!   "oidc_providers": [ { "arn", "url", "audiences", "jwks" } ],
-//!   "saml_providers": [ { "arn" } ] }
+//!   "saml_providers": [ { "arn" } ],
+//!   "managed_policies": [ { "arn", "document" } ] }
 //! ```
 //!
 //! Every list and every field but `arn`/`url`/`trust_policy`/ids and secrets is optional; unknown
-//! fields anywhere outside policy documents and JWKS are errors. `roots`, `saml_providers` and
-//! `id` extend the SPEC's format.
+//! fields anywhere outside policy documents and JWKS are errors. `roots`, `saml_providers`,
+//! `managed_policies` and `id` extend the SPEC's format.
 
 use super::{
-    AccessKey, DirectoryError, InMemoryDirectory, InMemoryDirectoryBuilder, OidcProvider,
-    PolicyText, Role, Root, SamlProvider, User,
+    AccessKey, DirectoryError, InMemoryDirectory, InMemoryDirectoryBuilder, OidcProvider, Role,
+    Root, SamlProvider, User,
 };
 use crate::credentials::{AccessKeyId, SecretAccessKey};
 use crate::mfa::TotpSeed;
+use crate::policy::{PolicyDocument, PolicyKind};
 use crate::principal::{AccountId, Partition, UniqueId};
 use crate::session::{MfaSerialNumber, SessionTags, TagKey, TagValue};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -87,6 +89,15 @@ struct FileDoc {
     oidc_providers: Vec<Obj<FileOidc>>,
     #[serde(default)]
     saml_providers: Vec<Obj<FileSaml>>,
+    #[serde(default)]
+    managed_policies: Vec<Obj<FileManagedPolicy>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileManagedPolicy {
+    arn: String,
+    document: Box<RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -265,14 +276,23 @@ fn tags(file: FileTags, path: &str) -> Result<SessionTags, DirectoryFileError> {
     Ok(tags)
 }
 
-fn policy(raw: &RawValue, path: String) -> Result<PolicyText, DirectoryFileError> {
-    PolicyText::new(raw.get()).map_err(|e| invalid(path, e))
+/// Parses a policy with the rules of its kind; the error names the policy's path in the file and
+/// the place inside the policy.
+fn policy(
+    raw: &RawValue,
+    path: String,
+    kind: PolicyKind,
+) -> Result<PolicyDocument, DirectoryFileError> {
+    PolicyDocument::parse_as(raw.get(), kind).map_err(|e| invalid(path, e))
 }
 
-fn policies(raw: Vec<Box<RawValue>>, path: &str) -> Result<Vec<PolicyText>, DirectoryFileError> {
+fn policies(
+    raw: Vec<Box<RawValue>>,
+    path: &str,
+) -> Result<Vec<PolicyDocument>, DirectoryFileError> {
     raw.iter()
         .enumerate()
-        .map(|(i, p)| policy(p, format!("{path}.policies[{i}]")))
+        .map(|(i, p)| policy(p, format!("{path}.policies[{i}]"), PolicyKind::Identity))
         .collect()
 }
 
@@ -356,7 +376,7 @@ fn add_role(
     path: &str,
 ) -> Result<(), DirectoryFileError> {
     let at = |f: &str| format!("{path}.{f}");
-    let trust = policy(&r.trust_policy, at("trust_policy"))?;
+    let trust = policy(&r.trust_policy, at("trust_policy"), PolicyKind::Trust)?;
     let mut role = Role::from_arn(&r.arn, trust).map_err(|e| invalid(at("arn"), e))?;
     if let Some(id) = unique_id(r.id, path)? {
         role = role.with_id(id).map_err(|e| invalid(at("id"), e))?;
@@ -400,7 +420,7 @@ impl InMemoryDirectory {
     ///
     /// Strict: unknown fields, bad ARNs, IDs, secrets, seeds, durations, tags, duplicate entries
     /// are errors naming the path of the bad field. Policy documents are kept verbatim
-    /// ([`PolicyText`]). Files over [`MAX_DIRECTORY_FILE_BYTES`] are refused before parsing.
+    /// (parsed by the policy engine). Files over [`MAX_DIRECTORY_FILE_BYTES`] are refused before parsing.
     ///
     /// ```
     /// use tempcred::directory::InMemoryDirectory;
@@ -443,6 +463,16 @@ impl InMemoryDirectory {
             let p =
                 SamlProvider::from_arn(&s.arn).map_err(|e| invalid(format!("{path}.arn"), e))?;
             b.saml_provider(p).map_err(|e| invalid(path, e))?;
+        }
+        for (i, Obj(m)) in doc.managed_policies.into_iter().enumerate() {
+            let path = format!("managed_policies[{i}]");
+            let document = policy(
+                &m.document,
+                format!("{path}.document"),
+                PolicyKind::Identity,
+            )?;
+            b.managed_policy(&m.arn, document)
+                .map_err(|e| invalid(format!("{path}.arn"), e))?;
         }
         Ok(b.build())
     }

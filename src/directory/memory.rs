@@ -5,6 +5,7 @@ use super::{
     User,
 };
 use crate::credentials::{AccessKeyId, SecretAccessKey};
+use crate::policy::PolicyDocument;
 use crate::principal::{AccountId, Partition, RoleName, UniqueId, UserName};
 use crate::session::MfaSerialNumber;
 use std::collections::{HashMap, HashSet};
@@ -16,9 +17,11 @@ use std::sync::Arc;
 /// [`InMemoryDirectory::from_json`].
 ///
 /// ```
-/// use tempcred::directory::{Directory, InMemoryDirectory, PolicyText, Role};
+/// use tempcred::directory::{Directory, InMemoryDirectory, Role};
 /// use tempcred::principal::{AccountId, RoleName};
-/// let trust = PolicyText::new(r#"{"Version":"2012-10-17","Statement":[]}"#)?;
+/// use tempcred::PolicyDocument;
+/// let trust = PolicyDocument::parse_trust(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow",
+///     "Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}"#)?;
 /// let mut b = InMemoryDirectory::builder();
 /// b.role(Role::from_arn("arn:aws:iam::222222222222:role/deploy", trust)?)?;
 /// let dir = b.build();
@@ -38,6 +41,7 @@ pub struct InMemoryDirectory {
     oidc_by_arn: HashMap<String, Arc<OidcProvider>>,
     oidc_by_url: HashMap<(AccountId, Box<str>), Arc<OidcProvider>>,
     saml: HashMap<String, Arc<SamlProvider>>,
+    managed: HashMap<String, Arc<PolicyDocument>>,
 }
 
 impl InMemoryDirectory {
@@ -100,6 +104,10 @@ impl Directory for InMemoryDirectory {
 
     fn saml_provider(&self, arn: &str) -> Option<Arc<SamlProvider>> {
         self.saml.get(arn).cloned()
+    }
+
+    fn managed_policy(&self, arn: &str) -> Option<Arc<PolicyDocument>> {
+        self.managed.get(arn).cloned()
     }
 }
 
@@ -256,6 +264,29 @@ impl InMemoryDirectoryBuilder {
         Ok(self)
     }
 
+    /// Adds a managed policy that sessions may name in `PolicyArns`
+    /// (`arn:PARTITION:iam::ACCOUNT:policy/NAME` or `arn:aws:iam::aws:policy/NAME`).
+    pub fn managed_policy(
+        &mut self,
+        arn: &str,
+        document: PolicyDocument,
+    ) -> Result<&mut Self, DirectoryError> {
+        let shape_ok = arn.len() <= 2048
+            && crate::principal::Arn::parse(arn)
+                .is_ok_and(|a| a.service() == "iam" && a.resource().starts_with("policy/"));
+        if !shape_ok {
+            return Err(DirectoryError::InvalidArn("expected an IAM policy ARN"));
+        }
+        if self.dir.managed.contains_key(arn) {
+            return Err(DirectoryError::Duplicate {
+                what: "managed policy",
+                id: arn.to_owned(),
+            });
+        }
+        self.dir.managed.insert(arn.to_owned(), Arc::new(document));
+        Ok(self)
+    }
+
     /// The finished directory. Accounts that have users, roles or providers but no root entry get
     /// a key-less root, so [`Directory::root`] answers for every account the directory knows.
     pub fn build(mut self) -> InMemoryDirectory {
@@ -281,7 +312,7 @@ impl InMemoryDirectoryBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::directory::{AccessKey, PolicyText};
+    use crate::directory::AccessKey;
     use crate::mfa::TotpSeed;
 
     fn key(id: &str) -> AccessKey {
@@ -292,8 +323,11 @@ mod tests {
         .unwrap()
     }
 
-    fn trust() -> PolicyText {
-        PolicyText::new("{}").unwrap()
+    fn trust() -> PolicyDocument {
+        PolicyDocument::parse_trust(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}"#,
+        )
+        .unwrap()
     }
 
     #[test]

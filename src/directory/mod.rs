@@ -9,8 +9,9 @@
 //! Invariants kept here:
 //! - every entry is validated when it is built: ARNs, names, IDs, secrets, durations and tags can
 //!   not be malformed once they are in a directory;
-//! - policy documents are kept as their exact JSON text ([`PolicyText`]) for the policy engine to
-//!   parse strictly;
+//! - policy documents are parsed strictly by the policy engine when the directory is built, with
+//!   the rules of their kind (trust or identity), so a directory never holds a malformed policy and
+//!   no request pays for parsing;
 //! - secrets (secret access keys, TOTP seeds) live only in their redacting, zeroizing types, so
 //!   `Debug` of any directory type shows none of them;
 //! - unique IDs are stable: derived from the ARN unless given explicitly.
@@ -24,12 +25,13 @@ pub use memory::{InMemoryDirectory, InMemoryDirectoryBuilder};
 
 use crate::credentials::{AccessKeyId, SecretAccessKey};
 use crate::mfa::TotpSeed;
+use crate::policy::{MalformedPolicyDocument, PolicyDocument};
 use crate::principal::{AccountId, IamPath, Partition, RoleName, UniqueId, UniqueIdKind, UserName};
 use crate::session::{MfaSerialNumber, SessionTags};
 use crate::token::LongTermPrincipal;
 use crate::validate::{Constraint, InvalidParameter};
 use sha2::{Digest, Sha256};
-use std::fmt;
+
 use std::sync::Arc;
 
 /// The shortest `MaxSessionDuration` a role may have, in seconds (1 hour).
@@ -49,9 +51,9 @@ pub enum DirectoryError {
     /// A name, path, ID or other field that breaks its rule.
     #[error(transparent)]
     InvalidParameter(#[from] InvalidParameter),
-    /// A policy document that is not a JSON object, or is too large.
-    #[error("invalid policy document: {0}")]
-    InvalidPolicy(&'static str),
+    /// A policy document the policy engine refuses.
+    #[error(transparent)]
+    Policy(#[from] MalformedPolicyDocument),
     /// A unique ID of the wrong kind (an `AIDA…` ID for a role, or the reverse).
     #[error("unique ID has the wrong prefix: expected {expected}")]
     WrongIdKind {
@@ -78,57 +80,6 @@ pub enum DirectoryError {
     /// An OIDC provider definition that breaks a rule (URL, audiences, JWKS).
     #[error("invalid OIDC provider: {0}")]
     InvalidProvider(&'static str),
-}
-
-/// A policy document's exact JSON text, as the directory received it.
-///
-/// Only checked to be a JSON object of at most [`PolicyText::MAX_BYTES`]; the policy engine parses
-/// it strictly (duplicate keys, unknown elements) when it is used. Keeping the text rather than a
-/// parsed value means nothing is normalized away before the engine sees it.
-///
-/// ```
-/// use tempcred::directory::PolicyText;
-/// let p = PolicyText::new(r#"{"Version":"2012-10-17","Statement":[]}"#).unwrap();
-/// assert!(p.as_str().starts_with('{'));
-/// assert!(PolicyText::new("[1]").is_err());
-/// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct PolicyText(Box<str>);
-
-impl PolicyText {
-    /// The largest policy text a directory holds, in bytes. IAM's own limits are far lower
-    /// (10 240 characters for an inline role policy); the policy engine applies the exact ones.
-    pub const MAX_BYTES: usize = 131_072;
-
-    /// Checks `text` is one JSON object of at most [`PolicyText::MAX_BYTES`] and keeps it as is.
-    pub fn new(text: &str) -> Result<Self, DirectoryError> {
-        if text.len() > Self::MAX_BYTES {
-            return Err(DirectoryError::InvalidPolicy("over 131072 bytes"));
-        }
-        let raw: &serde_json::value::RawValue = serde_json::from_str(text)
-            .map_err(|_| DirectoryError::InvalidPolicy("not valid JSON"))?;
-        if !raw.get().starts_with('{') {
-            return Err(DirectoryError::InvalidPolicy("not a JSON object"));
-        }
-        Ok(PolicyText(raw.get().into()))
-    }
-
-    /// The document's text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for PolicyText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PolicyText({})", self.0)
-    }
-}
-
-impl fmt::Display for PolicyText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
 }
 
 /// A stable unique ID for the entity with this ARN: the prefix and 17 base32 characters of a
@@ -208,8 +159,10 @@ impl MfaDevice {
 /// policies and tags.
 ///
 /// ```
-/// use tempcred::directory::{PolicyText, Role};
-/// let trust = PolicyText::new(r#"{"Version":"2012-10-17","Statement":[]}"#).unwrap();
+/// use tempcred::directory::Role;
+/// use tempcred::PolicyDocument;
+/// let trust = PolicyDocument::parse_trust(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow",
+///     "Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}}"#).unwrap();
 /// let role = Role::from_arn("arn:aws:iam::222222222222:role/ci/deploy", trust).unwrap()
 ///     .with_max_session_duration(7200).unwrap();
 /// assert_eq!(role.arn(), "arn:aws:iam::222222222222:role/ci/deploy");
@@ -223,8 +176,8 @@ pub struct Role {
     name: RoleName,
     role_id: UniqueId,
     max_session_duration: u32,
-    trust_policy: PolicyText,
-    policies: Vec<PolicyText>,
+    trust_policy: Arc<PolicyDocument>,
+    policies: Vec<Arc<PolicyDocument>>,
     tags: SessionTags,
 }
 
@@ -236,7 +189,7 @@ impl Role {
         account: AccountId,
         path: IamPath,
         name: RoleName,
-        trust_policy: PolicyText,
+        trust_policy: PolicyDocument,
     ) -> Result<Self, DirectoryError> {
         let arn = format!("arn:{partition}:iam::{account}:role{path}{name}");
         Ok(Role {
@@ -246,14 +199,14 @@ impl Role {
             name,
             role_id: derived_unique_id(UniqueIdKind::Role, &arn)?,
             max_session_duration: DEFAULT_MAX_SESSION_DURATION,
-            trust_policy,
+            trust_policy: Arc::new(trust_policy),
             policies: Vec::new(),
             tags: SessionTags::new(),
         })
     }
 
     /// A role from its ARN, `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`.
-    pub fn from_arn(arn: &str, trust_policy: PolicyText) -> Result<Self, DirectoryError> {
+    pub fn from_arn(arn: &str, trust_policy: PolicyDocument) -> Result<Self, DirectoryError> {
         let (partition, account, resource) =
             arn::split_iam_arn(arn).map_err(DirectoryError::InvalidArn)?;
         let (path, name) =
@@ -286,8 +239,8 @@ impl Role {
     }
 
     /// Adds a permission (identity) policy.
-    pub fn with_policy(mut self, policy: PolicyText) -> Self {
-        self.policies.push(policy);
+    pub fn with_policy(mut self, policy: PolicyDocument) -> Self {
+        self.policies.push(Arc::new(policy));
         self
     }
 
@@ -336,12 +289,12 @@ impl Role {
     }
 
     /// The trust policy.
-    pub fn trust_policy(&self) -> &PolicyText {
+    pub fn trust_policy(&self) -> &PolicyDocument {
         &self.trust_policy
     }
 
     /// The permission policies.
-    pub fn policies(&self) -> &[PolicyText] {
+    pub fn policies(&self) -> &[Arc<PolicyDocument>] {
         &self.policies
     }
 
@@ -373,7 +326,7 @@ pub struct User {
     user_id: UniqueId,
     access_keys: Vec<AccessKey>,
     mfa_devices: Vec<Arc<MfaDevice>>,
-    policies: Vec<PolicyText>,
+    policies: Vec<Arc<PolicyDocument>>,
     tags: SessionTags,
 }
 
@@ -432,8 +385,8 @@ impl User {
     }
 
     /// Adds a permission (identity) policy.
-    pub fn with_policy(mut self, policy: PolicyText) -> Self {
-        self.policies.push(policy);
+    pub fn with_policy(mut self, policy: PolicyDocument) -> Self {
+        self.policies.push(Arc::new(policy));
         self
     }
 
@@ -487,7 +440,7 @@ impl User {
     }
 
     /// The user's permission policies.
-    pub fn policies(&self) -> &[PolicyText] {
+    pub fn policies(&self) -> &[Arc<PolicyDocument>] {
         &self.policies
     }
 
@@ -848,6 +801,10 @@ pub trait Directory: Send + Sync {
 
     /// The SAML provider with this ARN.
     fn saml_provider(&self, arn: &str) -> Option<Arc<SamlProvider>>;
+
+    /// The managed policy with this ARN, for `PolicyArns` session policies. A directory without
+    /// managed policies answers `None`, and the issuer then refuses every `PolicyArns` entry.
+    fn managed_policy(&self, arn: &str) -> Option<Arc<PolicyDocument>>;
 }
 
 macro_rules! forward_directory {
@@ -884,6 +841,9 @@ macro_rules! forward_directory {
             fn saml_provider(&self, arn: &str) -> Option<Arc<SamlProvider>> {
                 (**self).saml_provider(arn)
             }
+            fn managed_policy(&self, arn: &str) -> Option<Arc<PolicyDocument>> {
+                (**self).managed_policy(arn)
+            }
         }
     )*};
 }
@@ -894,22 +854,11 @@ forward_directory!(&D, Arc<D>, Box<D>);
 mod tests {
     use super::*;
 
-    fn trust() -> PolicyText {
-        PolicyText::new(r#"{"Version":"2012-10-17","Statement":[]}"#).unwrap()
+    fn trust() -> PolicyDocument {
+        PolicyDocument::parse_trust(TRUST).unwrap()
     }
 
-    #[test]
-    fn policy_text_is_kept_verbatim() {
-        let text = r#"{"Statement":[], "Statement":[1],  "x" : 1.000}"#;
-        assert_eq!(PolicyText::new(text).unwrap().as_str(), text);
-        assert!(PolicyText::new("{").is_err());
-        assert!(PolicyText::new("\"s\"").is_err());
-        assert!(PolicyText::new(&format!(
-            "{{\"a\":\"{}\"}}",
-            "x".repeat(PolicyText::MAX_BYTES)
-        ))
-        .is_err());
-    }
+    const TRUST: &str = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}}"#;
 
     #[test]
     fn unique_ids_are_derived_stably_and_can_be_set() {

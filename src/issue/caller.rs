@@ -1,7 +1,7 @@
 //! Who is calling the Issuer, and which operations each kind of credential may call.
 
 use crate::principal::{AccountId, Partition};
-use crate::token::{Claims, LongTermPrincipal, SessionPrincipal};
+use crate::token::{LongTermPrincipal, SessionPrincipal};
 use crate::verify::VerifiedSession;
 
 /// The authenticated caller of an STS operation: a long-term identity (from its access key in the
@@ -32,15 +32,6 @@ pub(crate) enum CredentialKind {
     FederatedUser,
 }
 
-/// An STS operation as a caller asks for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Call {
-    AssumeRole,
-    GetSessionToken,
-    GetFederationToken,
-    GetCallerIdentity,
-}
-
 impl Caller {
     pub(crate) fn kind(&self) -> CredentialKind {
         match self {
@@ -59,14 +50,6 @@ impl Caller {
                     CredentialKind::SessionTokenOfUser
                 }
             },
-        }
-    }
-
-    /// The verified session's claims, for a temporary caller.
-    pub(crate) fn claims(&self) -> Option<&Claims> {
-        match self {
-            Caller::Session(s) => Some(s.claims()),
-            Caller::LongTerm { .. } => None,
         }
     }
 
@@ -117,32 +100,13 @@ pub(crate) fn long_term_arn(
     }
 }
 
-/// SPEC §4: role sessions and `GetSessionToken` credentials may call only `AssumeRole` and
-/// `GetCallerIdentity`; federated-user credentials only `GetCallerIdentity`; root may not call
-/// `AssumeRole`; `GetSessionToken` and `GetFederationToken` need long-term keys.
-pub(crate) fn may_call(kind: CredentialKind, call: Call) -> bool {
+/// SPEC §4: IAM users, role sessions (chaining) and users' `GetSessionToken` credentials may
+/// call `AssumeRole`; the root (long-term or `GetSessionToken`) and federated users may not.
+/// (`GetSessionToken` and `GetFederationToken` take long-term keys only, which the issuer enforces
+/// by matching on [`Caller::LongTerm`]; `GetCallerIdentity` is open to every caller.)
+pub(crate) fn may_assume_role(kind: CredentialKind) -> bool {
     use CredentialKind as K;
-    match call {
-        Call::GetCallerIdentity => true,
-        Call::AssumeRole => matches!(kind, K::User | K::RoleSession | K::SessionTokenOfUser),
-        Call::GetSessionToken | Call::GetFederationToken => matches!(kind, K::Root | K::User),
-    }
-}
-
-impl Call {
-    pub(crate) fn action(self) -> &'static str {
-        match self {
-            Call::AssumeRole => "sts:AssumeRole",
-            Call::GetSessionToken => "sts:GetSessionToken",
-            Call::GetFederationToken => "sts:GetFederationToken",
-            Call::GetCallerIdentity => "sts:GetCallerIdentity",
-        }
-    }
-}
-
-/// Whether claims come from role chaining (a role session assuming a role).
-pub(crate) fn is_chaining(caller: &Caller) -> bool {
-    caller.kind() == CredentialKind::RoleSession
+    matches!(kind, K::User | K::RoleSession | K::SessionTokenOfUser)
 }
 
 #[cfg(test)]
@@ -150,44 +114,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_call_matrix_of_spec_section_4() {
-        use Call::*;
+    fn who_may_assume_a_role() {
         use CredentialKind::*;
-        let allowed = [
-            (User, AssumeRole),
-            (User, GetSessionToken),
-            (User, GetFederationToken),
-            (User, GetCallerIdentity),
-            (Root, GetSessionToken),
-            (Root, GetFederationToken),
-            (Root, GetCallerIdentity),
-            (RoleSession, AssumeRole),
-            (RoleSession, GetCallerIdentity),
-            (SessionTokenOfUser, AssumeRole),
-            (SessionTokenOfUser, GetCallerIdentity),
-            (SessionTokenOfRoot, GetCallerIdentity),
-            (FederatedUser, GetCallerIdentity),
-        ];
-        for kind in [
-            Root,
-            User,
-            RoleSession,
-            SessionTokenOfUser,
-            SessionTokenOfRoot,
-            FederatedUser,
-        ] {
-            for call in [
-                AssumeRole,
-                GetSessionToken,
-                GetFederationToken,
-                GetCallerIdentity,
-            ] {
-                assert_eq!(
-                    may_call(kind, call),
-                    allowed.contains(&(kind, call)),
-                    "{kind:?} calling {call:?}"
-                );
-            }
+        for kind in [User, RoleSession, SessionTokenOfUser] {
+            assert!(may_assume_role(kind), "{kind:?}");
+        }
+        for kind in [Root, SessionTokenOfRoot, FederatedUser] {
+            assert!(!may_assume_role(kind), "{kind:?}");
         }
     }
 }

@@ -1,11 +1,12 @@
 //! The Issuer and its operations.
 
-use super::caller::{may_call, Call, Caller, CredentialKind};
+use super::caller::{may_assume_role, Caller, CredentialKind};
 use super::duration::{self, DurationError};
 use super::inherit::{child_session, InheritError, SessionAttributes};
 use super::resolve::{self, add_caller, add_environment, Decision, Resolved};
 use super::saml::{SamlAssertionValidator, SamlAttributes};
 use crate::audit::{AuditAction, AuditEvent, AuditOutcome, AuditSink, NullAuditSink};
+use crate::credentials::Credentials;
 use crate::directory::{Directory, Role};
 use crate::error::StsError;
 use crate::keys::KeyRing;
@@ -22,14 +23,15 @@ use crate::response::{
     AssumedRoleUser, FederatedUser, GetCallerIdentityResponse, GetFederationTokenResponse,
     GetSessionTokenResponse, StsResponse,
 };
-use crate::session::{MfaSerialNumber, MfaTokenCode, RoleSessionName, SessionTags, SourceIdentity, TagKey};
+use crate::session::{
+    MfaSerialNumber, MfaTokenCode, RoleSessionName, SessionTags, SourceIdentity, TagKey,
+};
 use crate::time::{Clock, SystemClock, UnixTime};
 use crate::token::{
     Claims, LongTermPrincipal, Operation, SealError, SessionPrincipal, TokenId,
     MAX_TOKEN_TEXT_BYTES,
 };
 use crate::web_identity::IdentityTokenValidator;
-use crate::credentials::Credentials;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -70,7 +72,7 @@ impl CallEnv {
 /// use tempcred::{Caller, Issuer, KeyRing, SeededRandom, Verifier, UnixTime};
 /// use tempcred::directory::InMemoryDirectory;
 /// use tempcred::keys::KeyId;
-/// use tempcred::request::AssumeRoleRequest;
+/// use tempcred::AssumeRoleRequest;
 ///
 /// let directory = InMemoryDirectory::from_json(r#"{
 ///   "users": [{ "arn": "arn:aws:iam::111111111111:user/alice",
@@ -306,10 +308,12 @@ impl Issuer {
     ) -> Result<StsResponse, StsError> {
         let need = || caller.ok_or_else(StsError::missing_authentication_token);
         Ok(match request {
-            StsRequest::AssumeRole(r) => StsResponse::AssumeRole(self.assume_role_at(need()?, r, env)?),
-            StsRequest::AssumeRoleWithWebIdentity(r) => {
-                StsResponse::AssumeRoleWithWebIdentity(self.assume_role_with_web_identity_at(r, env)?)
+            StsRequest::AssumeRole(r) => {
+                StsResponse::AssumeRole(self.assume_role_at(need()?, r, env)?)
             }
+            StsRequest::AssumeRoleWithWebIdentity(r) => StsResponse::AssumeRoleWithWebIdentity(
+                self.assume_role_with_web_identity_at(r, env)?,
+            ),
             StsRequest::AssumeRoleWithSaml(r) => {
                 StsResponse::AssumeRoleWithSaml(self.assume_role_with_saml_at(r, env)?)
             }
@@ -342,7 +346,12 @@ impl Issuer {
             ..Attempt::default()
         };
         let result = self.assume_role_inner(caller, request, env);
-        self.record(env, AuditAction::AssumeRole, &mut attempt, result.as_ref().map(|(m, _)| m));
+        self.record(
+            env,
+            AuditAction::AssumeRole,
+            &mut attempt,
+            result.as_ref().map(|(m, _)| m),
+        );
         result.map(|(minted, user)| AssumeRoleResponse {
             packed_policy_size: Some(minted.packed_policy_size),
             source_identity: minted.source_identity,
@@ -365,7 +374,12 @@ impl Issuer {
             ..Attempt::default()
         };
         let result = self.assume_role_for_service_inner(service, request, env);
-        self.record(env, AuditAction::AssumeRoleForService, &mut attempt, result.as_ref().map(|(m, _)| m));
+        self.record(
+            env,
+            AuditAction::AssumeRoleForService,
+            &mut attempt,
+            result.as_ref().map(|(m, _)| m),
+        );
         result.map(|(minted, user)| AssumeRoleResponse {
             packed_policy_size: Some(minted.packed_policy_size),
             source_identity: minted.source_identity,
@@ -386,7 +400,12 @@ impl Issuer {
             ..Attempt::default()
         };
         let result = self.get_session_token_inner(caller, request, env);
-        self.record(env, AuditAction::GetSessionToken, &mut attempt, result.as_ref());
+        self.record(
+            env,
+            AuditAction::GetSessionToken,
+            &mut attempt,
+            result.as_ref(),
+        );
         result.map(|m| GetSessionTokenResponse {
             credentials: m.credentials,
         })
@@ -408,7 +427,12 @@ impl Issuer {
             ..Attempt::default()
         };
         let result = self.get_federation_token_inner(caller, request, &fed_arn, env);
-        self.record(env, AuditAction::GetFederationToken, &mut attempt, result.as_ref());
+        self.record(
+            env,
+            AuditAction::GetFederationToken,
+            &mut attempt,
+            result.as_ref(),
+        );
         result.map(|m| GetFederationTokenResponse {
             packed_policy_size: Some(m.packed_policy_size),
             credentials: m.credentials,
@@ -420,7 +444,11 @@ impl Issuer {
     }
 
     /// `GetCallerIdentity` at `env.now`.
-    pub fn get_caller_identity_at(&self, caller: &Caller, env: &CallEnv) -> GetCallerIdentityResponse {
+    pub fn get_caller_identity_at(
+        &self,
+        caller: &Caller,
+        env: &CallEnv,
+    ) -> GetCallerIdentityResponse {
         let (account, arn, user_id) = match caller {
             Caller::Session(s) => {
                 let id = s.caller_identity();
@@ -463,16 +491,23 @@ impl Issuer {
             ..Attempt::default()
         };
         let result = self.web_identity_inner(request, env, &mut attempt);
-        self.record(env, AuditAction::AssumeRoleWithWebIdentity, &mut attempt, result.as_ref().map(|r| &r.0));
-        result.map(|(minted, user, identity)| AssumeRoleWithWebIdentityResponse {
-            packed_policy_size: Some(minted.packed_policy_size),
-            source_identity: minted.source_identity,
-            credentials: minted.credentials,
-            subject_from_web_identity_token: identity.subject,
-            assumed_role_user: user,
-            provider: identity.issuer,
-            audience: identity.audience,
-        })
+        self.record(
+            env,
+            AuditAction::AssumeRoleWithWebIdentity,
+            &mut attempt,
+            result.as_ref().map(|r| &r.0),
+        );
+        result.map(
+            |(minted, user, identity)| AssumeRoleWithWebIdentityResponse {
+                packed_policy_size: Some(minted.packed_policy_size),
+                source_identity: minted.source_identity,
+                credentials: minted.credentials,
+                subject_from_web_identity_token: identity.subject,
+                assumed_role_user: user,
+                provider: identity.issuer,
+                audience: identity.audience,
+            },
+        )
     }
 
     /// `AssumeRoleWithSAML` at `env.now`.
@@ -487,7 +522,12 @@ impl Issuer {
             ..Attempt::default()
         };
         let result = self.saml_inner(request, env, &mut attempt);
-        self.record(env, AuditAction::AssumeRoleWithSaml, &mut attempt, result.as_ref().map(|r| &r.0));
+        self.record(
+            env,
+            AuditAction::AssumeRoleWithSaml,
+            &mut attempt,
+            result.as_ref().map(|r| &r.0),
+        );
         result.map(|(minted, user, attrs)| AssumeRoleWithSamlResponse {
             packed_policy_size: Some(minted.packed_policy_size),
             source_identity: minted.source_identity,
@@ -511,21 +551,34 @@ impl Issuer {
     ) -> Result<(Minted, AssumedRoleUser), StsError> {
         let caller_arn = caller.arn();
         let kind = caller.kind();
-        if matches!(kind, CredentialKind::Root | CredentialKind::SessionTokenOfRoot) {
-            return Err(StsError::access_denied("Roles may not be assumed by root accounts."));
+        if matches!(
+            kind,
+            CredentialKind::Root | CredentialKind::SessionTokenOfRoot
+        ) {
+            return Err(StsError::access_denied(
+                "Roles may not be assumed by root accounts.",
+            ));
         }
-        if !may_call(kind, Call::AssumeRole) {
+        if !may_assume_role(kind) {
             return Err(refused(&caller_arn, "sts:AssumeRole", request.role_arn()));
         }
         let (role_arn, partition, account, role_name) = parse_role_arn(request.role_arn())?;
         let requested = request.duration_seconds();
         check_duration_range(requested)?;
-        let session_policies = self.parse_session_policies(request.policy(), request.policy_arns())?;
+        let session_policies =
+            self.parse_session_policies(request.policy(), request.policy_arns())?;
         let resolved = resolve::resolve(&*self.directory, caller)?;
         let deny = || refused(&caller_arn, "sts:AssumeRole", &role_arn);
         // A role that does not exist is refused exactly like one that does not trust the caller.
-        let role = self.find_role(partition, account, &role_name, &role_arn).ok_or_else(deny)?;
-        let mfa_now = self.check_mfa(&resolved, request.serial_number(), request.token_code(), env)?;
+        let role = self
+            .find_role(partition, account, &role_name, &role_arn)
+            .ok_or_else(deny)?;
+        let mfa_now = self.check_mfa(
+            &resolved,
+            request.serial_number(),
+            request.token_code(),
+            env,
+        )?;
         let transitive: Vec<TagKey> = request.transitive_tag_keys().cloned().collect();
         let attrs = child_session(
             resolved.session.as_ref(),
@@ -538,7 +591,7 @@ impl Issuer {
 
         let mut ctx = RequestContext::new("sts:AssumeRole")
             .with_resource(&role_arn)
-            .with_caller(resolved.principal.clone());
+            .with_principal(resolved.principal.clone());
         add_environment(&mut ctx, env.now, env.source_ip);
         add_caller(&mut ctx, &resolved, env.now);
         if mfa_now.is_some() {
@@ -554,7 +607,11 @@ impl Issuer {
             ctx.insert("sts:SourceIdentity", si.as_str());
         }
 
-        let actions = session_actions("sts:AssumeRole", &attrs, !request.tags().is_empty() || !transitive.is_empty());
+        let actions = session_actions(
+            "sts:AssumeRole",
+            &attrs,
+            !request.tags().is_empty() || !transitive.is_empty(),
+        );
         let cross_account = resolved.account != account;
         for action in &actions {
             ctx.set_action(action);
@@ -585,7 +642,6 @@ impl Issuer {
             session_name,
             attrs,
             secs,
-            request.policy(),
             &session_policies,
             request.policy_arns(),
         )?;
@@ -601,20 +657,29 @@ impl Issuer {
     ) -> Result<(Minted, AssumedRoleUser), StsError> {
         let (role_arn, partition, account, role_name) = parse_role_arn(request.role_arn())?;
         check_duration_range(request.duration_seconds())?;
-        let session_policies = self.parse_session_policies(request.policy(), request.policy_arns())?;
+        let session_policies =
+            self.parse_session_policies(request.policy(), request.policy_arns())?;
         let deny = || refused(service, "sts:AssumeRole", &role_arn);
-        let role = self.find_role(partition, account, &role_name, &role_arn).ok_or_else(deny)?;
+        let role = self
+            .find_role(partition, account, &role_name, &role_arn)
+            .ok_or_else(deny)?;
         if request.serial_number().is_some() || request.external_id().is_some() {
             return Err(StsError::validation(
                 "SerialNumber and ExternalId are not used when a service assumes a role.",
             ));
         }
         let transitive: Vec<TagKey> = request.transitive_tag_keys().cloned().collect();
-        let attrs = child_session(None, request.tags(), &transitive, request.source_identity(), None)
-            .map_err(inherit_error)?;
+        let attrs = child_session(
+            None,
+            request.tags(),
+            &transitive,
+            request.source_identity(),
+            None,
+        )
+        .map_err(inherit_error)?;
         let mut ctx = RequestContext::new("sts:AssumeRole")
             .with_resource(&role_arn)
-            .with_caller(policy::Caller::service(service));
+            .with_principal(policy::RequestPrincipal::service(service));
         add_environment(&mut ctx, env.now, env.source_ip);
         ctx.insert("sts:RoleSessionName", request.role_session_name().as_str());
         add_request_tags(&mut ctx, request.tags(), &transitive);
@@ -627,8 +692,12 @@ impl Issuer {
                 return Err(refused(service, action, &role_arn));
             }
         }
-        let secs = duration::role_session(request.duration_seconds(), role.max_session_duration(), false)
-            .map_err(duration_error)?;
+        let secs = duration::role_session(
+            request.duration_seconds(),
+            role.max_session_duration(),
+            false,
+        )
+        .map_err(duration_error)?;
         let session_name = *request.role_session_name();
         let minted = self.mint(
             env,
@@ -637,7 +706,6 @@ impl Issuer {
             session_name,
             attrs,
             secs,
-            request.policy(),
             &session_policies,
             request.policy_arns(),
         )?;
@@ -649,17 +717,23 @@ impl Issuer {
         request: &AssumeRoleWithWebIdentityRequest,
         env: &CallEnv,
         attempt: &mut Attempt,
-    ) -> Result<(Minted, AssumedRoleUser, crate::web_identity::ValidatedIdentity), StsError> {
+    ) -> Result<
+        (
+            Minted,
+            AssumedRoleUser,
+            crate::web_identity::ValidatedIdentity,
+        ),
+        StsError,
+    > {
         let (role_arn, partition, account, role_name) = parse_role_arn(request.role_arn())?;
         check_duration_range(request.duration_seconds())?;
-        let session_policies = self.parse_session_policies(request.policy(), request.policy_arns())?;
-        let validator = self
-            .web_identity
-            .as_ref()
-            .ok_or_else(|| StsError::invalid_identity_token("Web identity federation is not configured."))?;
+        let session_policies =
+            self.parse_session_policies(request.policy(), request.policy_arns())?;
+        let validator = self.web_identity.as_ref().ok_or_else(|| {
+            StsError::invalid_identity_token("Web identity federation is not configured.")
+        })?;
         let token = request.web_identity_token().expose_secret();
-        let issuer = crate::web_identity::unverified_issuer(token)
-            .map_err(|e| StsError::new(e.aws_code_enum(), e.to_string()))?;
+        let issuer = crate::web_identity::unverified_issuer(token)?;
         let provider = self
             .directory
             .oidc_provider_by_url(account, &issuer)
@@ -669,21 +743,33 @@ impl Issuer {
                     "No OpenIDConnect provider found in your account for the issuer of the token.",
                 )
             })?;
-        let identity = validator
-            .validate(token, &provider, env.now)
-            .map_err(|e| StsError::new(e.aws_code_enum(), e.to_string()))?;
+        let identity = validator.validate(token, &provider, env.now)?;
         attempt.caller_arn = Some(identity.provider_arn.clone());
         attempt.subject = Some(identity.subject.clone());
         attempt.source_identity = identity.source_identity;
-        let deny = || refused(&identity.provider_arn, "sts:AssumeRoleWithWebIdentity", &role_arn);
-        let role = self.find_role(partition, account, &role_name, &role_arn).ok_or_else(deny)?;
+        let deny = || {
+            refused(
+                &identity.provider_arn,
+                "sts:AssumeRoleWithWebIdentity",
+                &role_arn,
+            )
+        };
+        let role = self
+            .find_role(partition, account, &role_name, &role_arn)
+            .ok_or_else(deny)?;
         let tags = identity.tags.clone();
         let transitive: Vec<TagKey> = tags.transitive().map(|t| t.key.clone()).collect();
-        let attrs = child_session(None, &tags, &transitive, identity.source_identity.as_ref(), None)
-            .map_err(inherit_error)?;
+        let attrs = child_session(
+            None,
+            &tags,
+            &transitive,
+            identity.source_identity.as_ref(),
+            None,
+        )
+        .map_err(inherit_error)?;
         let mut ctx = RequestContext::new("sts:AssumeRoleWithWebIdentity")
             .with_resource(&role_arn)
-            .with_caller(policy::Caller::federated(&identity.provider_arn));
+            .with_principal(policy::RequestPrincipal::federated(&identity.provider_arn));
         add_environment(&mut ctx, env.now, env.source_ip);
         ctx.insert("aws:FederatedProvider", &identity.provider_arn);
         ctx.insert("sts:RoleSessionName", request.role_session_name().as_str());
@@ -700,8 +786,12 @@ impl Issuer {
                 return Err(refused(&identity.provider_arn, action, &role_arn));
             }
         }
-        let secs = duration::role_session(request.duration_seconds(), role.max_session_duration(), false)
-            .map_err(duration_error)?;
+        let secs = duration::role_session(
+            request.duration_seconds(),
+            role.max_session_duration(),
+            false,
+        )
+        .map_err(duration_error)?;
         let session_name = *request.role_session_name();
         let minted = self.mint(
             env,
@@ -710,7 +800,6 @@ impl Issuer {
             session_name,
             attrs,
             secs,
-            request.policy(),
             &session_policies,
             request.policy_arns(),
         )?;
@@ -725,22 +814,25 @@ impl Issuer {
     ) -> Result<(Minted, AssumedRoleUser, SamlAttributes), StsError> {
         let (role_arn, partition, account, role_name) = parse_role_arn(request.role_arn())?;
         check_duration_range(request.duration_seconds())?;
-        let session_policies = self.parse_session_policies(request.policy(), request.policy_arns())?;
-        let validator = self
-            .saml
-            .as_ref()
-            .ok_or_else(|| StsError::invalid_identity_token("SAML federation is not configured."))?;
+        let session_policies =
+            self.parse_session_policies(request.policy(), request.policy_arns())?;
+        let validator = self.saml.as_ref().ok_or_else(|| {
+            StsError::invalid_identity_token("SAML federation is not configured.")
+        })?;
         let provider = self
             .directory
             .saml_provider(request.principal_arn())
             .ok_or_else(|| StsError::invalid_identity_token("The SAML provider does not exist."))?;
-        let attrs_saml = validator.validate(request.saml_assertion().expose_secret(), &provider, env.now)?;
+        let attrs_saml =
+            validator.validate(request.saml_assertion().expose_secret(), &provider, env.now)?;
         attempt.subject = Some(attrs_saml.subject.clone());
         attempt.session_name = Some(attrs_saml.role_session_name.to_string());
         attempt.source_identity = attrs_saml.source_identity;
         let provider_arn = request.principal_arn().to_owned();
         let deny = || refused(&provider_arn, "sts:AssumeRoleWithSAML", &role_arn);
-        let role = self.find_role(partition, account, &role_name, &role_arn).ok_or_else(deny)?;
+        let role = self
+            .find_role(partition, account, &role_name, &role_arn)
+            .ok_or_else(deny)?;
         let transitive: Vec<TagKey> = attrs_saml.transitive_tag_keys.clone();
         let attrs = child_session(
             None,
@@ -752,7 +844,7 @@ impl Issuer {
         .map_err(inherit_error)?;
         let mut ctx = RequestContext::new("sts:AssumeRoleWithSAML")
             .with_resource(&role_arn)
-            .with_caller(policy::Caller::federated(&provider_arn));
+            .with_principal(policy::RequestPrincipal::federated(&provider_arn));
         add_environment(&mut ctx, env.now, env.source_ip);
         ctx.insert("aws:FederatedProvider", &provider_arn)
             .insert("SAML:sub", &attrs_saml.subject)
@@ -765,14 +857,22 @@ impl Issuer {
         if let Some(si) = &attrs_saml.source_identity {
             ctx.insert("sts:SourceIdentity", si.as_str());
         }
-        for action in session_actions("sts:AssumeRoleWithSAML", &attrs, !attrs_saml.tags.is_empty()) {
+        for action in session_actions(
+            "sts:AssumeRoleWithSAML",
+            &attrs,
+            !attrs_saml.tags.is_empty(),
+        ) {
             ctx.set_action(action);
             if !policy::evaluate_trust(role.trust_policy(), &ctx).is_allowed() {
                 return Err(refused(&provider_arn, action, &role_arn));
             }
         }
-        let secs = duration::role_session(request.duration_seconds(), role.max_session_duration(), false)
-            .map_err(duration_error)?;
+        let secs = duration::role_session(
+            request.duration_seconds(),
+            role.max_session_duration(),
+            false,
+        )
+        .map_err(duration_error)?;
         let session_name = attrs_saml.role_session_name;
         let minted = self.mint(
             env,
@@ -781,7 +881,6 @@ impl Issuer {
             session_name,
             attrs,
             secs,
-            request.policy(),
             &session_policies,
             request.policy_arns(),
         )?;
@@ -805,9 +904,15 @@ impl Issuer {
             ));
         };
         let root = matches!(principal, LongTermPrincipal::Root);
-        let secs = duration::user_session(request.duration_seconds(), root).map_err(duration_error)?;
+        let secs =
+            duration::user_session(request.duration_seconds(), root).map_err(duration_error)?;
         let resolved = resolve::resolve(&*self.directory, caller)?;
-        let mfa = self.check_mfa(&resolved, request.serial_number(), request.token_code(), env)?;
+        let mfa = self.check_mfa(
+            &resolved,
+            request.serial_number(),
+            request.token_code(),
+            env,
+        )?;
         let claims = Claims {
             token_id: self.token_id()?,
             issued_at: env.now,
@@ -844,13 +949,15 @@ impl Issuer {
             ));
         };
         let root = matches!(principal, LongTermPrincipal::Root);
-        let secs = duration::user_session(request.duration_seconds(), root).map_err(duration_error)?;
-        let session_policies = self.parse_session_policies(request.policy(), request.policy_arns())?;
+        let secs =
+            duration::user_session(request.duration_seconds(), root).map_err(duration_error)?;
+        let session_policies =
+            self.parse_session_policies(request.policy(), request.policy_arns())?;
         let resolved = resolve::resolve(&*self.directory, caller)?;
         let caller_arn = caller.arn();
         let mut ctx = RequestContext::new("sts:GetFederationToken")
             .with_resource(fed_arn)
-            .with_caller(resolved.principal.clone());
+            .with_principal(resolved.principal.clone());
         add_environment(&mut ctx, env.now, env.source_ip);
         add_caller(&mut ctx, &resolved, env.now);
         add_request_tags(&mut ctx, request.tags(), &[]);
@@ -880,7 +987,11 @@ impl Issuer {
             chain_depth: 0,
             tags: request.tags().clone(),
             session_policy: session_policies.inline_text,
-            policy_arns: request.policy_arns().iter().map(|a| a.as_str().into()).collect(),
+            policy_arns: request
+                .policy_arns()
+                .iter()
+                .map(|a| a.as_str().into())
+                .collect(),
         };
         self.seal(&claims)
     }
@@ -965,7 +1076,6 @@ impl Issuer {
         session_name: RoleSessionName,
         attrs: SessionAttributes,
         secs: u32,
-        _inline: Option<&str>,
         session_policies: &SessionPolicies,
         policy_arns: &[String],
     ) -> Result<Minted, StsError> {
@@ -1086,7 +1196,11 @@ fn assumed_role_user(role: &Role, session_name: &RoleSessionName) -> AssumedRole
 
 /// The trust-policy actions a request needs: the operation, `sts:TagSession` when it passes
 /// tags, `sts:SetSourceIdentity` when the session will carry a source identity.
-fn session_actions(op: &'static str, attrs: &SessionAttributes, passes_tags: bool) -> Vec<&'static str> {
+fn session_actions(
+    op: &'static str,
+    attrs: &SessionAttributes,
+    passes_tags: bool,
+) -> Vec<&'static str> {
     let mut actions = vec![op];
     if passes_tags {
         actions.push("sts:TagSession");
@@ -1104,7 +1218,10 @@ fn add_request_tags(ctx: &mut RequestContext, tags: &SessionTags, transitive: &[
     ctx.insert_request_tags(tags);
     ctx.insert_all("aws:TagKeys", tags.iter().map(|t| t.key.as_str()));
     if !transitive.is_empty() {
-        ctx.insert_all("sts:TransitiveTagKeys", transitive.iter().map(TagKey::as_str));
+        ctx.insert_all(
+            "sts:TransitiveTagKeys",
+            transitive.iter().map(TagKey::as_str),
+        );
     }
 }
 

@@ -29,7 +29,7 @@ pub(crate) enum Permissions {
 /// A caller resolved against the directory.
 #[derive(Debug, Clone)]
 pub(crate) struct Resolved {
-    pub(crate) principal: policy::Caller,
+    pub(crate) principal: policy::RequestPrincipal,
     pub(crate) arn: String,
     pub(crate) principal_arn: String,
     pub(crate) account: AccountId,
@@ -77,7 +77,7 @@ fn long_term(
         LongTermPrincipal::Root => {
             let arn = PrincipalArn::root(partition, account);
             Ok(Resolved {
-                principal: policy::Caller::principal(&arn),
+                principal: policy::RequestPrincipal::principal(&arn),
                 arn: arn.to_string(),
                 principal_arn: arn.to_string(),
                 account,
@@ -101,7 +101,7 @@ fn long_term(
                 .filter(|u| u.path() == path)
                 .ok_or_else(|| gone(&arn.to_string()))?;
             Ok(Resolved {
-                principal: policy::Caller::principal(&arn),
+                principal: policy::RequestPrincipal::principal(&arn),
                 arn: arn.to_string(),
                 principal_arn: arn.to_string(),
                 account,
@@ -147,7 +147,7 @@ pub(crate) fn resolve(directory: &dyn Directory, caller: &Caller) -> Result<Reso
                         .role(account, role_name)
                         .filter(|r| r.role_id() == *role_id)
                         .ok_or_else(|| gone(&role_arn.to_string()))?;
-                    let principal = policy::Caller::role_session(&role_arn, session_name)
+                    let principal = policy::RequestPrincipal::role_session(&role_arn, session_name)
                         .map_err(|_| StsError::internal_failure())?;
                     // A role session's principal tags: the role's tags, overridden by session tags.
                     let mut tags = SessionTags::new();
@@ -186,7 +186,7 @@ pub(crate) fn resolve(directory: &dyn Directory, caller: &Caller) -> Result<Reso
                         _ => Permissions::SessionOnly(session),
                     };
                     let principal = PrincipalArn::parse(&arn)
-                        .map(|p| policy::Caller::principal(&p))
+                        .map(|p| policy::RequestPrincipal::principal(&p))
                         .map_err(|_| StsError::internal_failure())?;
                     Resolved {
                         principal,
@@ -212,7 +212,12 @@ pub(crate) fn resolve(directory: &dyn Directory, caller: &Caller) -> Result<Reso
 impl Permissions {
     /// Whether these permissions allow the request in `ctx` (identity ∩ session, deny wins).
     /// `resource_account` is the account that owns the resource, for the root's implicit grant.
-    pub(crate) fn allow(&self, ctx: &RequestContext, own_account: AccountId, resource_account: AccountId) -> Decision {
+    pub(crate) fn allow(
+        &self,
+        ctx: &RequestContext,
+        own_account: AccountId,
+        resource_account: AccountId,
+    ) -> Decision {
         match self {
             Permissions::Root => {
                 if own_account == resource_account {
@@ -238,7 +243,11 @@ impl Permissions {
 pub(crate) use policy::Decision;
 
 /// Adds the keys the server sets for every request: time, epoch, source IP.
-pub(crate) fn add_environment(ctx: &mut RequestContext, now: UnixTime, source_ip: Option<std::net::IpAddr>) {
+pub(crate) fn add_environment(
+    ctx: &mut RequestContext,
+    now: UnixTime,
+    source_ip: Option<std::net::IpAddr>,
+) {
     ctx.insert_now(now);
     if let Some(ip) = source_ip {
         ctx.insert("aws:SourceIp", &ip.to_string());

@@ -103,32 +103,32 @@ fn cmp_key(stored: &str, query: &str) -> Ordering {
 /// Who is making the request, as a `Principal` element sees it (trust policies).
 ///
 /// ```
-/// use tempcred::policy::Caller;
+/// use tempcred::policy::RequestPrincipal;
 /// use tempcred::principal::PrincipalArn;
 /// use tempcred::RoleSessionName;
 /// let role = PrincipalArn::parse("arn:aws:iam::123456789012:role/ops/deploy").unwrap();
-/// let caller = Caller::role_session(&role, &RoleSessionName::new("ci").unwrap()).unwrap();
+/// let caller = RequestPrincipal::role_session(&role, &RoleSessionName::new("ci").unwrap()).unwrap();
 /// assert_eq!(caller.arns().count(), 2); // the role ARN and the session ARN
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Caller {
+pub struct RequestPrincipal {
     arns: Vec<Box<str>>,
     account: Option<(Partition, AccountId)>,
     service: Option<Box<str>>,
     federated: Option<Box<str>>,
 }
 
-impl Caller {
+impl RequestPrincipal {
     /// An IAM principal (root, user, role, session, federated user) identified by its ARN.
     ///
-    /// For a role session prefer [`Caller::role_session`]: an assumed-role ARN has no role path,
+    /// For a role session prefer [`RequestPrincipal::role_session`]: an assumed-role ARN has no role path,
     /// so this constructor cannot add the role's own ARN.
     pub fn principal(arn: &PrincipalArn) -> Self {
         let account = match arn {
             PrincipalArn::OidcProvider { .. } | PrincipalArn::SamlProvider { .. } => None,
             _ => Some((arn.partition(), arn.account())),
         };
-        Caller {
+        RequestPrincipal {
             arns: vec![arn.to_string().into()],
             account,
             service: None,
@@ -160,7 +160,7 @@ impl Caller {
             role_name: *name,
             session_name: *session_name,
         };
-        Ok(Caller {
+        Ok(RequestPrincipal {
             arns: vec![role.to_string().into(), session.to_string().into()],
             account: Some((*partition, *account)),
             service: None,
@@ -170,7 +170,7 @@ impl Caller {
 
     /// A service principal such as `ec2.amazonaws.com` (the instance-role case).
     pub fn service(name: &str) -> Self {
-        Caller {
+        RequestPrincipal {
             arns: Vec::new(),
             account: None,
             service: Some(name.into()),
@@ -181,7 +181,7 @@ impl Caller {
     /// A web-identity or SAML caller, named by its provider: the provider's ARN
     /// (`arn:aws:iam::ACCT:oidc-provider/HOST`) or a well-known name (`accounts.google.com`).
     pub fn federated(provider: &str) -> Self {
-        Caller {
+        RequestPrincipal {
             arns: Vec::new(),
             account: None,
             service: None,
@@ -244,7 +244,7 @@ impl Caller {
 pub struct RequestContext {
     action: Box<str>,
     resource: Option<Box<str>>,
-    caller: Option<Caller>,
+    caller: Option<RequestPrincipal>,
     entries: Vec<Entry>,
 }
 
@@ -266,7 +266,7 @@ impl RequestContext {
     }
 
     /// Sets the caller, for `Principal` / `NotPrincipal` matching.
-    pub fn with_caller(mut self, caller: Caller) -> Self {
+    pub fn with_principal(mut self, caller: RequestPrincipal) -> Self {
         self.caller = Some(caller);
         self
     }
@@ -288,7 +288,7 @@ impl RequestContext {
     }
 
     /// The caller, if one was set.
-    pub fn caller(&self) -> Option<&Caller> {
+    pub fn principal(&self) -> Option<&RequestPrincipal> {
         self.caller.as_ref()
     }
 

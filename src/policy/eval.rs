@@ -5,7 +5,7 @@
 //! document only, and allocates only to record applicable statements (and to substitute policy
 //! variables that need it).
 
-use super::context::{Caller, RequestContext};
+use super::context::{RequestContext, RequestPrincipal};
 use super::model::{
     Effect, PolicyDocument, PrincipalKind, PrincipalSpec, PrincipalTarget, Statement,
 };
@@ -115,7 +115,10 @@ impl fmt::Display for Evaluation<'_> {
     }
 }
 
-fn principal_grant(spec: &PrincipalSpec, caller: Option<&Caller>) -> Option<PrincipalGrant> {
+fn principal_grant(
+    spec: &PrincipalSpec,
+    caller: Option<&RequestPrincipal>,
+) -> Option<PrincipalGrant> {
     let entries = match spec {
         PrincipalSpec::Any => return Some(PrincipalGrant::Wildcard),
         PrincipalSpec::Map(entries) => entries,
@@ -187,8 +190,8 @@ fn applies(st: &Statement, ctx: &RequestContext) -> Option<Option<PrincipalGrant
     }
     let grant = match &st.principal {
         None => None,
-        Some((false, spec)) => Some(principal_grant(spec, ctx.caller())?),
-        Some((true, spec)) => match principal_grant(spec, ctx.caller()) {
+        Some((false, spec)) => Some(principal_grant(spec, ctx.principal())?),
+        Some((true, spec)) => match principal_grant(spec, ctx.principal()) {
             Some(_) => return None,
             None => Some(PrincipalGrant::Wildcard),
         },
@@ -242,16 +245,16 @@ impl PolicyDocument {
 }
 
 /// Evaluates a role's trust policy (SPEC §4 rule 2). The context must carry the caller
-/// ([`RequestContext::with_caller`]); check [`Evaluation::allowed_only_via_account`] to know
+/// ([`RequestContext::with_principal`]); check [`Evaluation::allowed_only_via_account`] to know
 /// whether the caller's identity policies must also allow.
 ///
 /// ```
-/// use tempcred::policy::{evaluate_trust, Caller, PolicyDocument, RequestContext};
+/// use tempcred::policy::{evaluate_trust, RequestPrincipal, PolicyDocument, RequestContext};
 /// use tempcred::principal::PrincipalArn;
 /// let trust = PolicyDocument::parse_trust(r#"{"Version":"2012-10-17","Statement":[
 ///   {"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]}"#).unwrap();
 /// let alice = PrincipalArn::parse("arn:aws:iam::111122223333:user/alice").unwrap();
-/// let ctx = RequestContext::new("sts:AssumeRole").with_caller(Caller::principal(&alice));
+/// let ctx = RequestContext::new("sts:AssumeRole").with_principal(RequestPrincipal::principal(&alice));
 /// let eval = evaluate_trust(&trust, &ctx);
 /// assert!(eval.is_allowed());
 /// assert!(eval.allowed_only_via_account()); // alice's own policies must allow too

@@ -1,7 +1,7 @@
 //! The IAM policy language (SPEC §3): parsing, the data model, conditions and evaluation.
 //!
 //! ```
-//! use tempcred::policy::{evaluate_trust, Caller, Decision, PolicyDocument, RequestContext};
+//! use tempcred::policy::{evaluate_trust, RequestPrincipal, Decision, PolicyDocument, RequestContext};
 //! use tempcred::principal::PrincipalArn;
 //! let trust = PolicyDocument::parse_trust(r#"{
 //!   "Version": "2012-10-17",
@@ -14,10 +14,10 @@
 //!   }]
 //! }"#).unwrap();
 //! let role = PrincipalArn::parse("arn:aws:iam::444455556666:role/partner").unwrap();
-//! let caller = tempcred::policy::Caller::role_session(&role, &"job-1".parse().unwrap()).unwrap();
+//! let caller = tempcred::policy::RequestPrincipal::role_session(&role, &"job-1".parse().unwrap()).unwrap();
 //! let mut ctx = RequestContext::new("sts:AssumeRole")
 //!     .with_resource("arn:aws:iam::111122223333:role/audit")
-//!     .with_caller(caller);
+//!     .with_principal(caller);
 //! assert_eq!(evaluate_trust(&trust, &ctx).decision, Decision::ImplicitDeny);
 //! ctx.insert("sts:ExternalId", "Unique-3f9a");
 //! let eval = evaluate_trust(&trust, &ctx);
@@ -52,7 +52,7 @@ mod parse;
 pub use condition::{
     ConditionBlock, ConditionEntry, ConditionOperator, Operator, SetQualifier, UnknownOperator,
 };
-pub use context::{Caller, RequestContext};
+pub use context::{RequestContext, RequestPrincipal};
 pub use error::{MalformedPolicyDocument, MalformedReason};
 pub use eval::{
     evaluate, evaluate_trust, evaluate_with_session, CombinedEvaluation, Decision, Evaluation,

@@ -228,3 +228,68 @@ mod tests {
         assert_eq!(WebIdentityError::Expired.aws_code(), "ExpiredToken");
     }
 }
+
+/// The `iss` claim of a compact JWS, read without checking anything else: only to choose which
+/// provider's keys the token is then validated against. Never trust it on its own.
+pub fn unverified_issuer(token: &str) -> Result<String, WebIdentityError> {
+    #[derive(serde::Deserialize)]
+    struct Issuer {
+        iss: String,
+    }
+    if token.len() > MAX_ID_TOKEN_BYTES {
+        return Err(WebIdentityError::TooLarge);
+    }
+    let mut parts = token.split('.');
+    let (Some(_header), Some(payload), Some(_signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(WebIdentityError::Malformed("expected three parts"));
+    };
+    let payload = data_encoding::BASE64URL_NOPAD
+        .decode(payload.as_bytes())
+        .map_err(|_| WebIdentityError::Malformed("the payload is not base64url"))?;
+    serde_json::from_slice::<Issuer>(&payload)
+        .map(|i| i.iss)
+        .map_err(|_| WebIdentityError::InvalidClaim("iss"))
+}
+
+impl From<WebIdentityError> for crate::error::StsError {
+    fn from(e: WebIdentityError) -> Self {
+        use crate::error::StsError;
+        match e.aws_code() {
+            "IDPRejectedClaim" => StsError::idp_rejected_claim(e.to_string()),
+            "ExpiredToken" => StsError::new(
+                crate::error::StsErrorCode::ExpiredToken,
+                "Token expired: the web identity token has expired.",
+            ),
+            _ => StsError::invalid_identity_token(e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod issuer_peek_tests {
+    use super::*;
+
+    #[test]
+    fn the_issuer_is_read_without_trusting_the_token() {
+        let payload =
+            data_encoding::BASE64URL_NOPAD.encode(br#"{"iss":"https://id.example.com","sub":"x"}"#);
+        let token = format!("eyJhbGciOiJSUzI1NiJ9.{payload}.c2ln");
+        assert_eq!(
+            unverified_issuer(&token).as_deref(),
+            Ok("https://id.example.com")
+        );
+        assert!(unverified_issuer("a.b").is_err());
+        assert!(unverified_issuer("a.!!.c").is_err());
+        let no_iss = data_encoding::BASE64URL_NOPAD.encode(br#"{"sub":"x"}"#);
+        assert_eq!(
+            unverified_issuer(&format!("h.{no_iss}.s")),
+            Err(WebIdentityError::InvalidClaim("iss"))
+        );
+        assert_eq!(
+            unverified_issuer(&"a".repeat(MAX_ID_TOKEN_BYTES + 1)),
+            Err(WebIdentityError::TooLarge)
+        );
+    }
+}
