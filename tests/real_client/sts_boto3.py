@@ -24,7 +24,8 @@ passed = 0
 failed = 0
 
 
-def sts(access_key, secret, token=None, region="us-east-1"):
+def sts(access_key, secret, token=None, region="us-east-1", validate=True):
+    config = CONFIG if validate else CONFIG.merge(botocore.config.Config(parameter_validation=False))
     return boto3.client(
         "sts",
         endpoint_url=ENDPOINT,
@@ -32,7 +33,7 @@ def sts(access_key, secret, token=None, region="us-east-1"):
         aws_access_key_id=access_key,
         aws_secret_access_key=secret,
         aws_session_token=token,
-        config=CONFIG,
+        config=config,
     )
 
 
@@ -211,7 +212,10 @@ def duration_over_role_maximum_is_a_validation_error():
 
 def duration_under_minimum_is_a_validation_error():
     expect_error(
-        lambda: sts(*ALICE).get_session_token(DurationSeconds=899), "ValidationError", 400
+        # botocore would refuse 899 itself; let the server be the one to say no.
+        lambda: sts(*ALICE, validate=False).get_session_token(DurationSeconds=899),
+        "ValidationError",
+        400,
     )
 
 

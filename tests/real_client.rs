@@ -1,0 +1,226 @@
+//! The example STS server, as other programs use it (SPEC §7): started with its documented flags,
+//! driven by boto3 (the real AWS SDK for Python), and fed malformed, unsigned and badly signed
+//! requests that must get AWS error XML while the server keeps serving.
+//!
+//! Needs `python3` with `boto3` (`.ci/run` installs it).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use tempcred::sigv4::{sign, PayloadHash, SignableRequest, SigningParams};
+use tempcred::{Clock, SecretAccessKey, SystemClock};
+
+const ALICE_KEY: &str = "AKIAALICEEXAMPLE0001";
+const ALICE_SECRET: &str = "aliceSecretKeyForTestsOnly0000000000000A";
+
+/// The running server; killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn example_binary() -> PathBuf {
+    // target/<profile>/deps/real_client-HASH -> target/<profile>/examples/sts_server
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(Path::parent).unwrap();
+    let bin = profile_dir
+        .join("examples")
+        .join(format!("sts_server{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: cargo test builds examples",
+        bin.display()
+    );
+    bin
+}
+
+fn start_server() -> Server {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut child = Command::new(example_binary())
+        .args(["--listen", "127.0.0.1:0", "--directory"])
+        .arg(manifest.join("tests/data/directory.json"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("the server exited before it was ready")
+            .unwrap();
+        if let Some(addr) = line.strip_prefix("listening on http://") {
+            break addr.to_owned();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, addr }
+}
+
+/// Sends raw bytes, returns (status, body).
+fn raw(addr: &str, request: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request).unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
+    (status, body)
+}
+
+fn post(addr: &str, extra_headers: &[(&str, String)], body: &str) -> (u16, String) {
+    let mut req = format!(
+        "POST / HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\nconnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in extra_headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    raw(addr, req.as_bytes())
+}
+
+/// A GetCallerIdentity POST signed with `secret`.
+fn signed_caller_identity(addr: &str, secret: &str) -> (u16, String) {
+    let body = "Action=GetCallerIdentity&Version=2011-06-15";
+    let headers = [
+        ("host", addr),
+        ("content-type", "application/x-www-form-urlencoded"),
+    ];
+    let request = SignableRequest {
+        method: "POST",
+        path: "/",
+        query: "",
+        headers: &headers,
+        payload: PayloadHash::Bytes(body.as_bytes()),
+    };
+    let secret = SecretAccessKey::new(secret).unwrap();
+    let params = SigningParams::new(ALICE_KEY, &secret, "us-east-1", "sts", SystemClock.now());
+    let signed = sign(&request, &params).unwrap();
+    let extra: Vec<(&str, String)> = signed
+        .headers
+        .iter()
+        .map(|(k, v)| (*k, v.clone()))
+        .collect();
+    post(addr, &extra, body)
+}
+
+fn error_code(body: &str) -> &str {
+    body.split("<Code>")
+        .nth(1)
+        .and_then(|s| s.split("</Code>").next())
+        .unwrap_or("<no code>")
+}
+
+#[test]
+fn boto3_drives_the_example_server() {
+    let server = start_server();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real_client/sts_boto3.py");
+    let output = Command::new("python3")
+        .arg(script)
+        .arg(format!("http://{}", server.addr))
+        .output()
+        .expect("python3 is needed for the real-client test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(
+        !stderr.contains("No module named 'boto3'"),
+        "boto3 is missing: python3 -m pip install boto3"
+    );
+    assert!(
+        output.status.success(),
+        "boto3 checks failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("boto3: 20 passed, 0 failed"), "{stdout}");
+}
+
+#[test]
+fn bad_requests_get_error_xml_and_the_server_keeps_serving() {
+    let server = start_server();
+    let addr = server.addr.as_str();
+
+    let cases: Vec<(&str, (u16, String), u16, &str)> = vec![
+        (
+            "unsigned GetCallerIdentity",
+            post(addr, &[], "Action=GetCallerIdentity&Version=2011-06-15"),
+            403,
+            "MissingAuthenticationToken",
+        ),
+        (
+            "unknown action",
+            post(addr, &[], "Action=DeleteEverything&Version=2011-06-15"),
+            400,
+            "InvalidAction",
+        ),
+        (
+            "bad percent-encoding",
+            post(addr, &[], "Action=GetCallerIdentity%zz&Version=2011-06-15"),
+            404,
+            "MalformedQueryString",
+        ),
+        (
+            "garbage Authorization header",
+            post(
+                addr,
+                &[("authorization", "AWS4-HMAC-SHA256 garbage".to_owned())],
+                "Action=GetCallerIdentity&Version=2011-06-15",
+            ),
+            400,
+            "IncompleteSignature",
+        ),
+        (
+            "wrong secret",
+            signed_caller_identity(addr, "x".repeat(40).as_str()),
+            403,
+            "SignatureDoesNotMatch",
+        ),
+        (
+            "binary body",
+            post(addr, &[], "\u{0}\u{1}\u{2}\u{ff}"),
+            400,
+            "MissingAction",
+        ),
+    ];
+    for (name, (status, body), want_status, want_code) in cases {
+        assert!(body.contains("<ErrorResponse"), "{name}: {body}");
+        assert!(body.contains("<RequestId>"), "{name}: {body}");
+        assert_eq!(error_code(&body), want_code, "{name}: {body}");
+        assert_eq!(status, want_status, "{name}: {body}");
+    }
+    // Not HTTP at all: the connection is dropped or answered 400, and the server lives on.
+    let _ = raw(addr, b"\x16\x03\x01\x00\xa5 this is not HTTP\r\n\r\n");
+
+    let (status, body) = signed_caller_identity(addr, ALICE_SECRET);
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("<Arn>arn:aws:iam::111111111111:user/alice</Arn>"),
+        "{body}"
+    );
+}
