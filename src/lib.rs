@@ -51,6 +51,7 @@
 #![deny(missing_docs)]
 
 pub mod audit;
+pub mod authorize;
 mod bounded;
 mod credentials;
 pub mod directory;

@@ -13,7 +13,7 @@ mod caller;
 mod duration;
 mod inherit;
 mod issuer;
-mod resolve;
+pub(crate) mod resolve;
 mod saml;
 
 pub use caller::Caller;

@@ -1,0 +1,113 @@
+//! Authorization of a verified session (SPEC §5): may this session do `action` on `resource`?
+//!
+//! The session's permissions are the identity policies of its role (or user) from the
+//! application's directory ∩ the session policies it carries; an explicit deny anywhere refuses,
+//! and a federated session without a session policy may do nothing. The request context carries
+//! the session's principal keys, tags, source identity, MFA state and issue time, set from the
+//! verified token and the directory, never from the request.
+
+use crate::directory::Directory;
+use crate::error::StsError;
+use crate::issue::resolve::{add_caller, add_environment, resolve};
+use crate::issue::Caller;
+use crate::policy::{Decision, RequestContext};
+use crate::time::UnixTime;
+use crate::verify::VerifiedSession;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// One action a service is asked to perform.
+#[derive(Debug, Clone)]
+pub struct AuthorizationRequest<'a> {
+    /// The action, e.g. `s3:GetObject`.
+    pub action: &'a str,
+    /// The resource ARN.
+    pub resource: &'a str,
+    /// The account that owns the resource (for the root's implicit grant); `None` means the
+    /// session's own account.
+    pub resource_account: Option<crate::principal::AccountId>,
+    /// The client's address, for `aws:SourceIp`.
+    pub source_ip: Option<IpAddr>,
+    /// Service-specific context keys (e.g. `s3:prefix`). Keys in the `aws:` namespace are ignored:
+    /// only verified state sets those.
+    pub extra_context: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> AuthorizationRequest<'a> {
+    /// `action` on `resource`, no extra context.
+    pub fn new(action: &'a str, resource: &'a str) -> Self {
+        AuthorizationRequest {
+            action,
+            resource,
+            resource_account: None,
+            source_ip: None,
+            extra_context: &[],
+        }
+    }
+}
+
+/// Decides what verified sessions may do, with the identity policies from a [`Directory`].
+///
+/// ```
+/// # use std::sync::Arc;
+/// # use tempcred::*;
+/// # use tempcred::directory::InMemoryDirectory;
+/// # use tempcred::keys::KeyId;
+/// # use tempcred::authorize::{Authorizer, AuthorizationRequest};
+/// # let directory = Arc::new(InMemoryDirectory::from_json(r#"{
+/// #   "users": [{ "arn": "arn:aws:iam::111111111111:user/alice",
+/// #     "access_keys": [{ "id": "AKIAALICEEXAMPLE0001", "secret": "aliceSecretKeyForTestsOnly0000000000000A" }] }],
+/// #   "roles": [{ "arn": "arn:aws:iam::111111111111:role/reader",
+/// #     "trust_policy": { "Version": "2012-10-17", "Statement": [{ "Effect": "Allow",
+/// #        "Principal": { "AWS": "arn:aws:iam::111111111111:user/alice" }, "Action": "sts:AssumeRole" }] },
+/// #     "policies": [{ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow",
+/// #        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*" }] }] }]
+/// # }"#).unwrap());
+/// # let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
+/// # let issuer = Issuer::builder(directory.clone(), ring.clone()).build();
+/// # let alice = issuer.long_term_caller(&"AKIAALICEEXAMPLE0001".parse().unwrap()).unwrap();
+/// # let creds = issuer.assume_role(&alice, &AssumeRoleRequest::builder(
+/// #     "arn:aws:iam::111111111111:role/reader", "s1").build().unwrap()).unwrap().credentials;
+/// # let now = creds.expiration.saturating_sub(60);
+/// let session = Verifier::new(&ring).verify(creds.session_token.expose_secret(), now).unwrap();
+/// let authorizer = Authorizer::new(directory);
+/// let read = AuthorizationRequest::new("s3:GetObject", "arn:aws:s3:::reports/q1.csv");
+/// let write = AuthorizationRequest::new("s3:PutObject", "arn:aws:s3:::reports/q1.csv");
+/// assert_eq!(authorizer.authorize(&session, &read, now).unwrap(), Decision::Allow);
+/// assert_eq!(authorizer.authorize(&session, &write, now).unwrap(), Decision::ImplicitDeny);
+/// ```
+pub struct Authorizer {
+    directory: Arc<dyn Directory>,
+}
+
+impl Authorizer {
+    /// An authorizer reading identity policies from `directory`.
+    pub fn new(directory: Arc<dyn Directory>) -> Self {
+        Authorizer { directory }
+    }
+
+    /// The decision for `request` by `session` at `now`. Errors when the session's role or user
+    /// no longer exists (`AccessDenied`) or a policy it names cannot be read.
+    pub fn authorize(
+        &self,
+        session: &VerifiedSession,
+        request: &AuthorizationRequest<'_>,
+        now: UnixTime,
+    ) -> Result<Decision, StsError> {
+        let caller = Caller::Session(Box::new(session.clone()));
+        let resolved = resolve(&*self.directory, &caller)?;
+        let mut ctx = RequestContext::new(request.action)
+            .with_resource(request.resource)
+            .with_principal(resolved.principal.clone());
+        for (key, value) in request.extra_context {
+            let reserved = key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:"));
+            if !reserved {
+                ctx.push(key, value);
+            }
+        }
+        add_environment(&mut ctx, now, request.source_ip);
+        add_caller(&mut ctx, &resolved, now);
+        let owner = request.resource_account.unwrap_or(resolved.account);
+        Ok(resolved.permissions.allow(&ctx, resolved.account, owner))
+    }
+}
