@@ -971,7 +971,7 @@ mod tests {
         assert!(!format!("{r:?}").contains("987654"));
         let r = r.build().unwrap();
         assert!(!format!("{r:?}").contains("987654"));
-        assert_eq!(r.token_code().unwrap().as_str(), "987654");
+        assert_eq!(r.token_code().unwrap().expose_secret(), "987654");
         let e = AssumeRoleRequest::builder(ROLE, "ok")
             .serial_number("arn:aws:iam::123456789012:mfa/alice")
             .token_code("98765x")

@@ -1,7 +1,12 @@
 //! Verifiers shared by several threads while the key ring rotates (new `Verifier` snapshots are
 //! swapped in): no wrong accept, no wrong refusal. Also: `Verifier` and `Issuer` are
 //! `Send + Sync`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -34,7 +39,12 @@ fn token_of(i: u8, n: u8) -> String {
     let ring = KeyRing::new(id, material).unwrap();
     let mut claims = assume_role_claims();
     claims.token_id = TokenId([n; 16]);
-    claims.seal(&ring).unwrap().session_token.expose_secret().to_owned()
+    claims
+        .seal(&ring)
+        .unwrap()
+        .session_token
+        .expose_secret()
+        .to_owned()
 }
 
 #[test]
@@ -67,7 +77,8 @@ fn rotation_under_load_never_accepts_or_refuses_wrongly() {
 
     std::thread::scope(|s| {
         for worker in 0..3 {
-            let (current, stop, checks, tokens, forged) = (&current, &stop, &checks, &tokens, &forged);
+            let (current, stop, checks, tokens, forged) =
+                (&current, &stop, &checks, &tokens, &forged);
             s.spawn(move || {
                 let mut i = worker;
                 while !stop.load(Ordering::Relaxed) {
@@ -81,7 +92,10 @@ fn rotation_under_load_never_accepts_or_refuses_wrongly() {
                         let result = verifier.verify(token, now);
                         let known = signer == generation || signer + 1 == generation;
                         if known {
-                            assert!(result.is_ok(), "gen {generation}: k{signer} refused: {result:?}");
+                            assert!(
+                                result.is_ok(),
+                                "gen {generation}: k{signer} refused: {result:?}"
+                            );
                         } else {
                             assert_eq!(
                                 result.unwrap_err(),
@@ -104,5 +118,8 @@ fn rotation_under_load_never_accepts_or_refuses_wrongly() {
         std::thread::sleep(std::time::Duration::from_millis(20));
         stop.store(true, Ordering::Relaxed);
     });
-    assert!(checks.load(Ordering::Relaxed) > 50, "the workers barely ran");
+    assert!(
+        checks.load(Ordering::Relaxed) > 50,
+        "the workers barely ran"
+    );
 }

@@ -129,7 +129,7 @@ fn source_identity() {
 fn mfa_serial_and_code() {
     let serial = "&SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Falice";
     let r = ar(&format!("{serial}&TokenCode=123456")).unwrap();
-    assert_eq!(r.token_code().unwrap().as_str(), "123456");
+    assert_eq!(r.token_code().unwrap().expose_secret(), "123456");
     refused(
         ar("&SerialNumber=GAHT1234&TokenCode=123456"),
         "serialNumber",

@@ -38,7 +38,7 @@ pub fn totp_code(seed: &TotpSeed, now: UnixTime) -> u32 {
 
 fn code_value(code: &MfaTokenCode) -> u32 {
     // MfaTokenCode is exactly six ASCII digits.
-    code.as_str()
+    code.expose_secret()
         .bytes()
         .fold(0u32, |acc, b| acc * 10 + u32::from(b.wrapping_sub(b'0')))
 }

@@ -81,12 +81,49 @@ fn check_token_code(s: &str) -> Result<(), InvalidParameter> {
     check_text("tokenCode", s, 6, 6, "[\\d]*", |c| c.is_ascii_digit())
 }
 
-bounded_name!(
-    /// `TokenCode`: exactly six digits from the MFA device.
-    MfaTokenCode,
-    6,
-    check_token_code
-);
+/// `TokenCode`: exactly six digits from the MFA device. A one-time secret: `Debug` does not show
+/// it, it is wiped on drop, there is no `Display`, and equality is constant-time.
+///
+/// ```
+/// use tempcred::MfaTokenCode;
+/// let code = MfaTokenCode::new("123456").unwrap();
+/// assert_eq!(format!("{code:?}"), "MfaTokenCode(***OMITTED***)");
+/// assert!(MfaTokenCode::new("12345").is_err());
+/// ```
+#[derive(Clone, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
+pub struct MfaTokenCode([u8; 6]);
+
+impl MfaTokenCode {
+    /// Validates a code: exactly six ASCII digits.
+    pub fn new(code: &str) -> Result<Self, InvalidParameter> {
+        check_token_code(code)?;
+        let digits: [u8; 6] = code.as_bytes().try_into().map_err(|_| InvalidParameter {
+            field: "tokenCode",
+            constraint: crate::validate::Constraint::TooLong(6),
+        })?;
+        Ok(MfaTokenCode(digits))
+    }
+
+    /// The six digits.
+    pub fn expose_secret(&self) -> &str {
+        // Only ASCII digits are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("")
+    }
+}
+
+impl PartialEq for MfaTokenCode {
+    fn eq(&self, other: &Self) -> bool {
+        subtle::ConstantTimeEq::ct_eq(&self.0[..], &other.0[..]).into()
+    }
+}
+
+impl Eq for MfaTokenCode {}
+
+impl std::fmt::Debug for MfaTokenCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MfaTokenCode(***OMITTED***)")
+    }
+}
 
 #[cfg(test)]
 mod tests {

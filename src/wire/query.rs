@@ -562,7 +562,7 @@ pub fn render_query(request: &StsRequest) -> zeroize::Zeroizing<String> {
                 put("SerialNumber", v.as_str());
             }
             if let Some(v) = r.token_code() {
-                put("TokenCode", v.as_str());
+                put("TokenCode", v.expose_secret());
             }
             if let Some(v) = r.source_identity() {
                 put("SourceIdentity", v.as_str());
@@ -603,7 +603,7 @@ pub fn render_query(request: &StsRequest) -> zeroize::Zeroizing<String> {
                 put("SerialNumber", v.as_str());
             }
             if let Some(v) = r.token_code() {
-                put("TokenCode", v.as_str());
+                put("TokenCode", v.expose_secret());
             }
         }
         StsRequest::GetFederationToken(r) => {
