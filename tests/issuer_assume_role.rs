@@ -516,3 +516,46 @@ fn packed_policy_too_large() {
         SessionPrincipal::AssumedRole { .. }
     ));
 }
+
+#[test]
+fn a_role_session_acts_with_its_role_policies_bounded_by_its_session_policy() {
+    let fx = Fx::new();
+    let session_with = |policy: Option<&str>| {
+        let mut b = req(&role("short"), "s1");
+        if let Some(p) = policy {
+            b = b.policy(p);
+        }
+        fx.session(
+            &fx.assume(&fx.alice(), &b.build().unwrap())
+                .unwrap()
+                .credentials,
+        )
+    };
+    // role/acct trusts the account only, so the identity side must allow: role/short's policy does.
+    let open = session_with(None);
+    fx.verify(&fx.assume_ok(&open, &role("acct"), "c1").credentials);
+    // A session policy without sts:AssumeRole takes that away.
+    let narrow = session_with(Some(GET_ONLY));
+    let e = err(fx.assume(&narrow, &req(&role("acct"), "c1").build().unwrap()));
+    assert_eq!(
+        (e.code, e.message),
+        (
+            StsErrorCode::AccessDenied,
+            not_authorized(&assumed("short", "s1"), "sts:AssumeRole", &role("acct"))
+        )
+    );
+    // role/long names role/short itself: no identity-side allow needed...
+    fx.verify(&fx.assume_ok(&narrow, &role("long"), "c2").credentials);
+    // ...but an explicit deny in the session policy still refuses.
+    let deny = session_with(Some(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*"}]}"#,
+    ));
+    let e = err(fx.assume(&deny, &req(&role("long"), "c3").build().unwrap()));
+    assert_eq!(
+        (e.code, e.message),
+        (
+            StsErrorCode::AccessDenied,
+            not_authorized(&assumed("short", "s1"), "sts:AssumeRole", &role("long"))
+        )
+    );
+}

@@ -451,6 +451,22 @@ mod mfa {
         );
     }
 
+    #[test]
+    fn a_bad_code_answers_the_same_for_unknown_and_untrusting_roles() {
+        let fx = Fx::new();
+        let bad = wrong(&fx.totp(ALICE_MFA, fx.now()));
+        let unknown = err(fx.assume(&fx.alice(), &with_mfa(&fx, &role("nope"), ALICE_MFA, &bad)));
+        let untrusting = err(fx.assume(
+            &fx.alice(),
+            &with_mfa(&fx, &role("service"), ALICE_MFA, &bad),
+        ));
+        assert_eq!(
+            (unknown.code, unknown.message.as_str()),
+            (StsErrorCode::AccessDenied, FAILED)
+        );
+        assert_eq!(unknown, untrusting);
+    }
+
     fn code_of<T: std::fmt::Debug>(r: Result<T, tempcred::StsError>) -> StsErrorCode {
         super::code(r)
     }
