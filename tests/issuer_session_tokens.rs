@@ -129,6 +129,9 @@ fn get_federation_token_durations_of_a_user_and_of_root() {
     );
 }
 
+/// Whether a call was allowed, or its error code.
+type Outcome = Result<(), StsErrorCode>;
+
 /// The six kinds of credentials of SPEC §4.
 struct Kinds {
     user: Caller,
@@ -191,7 +194,7 @@ fn which_credentials_may_call_what() {
             .map_err(|e| e.code)
     };
     let denied = Err(StsErrorCode::AccessDenied);
-    let table: [(&str, &Caller, [Result<(), StsErrorCode>; 3]); 6] = [
+    let table: [(&str, &Caller, [Outcome; 3]); 6] = [
         ("user", &k.user, [Ok(()), Ok(()), Ok(())]),
         ("root", &k.root, [denied, Ok(()), Ok(())]),
         ("role session", &k.role_session, [Ok(()), denied, denied]),
