@@ -374,3 +374,18 @@ fn federated_session_without_a_session_policy_can_do_nothing() {
     assert_eq!(decide(&all, "s3:PutObject"), Decision::Allow);
     assert_eq!(decide(&all, "ec2:RunInstances"), Decision::ImplicitDeny);
 }
+
+#[test]
+fn assume_role_with_session_token_credentials_is_not_chaining() {
+    let fx = Fx::new();
+    let k = kinds(&fx);
+    let long = AssumeRoleRequest::builder(role("long"), "n1")
+        .duration_seconds(43_200)
+        .build()
+        .unwrap();
+    let r = fx.assume(&k.user_session_token, &long).unwrap();
+    assert_eq!(lifetime(&r.credentials, &fx), 43_200);
+    let e = err(fx.assume(&k.role_session, &long));
+    assert_eq!(e.code, StsErrorCode::ValidationError);
+    assert!(e.message.contains("role chaining"), "{}", e.message);
+}
