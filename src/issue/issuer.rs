@@ -568,11 +568,6 @@ impl Issuer {
         let session_policies =
             self.parse_session_policies(request.policy(), request.policy_arns())?;
         let resolved = resolve::resolve(&*self.directory, caller)?;
-        let deny = || refused(&caller_arn, "sts:AssumeRole", &role_arn);
-        // A role that does not exist is refused exactly like one that does not trust the caller.
-        let role = self
-            .find_role(partition, account, &role_name, &role_arn)
-            .ok_or_else(deny)?;
         let mfa_now = self.check_mfa(
             &resolved,
             request.serial_number(),
@@ -588,6 +583,13 @@ impl Issuer {
             mfa_now,
         )
         .map_err(inherit_error)?;
+        // A role that does not exist is refused exactly like a role that does not trust the
+        // caller. The lookup comes after every check that does not depend on the role (MFA,
+        // inherited source identity and tags), so those answer the same either way.
+        let deny = || refused(&caller_arn, "sts:AssumeRole", &role_arn);
+        let role = self
+            .find_role(partition, account, &role_name, &role_arn)
+            .ok_or_else(deny)?;
 
         let mut ctx = RequestContext::new("sts:AssumeRole")
             .with_resource(&role_arn)
@@ -659,10 +661,6 @@ impl Issuer {
         check_duration_range(request.duration_seconds())?;
         let session_policies =
             self.parse_session_policies(request.policy(), request.policy_arns())?;
-        let deny = || refused(service, "sts:AssumeRole", &role_arn);
-        let role = self
-            .find_role(partition, account, &role_name, &role_arn)
-            .ok_or_else(deny)?;
         if request.serial_number().is_some() || request.external_id().is_some() {
             return Err(StsError::validation(
                 "SerialNumber and ExternalId are not used when a service assumes a role.",
@@ -677,6 +675,11 @@ impl Issuer {
             None,
         )
         .map_err(inherit_error)?;
+        // As for users: the role's existence shows only where its trust policy would.
+        let deny = || refused(service, "sts:AssumeRole", &role_arn);
+        let role = self
+            .find_role(partition, account, &role_name, &role_arn)
+            .ok_or_else(deny)?;
         let mut ctx = RequestContext::new("sts:AssumeRole")
             .with_resource(&role_arn)
             .with_principal(policy::RequestPrincipal::service(service));
