@@ -110,7 +110,20 @@ fn response_identity_matches_the_verified_token() {
     assert_eq!(id.user_id, r.assumed_role_user.assumed_role_id);
     assert!(id.user_id.starts_with("AROA") && id.user_id.ends_with(":ci-run"));
     assert!(r.credentials.access_key_id.as_str().starts_with("ASIA"));
-    let size = r.packed_policy_size.unwrap();
+    // No session policy or tags passed: AWS leaves PackedPolicySize out.
+    assert_eq!(r.packed_policy_size, None);
+    let tagged = fx
+        .issuer
+        .assume_role_at(
+            &fx.alice(),
+            &AssumeRoleRequest::builder(role("parent"), "tagged")
+                .tag("team", "payments")
+                .build()
+                .unwrap(),
+            &fx.env(),
+        )
+        .unwrap();
+    let size = tagged.packed_policy_size.unwrap();
     assert!(size > 0 && size <= 100, "{size}");
 }
 

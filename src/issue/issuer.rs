@@ -161,7 +161,8 @@ impl IssuerBuilder {
 struct Minted {
     credentials: Credentials,
     token_id: TokenId,
-    packed_policy_size: u32,
+    /// Reported, as AWS does, only when the session carries session policies or tags.
+    packed_policy_size: Option<u32>,
     source_identity: Option<SourceIdentity>,
 }
 
@@ -353,7 +354,7 @@ impl Issuer {
             result.as_ref().map(|(m, _)| m),
         );
         result.map(|(minted, user)| AssumeRoleResponse {
-            packed_policy_size: Some(minted.packed_policy_size),
+            packed_policy_size: minted.packed_policy_size,
             source_identity: minted.source_identity,
             credentials: minted.credentials,
             assumed_role_user: user,
@@ -381,7 +382,7 @@ impl Issuer {
             result.as_ref().map(|(m, _)| m),
         );
         result.map(|(minted, user)| AssumeRoleResponse {
-            packed_policy_size: Some(minted.packed_policy_size),
+            packed_policy_size: minted.packed_policy_size,
             source_identity: minted.source_identity,
             credentials: minted.credentials,
             assumed_role_user: user,
@@ -434,7 +435,7 @@ impl Issuer {
             result.as_ref(),
         );
         result.map(|m| GetFederationTokenResponse {
-            packed_policy_size: Some(m.packed_policy_size),
+            packed_policy_size: m.packed_policy_size,
             credentials: m.credentials,
             federated_user: FederatedUser {
                 federated_user_id: format!("{a}:{}", request.name()),
@@ -499,7 +500,7 @@ impl Issuer {
         );
         result.map(
             |(minted, user, identity)| AssumeRoleWithWebIdentityResponse {
-                packed_policy_size: Some(minted.packed_policy_size),
+                packed_policy_size: minted.packed_policy_size,
                 source_identity: minted.source_identity,
                 credentials: minted.credentials,
                 subject_from_web_identity_token: identity.subject,
@@ -529,7 +530,7 @@ impl Issuer {
             result.as_ref().map(|r| &r.0),
         );
         result.map(|(minted, user, attrs)| AssumeRoleWithSamlResponse {
-            packed_policy_size: Some(minted.packed_policy_size),
+            packed_policy_size: minted.packed_policy_size,
             source_identity: minted.source_identity,
             credentials: minted.credentials,
             assumed_role_user: user,
@@ -1110,8 +1111,11 @@ impl Issuer {
             SealError::TooLarge { size } => StsError::packed_policy_too_large(packed_size(size)),
             _ => StsError::internal_failure(),
         })?;
+        let packs = claims.session_policy.is_some()
+            || !claims.policy_arns.is_empty()
+            || !claims.tags.is_empty();
         Ok(Minted {
-            packed_policy_size: packed_size(credentials.session_token.len()),
+            packed_policy_size: packs.then(|| packed_size(credentials.session_token.len())),
             token_id: claims.token_id,
             source_identity: claims.source_identity,
             credentials,
