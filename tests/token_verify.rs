@@ -529,3 +529,47 @@ proptest! {
         prop_assert!(Verifier::new(&ring()).verify(&text, UnixTime::from_secs(ISSUED_AT)).is_err());
     }
 }
+
+#[test]
+fn a_token_of_exactly_4096_bytes_seals_and_verifies_and_one_more_byte_does_not() {
+    let ring = ring();
+    let with = |tags: usize, policy_len: usize| {
+        let mut c = assume_role_claims();
+        for i in 0..tags {
+            c.tags
+                .insert(
+                    TagKey::new(&format!("k{i:02}")).unwrap(),
+                    TagValue::new(&"v".repeat(200)).unwrap(),
+                    false,
+                )
+                .unwrap();
+        }
+        c.session_policy = Some(format!("{{{}}}", "x".repeat(policy_len)).into());
+        c
+    };
+    // 13 tags of ~205 bytes bring the token near the limit; the policy then fills it exactly.
+    let mut exact = None;
+    for len in 1..1500 {
+        let claims = with(13, len);
+        match claims.seal(&ring) {
+            Ok(c) if c.session_token.len() == MAX_TOKEN_TEXT_BYTES => {
+                exact = Some((claims, c));
+                break;
+            }
+            Ok(_) => {}
+            Err(e) => panic!("sealing failed before reaching the limit at {len}: {e}"),
+        }
+    }
+    let (claims, creds) = exact.expect("no policy length gives exactly 4096 bytes");
+    let session = Verifier::new(&ring)
+        .verify(creds.session_token.expose_secret(), mid_life())
+        .unwrap();
+    assert_eq!(session.claims(), &claims);
+    let mut bigger = claims.clone();
+    let policy = bigger.session_policy.take().unwrap();
+    bigger.session_policy = Some(format!("{policy}x").into());
+    assert!(matches!(
+        bigger.seal(&ring),
+        Err(tempcred::token::SealError::TooLarge { size }) if size > MAX_TOKEN_TEXT_BYTES
+    ));
+}
