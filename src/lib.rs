@@ -69,6 +69,8 @@ pub mod session;
 pub mod sigv4;
 mod time;
 pub mod token;
+#[cfg(feature = "tower")]
+pub mod tower;
 mod validate;
 mod verify;
 pub mod web_identity;
