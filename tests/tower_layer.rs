@@ -131,15 +131,13 @@ async fn send(
     }
 }
 
-/// Signs a request to `addr` in header mode with `key`/`secret`/`token` at `time`.
+/// Signs a request to `addr` in header mode with a key ID, secret and session token at `time`.
 fn signed_headers(
     addr: SocketAddr,
     method: &str,
     path: &str,
     body: &[u8],
-    key: &str,
-    secret: &SecretAccessKey,
-    token: Option<&str>,
+    (key, secret, token): (&str, &SecretAccessKey, Option<&str>),
     time: UnixTime,
 ) -> Vec<(&'static str, String)> {
     let host = addr.to_string();
@@ -172,9 +170,11 @@ fn temporary(
         method,
         path,
         body,
-        creds.access_key_id.as_str(),
-        &creds.secret_access_key,
-        Some(creds.session_token.expose_secret()),
+        (
+            creds.access_key_id.as_str(),
+            &creds.secret_access_key,
+            Some(creds.session_token.expose_secret()),
+        ),
         SystemClock.now(),
     )
 }
@@ -273,9 +273,11 @@ async fn request_signed_outside_the_skew_window_is_refused() {
         "GET",
         "/whoami",
         b"",
-        creds.access_key_id.as_str(),
-        &creds.secret_access_key,
-        Some(creds.session_token.expose_secret()),
+        (
+            creds.access_key_id.as_str(),
+            &creds.secret_access_key,
+            Some(creds.session_token.expose_secret()),
+        ),
         SystemClock.now().saturating_sub(600),
     );
     let answer = send(f.addr, "GET", "/whoami", &headers, b"").await;
@@ -320,9 +322,7 @@ async fn long_term_keys_come_from_the_application() {
         "GET",
         "/whoami",
         b"",
-        BOB_KEY,
-        &secret,
-        None,
+        (BOB_KEY, &secret, None),
         SystemClock.now(),
     );
     let answer = send(f.addr, "GET", "/whoami", &headers, b"").await;
@@ -335,9 +335,7 @@ async fn long_term_keys_come_from_the_application() {
         "POST",
         "/echo",
         b"x",
-        BOB_KEY,
-        &secret,
-        None,
+        (BOB_KEY, &secret, None),
         SystemClock.now(),
     );
     let answer = send(f.addr, "POST", "/echo", &headers, b"x").await;
