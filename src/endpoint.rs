@@ -67,6 +67,41 @@ impl LongTermKeys for DirectoryKeys {
 }
 
 /// The STS Query API in front of an [`Issuer`].
+///
+/// Hand it each HTTP request's parts from any HTTP stack (`examples/sts_server.rs` does it with
+/// axum) and send back what [`StsEndpoint::handle`] returns.
+///
+/// ```
+/// use std::sync::Arc;
+/// use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+/// use tempcred::endpoint::{HttpRequest, StsEndpoint};
+/// use tempcred::keys::KeyId;
+/// use tempcred::sigv4::{sign, PayloadHash, SignableRequest, SigningParams};
+/// use tempcred::{Issuer, KeyRing, SecretAccessKey, SystemRandom, UnixTime};
+///
+/// let directory = Arc::new(InMemoryDirectory::from_json(demo_directory_json())?);
+/// let ring = KeyRing::generate(KeyId::new("k1")?, &SystemRandom)?;
+/// let endpoint = StsEndpoint::new(Issuer::builder(directory, ring).build());
+///
+/// // A client (here: the demo user alice's long-term key) signs a GetCallerIdentity call…
+/// let now = UnixTime::from_secs(1_767_225_600);
+/// let body = b"Action=GetCallerIdentity&Version=2011-06-15";
+/// let host = [("host", "127.0.0.1:8080")];
+/// let unsigned = SignableRequest { method: "POST", path: "/", query: "", headers: &host,
+///     payload: PayloadHash::Bytes(body) };
+/// let secret = SecretAccessKey::new("DemoOnlyAliceSecret/NotForProduction+000")?;
+/// let params = SigningParams::new("AKIADEMOALICE0000001", &secret, "us-east-1", "sts", now);
+/// let added = sign(&unsigned, &params)?.headers;
+/// let mut headers = host.to_vec();
+/// headers.extend(added.iter().map(|(n, v)| (*n, v.as_str())));
+///
+/// // …and the endpoint answers with the XML an AWS SDK parses.
+/// let answer = endpoint.handle(&HttpRequest { method: "POST", path: "/", query: "",
+///     headers: &headers, body, source_ip: None }, now);
+/// assert_eq!(answer.status, 200);
+/// assert!(answer.body.contains("<Arn>arn:aws:iam::111111111111:user/alice</Arn>"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct StsEndpoint {
     issuer: Issuer,
     sigv4: SigV4Verifier<DirectoryKeys>,

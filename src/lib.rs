@@ -1,43 +1,62 @@
 //! # tempcred — an embeddable Security Token Service
 //!
-//! `tempcred` does two jobs inside a Rust program, with the delegation model AWS STS made familiar:
+//! `tempcred` is a library a Rust service embeds to do what AWS STS does, with AWS-compatible
+//! wire formats so the AWS CLI, boto3 and the AWS SDKs work with it. It has two jobs:
 //!
 //! 1. **Issue** short-lived, scoped credentials (an access key ID, a secret access key and a session
-//!    token) under roles, trust policies, session policies and tags.
+//!    token) under roles, trust policies, session policies, tags, role chaining, external IDs, MFA
+//!    and web-identity federation: the [`Issuer`].
 //! 2. **Verify** them anywhere with nothing shared but a [`KeyRing`]: the [`Verifier`] recomputes the
-//!    access key ID and secret from the session token alone. No database, no call back.
+//!    access key ID and secret from the session token alone. No database, no call back. Requests
+//!    signed with them (SigV4) are checked by [`sigv4::SigV4Verifier`], and what a session may do
+//!    is decided by [`authorize::Authorizer`].
+//!
+//! ## Quick start
 //!
 //! ```
-//! use tempcred::{KeyRing, SystemRandom, UnixTime, Verifier};
-//! use tempcred::keys::KeyId;
-//! # use tempcred::token::*; use tempcred::principal::*; use tempcred::*;
-//! let ring = KeyRing::generate(KeyId::new("2026-11").unwrap(), &SystemRandom).unwrap();
-//! # let claims = Claims { token_id: TokenId([1; 16]), issued_at: UnixTime::from_secs(1_000),
-//! #   expires_at: UnixTime::from_secs(4_600), operation: Operation::AssumeRole,
-//! #   partition: Partition::aws(), account: "123456789012".parse().unwrap(),
-//! #   principal: SessionPrincipal::AssumedRole { role_path: IamPath::root(),
-//! #     role_name: RoleName::new("deploy").unwrap(),
-//! #     role_id: UniqueId::new("AROA3XFRBF535PLBIFPI4").unwrap(),
-//! #     session_name: RoleSessionName::new("ci").unwrap() },
-//! #   source_identity: None, mfa_authenticated_at: None, chain_depth: 0,
-//! #   tags: SessionTags::new(), session_policy: None, policy_arns: vec![] };
-//! let creds = claims.seal(&ring).unwrap();           // what an issuer hands out
-//! let session = Verifier::new(&ring)                 // what every replica does
-//!     .verify(creds.session_token.expose_secret(), UnixTime::from_secs(1_500))
-//!     .unwrap();
-//! assert_eq!(session.secret_access_key().expose_secret(),
-//!            creds.secret_access_key.expose_secret());
+//! # use std::sync::Arc; use tempcred::directory::InMemoryDirectory; use tempcred::keys::KeyId;
+//! # use tempcred::{AssumeRoleRequest, Clock, Issuer, KeyRing, SystemClock, SystemRandom, Verifier};
+//! # let directory = Arc::new(InMemoryDirectory::from_json(tempcred::directory::demo_directory_json())?);
+//! let ring = KeyRing::generate(KeyId::new("2026-11")?, &SystemRandom)?; // the one shared secret
+//! let issuer = Issuer::builder(directory, ring.clone()).build();       // users, roles, policies
+//! let alice = issuer.long_term_caller(&"AKIADEMOALICE0000001".parse()?).ok_or("no alice")?;
+//! let request = AssumeRoleRequest::builder("arn:aws:iam::222222222222:role/deploy", "ci")
+//!     .external_id("demo-external-id").build()?;
+//! let creds = issuer.assume_role(&alice, &request)?.credentials;        // job 1: issue
+//! let session = Verifier::new(&ring)                                   // job 2: verify, anywhere
+//!     .verify(creds.session_token.expose_secret(), SystemClock.now())?;
+//! assert_eq!(session.caller_identity().arn, "arn:aws:sts::222222222222:assumed-role/deploy/ci");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! The directory here is the built-in demo ([`directory::demo_directory_json`]); a service loads
+//! its own ([`InMemoryDirectory::from_json`]) or implements [`Directory`] over its store. The
+//! `examples/` folder has a runnable program for each use: `quickstart`, `cross_account`,
+//! `role_chaining`, `session_policy`, `key_rotation`, `web_identity`, `credential_process`,
+//! `protected_service` and the AWS-compatible `sts_server`.
+//!
+//! ## Feature flags
+//!
+//! | feature | default | adds | extra dependencies |
+//! |---|---|---|---|
+//! | (none) | yes | issuing, verifying, policies, SigV4, the STS Query API and XML, credential JSON | — |
+//! | `totp` | no | `TotpVerifier`: RFC 6238 codes for MFA | `sha1` |
+//! | `oidc` | no | `JwksValidator`: RS256/ES256 ID tokens for `AssumeRoleWithWebIdentity` | `jsonwebtoken` (pure-Rust crypto) |
+//! | `tower` | no | `tower::SigV4Layer`: SigV4 authentication in front of any tower/axum/hyper service | `tower-layer`, `tower-service`, `http`, `http-body`, `http-body-util`, `bytes` |
 //!
 //! ## Layout
 //!
+//! - [`Issuer`] ([`issue`]): the STS operations under AWS's delegation rules; [`endpoint`]: the
+//!   STS Query API in front of it ([`endpoint::StsEndpoint`]), for any HTTP stack.
 //! - [`keys`]: the key ring, rotation, the key-ring text form.
 //! - [`token`]: claims and the canonical, MAC'd session-token encoding.
-//! - [`Verifier`] / [`VerifiedSession`]: stateless verification.
+//! - [`Verifier`] / [`VerifiedSession`]: stateless verification; [`authorize`]: what a verified
+//!   session may do.
 //! - [`policy`]: the IAM policy language: parse, evaluate, explain.
 //! - [`principal`], [`session`]: ARNs, identifiers and bounded request parameters, validated at
 //!   construction.
-//! - [`sigv4`]: AWS Signature Version 4 signing and verification.
+//! - [`sigv4`]: AWS Signature Version 4 signing and verification; with feature `tower`, the
+//!   `tower` module's layer.
 //! - [`Clock`], [`RandomSource`]: time and randomness come in through traits.
 //! - [`StsRequest`] / [`StsResponse`] / [`StsError`]: the typed STS operations and errors;
 //!   [`wire`]: the Query API, XML responses and credential JSON that AWS tools speak.
@@ -47,6 +66,27 @@
 //! - [`mfa`]: the [`MfaVerifier`] trait and, with feature `totp`, RFC 6238 codes.
 //! - [`web_identity`]: OIDC ID-token validation ([`IdentityTokenValidator`]; with feature `oidc`,
 //!   `JwksValidator`).
+//!
+//! ## Security model
+//!
+//! - **The key ring is the root of trust.** Whoever holds it can mint any session: keep it in a
+//!   secret store, give verifiers the same ring, rotate with [`KeyRing::add`] →
+//!   [`KeyRing::promote`] → [`KeyRing::retire`] (after 36 h plus the leeway).
+//! - **Credentials are bearer secrets.** The session token and secret access key are handed to the
+//!   caller once; the secret is derived from the token's MAC, so tokens must travel over TLS
+//!   (which the application provides) and never be logged. The crate never logs, and its errors,
+//!   `Debug` output and audit events never contain a secret or a whole token.
+//! - **Verification is stateless**, so a token is valid until it expires: to cut sessions short,
+//!   hand the verifier a [`RevokedSessions`] snapshot ("sessions of role R issued before T") or
+//!   retire the key that signed them.
+//! - **SigV4 has no nonce**: a captured signed request can be replayed within the clock-skew
+//!   window (5 minutes by default, as in AWS). Make state-changing operations idempotent or
+//!   narrow the window with [`sigv4::SigV4Config::with_clock_skew_leeway`].
+//! - **Authorization needs the directory**: the token carries the session policy and tags, but
+//!   the role's own policies come from the application's [`Directory`] at decision time, so a
+//!   policy change takes effect at once.
+//! - **Not provided**: TLS, rate limiting, storage of the directory, and SAML signature checks
+//!   (a trait the application implements).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -69,6 +109,8 @@ pub mod session;
 pub mod sigv4;
 mod time;
 pub mod token;
+#[cfg(feature = "tower")]
+pub mod tower;
 mod validate;
 mod verify;
 pub mod web_identity;

@@ -1,0 +1,375 @@
+//! A tower [`Layer`] that authenticates AWS Signature Version 4 requests in front of any
+//! tower, axum or hyper service (feature `tower`).
+//!
+//! [`SigV4Layer`] wraps a [`SigV4Verifier`]: temporary credentials (`ASIA…` keys with
+//! `X-Amz-Security-Token`) are checked statelessly with the key ring, long-term (`AKIA…`) keys
+//! through the application's [`LongTermKeys`]. For each request the layer
+//!
+//! 1. buffers the body, refusing more than [`SigV4Layer::max_body_bytes`] (default
+//!    [`DEFAULT_MAX_BODY_BYTES`]) with `413 RequestEntityTooLarge`, because the body's SHA-256 is
+//!    part of what was signed;
+//! 2. verifies the signature (`Authorization` header or presigned query) at the layer's clock;
+//! 3. on failure answers with the AWS error XML and status the SigV4 error maps to
+//!    (`MissingAuthenticationToken` 403, `SignatureDoesNotMatch` 403, `ExpiredToken` 400, …) and
+//!    never calls the inner service;
+//! 4. on success inserts the [`Authenticated`] result into the request's extensions, and, for
+//!    temporary credentials, the [`VerifiedSession`] too, then calls the inner service with the
+//!    buffered body as an [`http_body_util::Full`].
+//!
+//! The layer only authenticates. Deciding whether the session may perform the request is the
+//! handler's job, usually with [`crate::authorize::Authorizer`], because only the service knows
+//! which action and resource a request means.
+//!
+//! Timeouts are the HTTP server's job: the layer waits for the body as long as the server lets it.
+//!
+//! ```
+//! use axum::{routing::get, Extension, Router};
+//! use tempcred::keys::KeyId;
+//! use tempcred::sigv4::{NoLongTermKeys, SigV4Config, SigV4Verifier};
+//! use tempcred::tower::SigV4Layer;
+//! use tempcred::{KeyRing, SystemRandom, VerifiedSession, Verifier};
+//!
+//! async fn whoami(Extension(session): Extension<VerifiedSession>) -> String {
+//!     session.caller_identity().arn
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let ring = KeyRing::generate(KeyId::new("k1")?, &SystemRandom)?;
+//! let verifier = SigV4Verifier::new(
+//!     Verifier::new(&ring),
+//!     NoLongTermKeys,
+//!     SigV4Config::new().with_service("execute-api"),
+//! );
+//! let app: Router = Router::new()
+//!     .route("/whoami", get(whoami))
+//!     .layer(SigV4Layer::new(verifier).max_body_bytes(64 * 1024));
+//! # let _ = app; Ok(()) }
+//! ```
+
+use crate::random::{RandomSource, SystemRandom};
+use crate::sigv4::{Authenticated, LongTermKeys, PayloadHash, SigV4Verifier, SignableRequest};
+use crate::time::{Clock, SystemClock};
+use crate::verify::VerifiedSession;
+use crate::wire::RequestId;
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+pub use tower_layer::Layer;
+pub use tower_service::Service;
+
+/// The default largest body the layer buffers: 1 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The error type bodies convert into.
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The body of a response from [`SigV4Service`]: the inner service's body, or the layer's own
+/// error document.
+pub type SigV4ResponseBody<B> = Either<B, Full<Bytes>>;
+
+/// A [`Layer`] that authenticates SigV4 requests; see the [module documentation](self).
+pub struct SigV4Layer<K> {
+    verifier: Arc<SigV4Verifier<K>>,
+    max_body_bytes: usize,
+    clock: Arc<dyn Clock>,
+    random: Arc<dyn RandomSource>,
+}
+
+impl<K> Clone for SigV4Layer<K> {
+    fn clone(&self) -> Self {
+        SigV4Layer {
+            verifier: Arc::clone(&self.verifier),
+            max_body_bytes: self.max_body_bytes,
+            clock: Arc::clone(&self.clock),
+            random: Arc::clone(&self.random),
+        }
+    }
+}
+
+impl<K> fmt::Debug for SigV4Layer<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigV4Layer")
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<K: LongTermKeys> SigV4Layer<K> {
+    /// A layer verifying with `verifier`, bodies up to [`DEFAULT_MAX_BODY_BYTES`], the system
+    /// clock, and request IDs from the operating system's random source.
+    pub fn new(verifier: SigV4Verifier<K>) -> Self {
+        SigV4Layer {
+            verifier: Arc::new(verifier),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            clock: Arc::new(SystemClock),
+            random: Arc::new(SystemRandom),
+        }
+    }
+
+    /// Buffers bodies up to `limit` bytes; larger ones are refused with
+    /// `413 RequestEntityTooLarge` before the signature is looked at.
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// Reads the time from `clock` (default: the system clock).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Draws request IDs for error documents from `random` (default: the operating system).
+    pub fn random(mut self, random: Arc<dyn RandomSource>) -> Self {
+        self.random = random;
+        self
+    }
+
+    /// The verifier.
+    pub fn verifier(&self) -> &SigV4Verifier<K> {
+        &self.verifier
+    }
+}
+
+impl<S, K> Layer<S> for SigV4Layer<K> {
+    type Service = SigV4Service<S, K>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        SigV4Service {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
+
+/// The [`Service`] made by [`SigV4Layer`].
+pub struct SigV4Service<S, K> {
+    inner: S,
+    layer: SigV4Layer<K>,
+}
+
+impl<S: Clone, K> Clone for SigV4Service<S, K> {
+    fn clone(&self) -> Self {
+        SigV4Service {
+            inner: self.inner.clone(),
+            layer: self.layer.clone(),
+        }
+    }
+}
+
+impl<S: fmt::Debug, K> fmt::Debug for SigV4Service<S, K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigV4Service")
+            .field("inner", &self.inner)
+            .field("layer", &self.layer)
+            .finish()
+    }
+}
+
+impl<S, K, ReqBody, ResBody> Service<Request<ReqBody>> for SigV4Service<S, K>
+where
+    S: Service<Request<Full<Bytes>>, Response = Response<ResBody>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    K: LongTermKeys + Send + Sync + 'static,
+    K::Owner: Clone + Send + Sync + 'static,
+    ReqBody: http_body::Body + Send + 'static,
+    ReqBody::Data: Send,
+    ReqBody::Error: Into<BoxError>,
+{
+    type Response = Response<SigV4ResponseBody<ResBody>>;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        // The service that was polled ready is the one to call; leave a fresh clone behind.
+        let fresh = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, fresh);
+        let layer = self.layer.clone();
+        Box::pin(async move {
+            let (mut parts, body) = request.into_parts();
+            let body = match read_body(body, &parts.headers, layer.max_body_bytes).await {
+                Ok(body) => body,
+                Err((status, code, message)) => {
+                    let refusal = error_response_with(&*layer.random, status, code, &message);
+                    return Ok(refusal.map(Either::Right));
+                }
+            };
+            match authenticate(&layer.verifier, &parts, &body, &*layer.clock) {
+                Ok(authenticated) => {
+                    if let Some(session) = authenticated.session() {
+                        parts.extensions.insert(session.clone());
+                    }
+                    parts.extensions.insert(authenticated);
+                }
+                Err(e) => {
+                    let refusal =
+                        error_response_with(&*layer.random, e.http_status(), e.aws_code(), &e);
+                    return Ok(refusal.map(Either::Right));
+                }
+            }
+            let request = Request::from_parts(parts, Full::new(body));
+            inner.call(request).await.map(|r| r.map(Either::Left))
+        })
+    }
+}
+
+/// Reads the whole body, refusing more than `limit` bytes.
+async fn read_body<B>(
+    body: B,
+    headers: &http::HeaderMap,
+    limit: usize,
+) -> Result<Bytes, (u16, &'static str, &'static str)>
+where
+    B: http_body::Body,
+    B::Error: Into<BoxError>,
+{
+    const TOO_LARGE: (u16, &str, &str) = (
+        413,
+        "RequestEntityTooLarge",
+        "The request body is larger than this service accepts.",
+    );
+    let declared = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(TOO_LARGE);
+    }
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<LengthLimitError>() => Err(TOO_LARGE),
+        Err(_) => Err((
+            400,
+            "IncompleteBody",
+            "The request body could not be read completely.",
+        )),
+    }
+}
+
+/// Verifies the request's signature at the clock's time.
+fn authenticate<K: LongTermKeys>(
+    verifier: &SigV4Verifier<K>,
+    parts: &http::request::Parts,
+    body: &[u8],
+    clock: &dyn Clock,
+) -> Result<Authenticated<K::Owner>, crate::sigv4::SigV4Error> {
+    // Header values that are not visible ASCII cannot be part of a valid signature; they are
+    // passed as empty so that a signature over them fails.
+    let mut headers: Vec<(&str, &str)> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or("")))
+        .collect();
+    // HTTP/2 carries the host in `:authority`, which is the URI's authority here; clients sign
+    // it as `host`.
+    if !parts.headers.contains_key(http::header::HOST) {
+        if let Some(authority) = parts.uri.authority() {
+            headers.push(("host", authority.as_str()));
+        }
+    }
+    let request = SignableRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or(""),
+        headers: &headers,
+        payload: PayloadHash::Bytes(body),
+    };
+    verifier.verify(&request, clock.now())
+}
+
+/// An AWS error document (`<ErrorResponse><Error><Type>Sender</Type><Code>…`), as AWS services
+/// of the Query protocol answer, with a fresh request ID in the body and in `x-amzn-RequestId`.
+///
+/// The layer answers its refusals with it; handlers can use it to refuse with the same shape,
+/// e.g. `error_response(403, "AccessDenied", "User: … is not authorized to perform: …")`.
+///
+/// ```
+/// let response = tempcred::tower::error_response(403, "AccessDenied", "no <way>");
+/// assert_eq!(response.status(), 403);
+/// assert!(response.headers().contains_key("x-amzn-requestid"));
+/// ```
+pub fn error_response(status: u16, code: &str, message: &str) -> Response<Full<Bytes>> {
+    error_response_with(&SystemRandom, status, code, &message)
+}
+
+fn error_response_with(
+    random: &dyn RandomSource,
+    status: u16,
+    code: &str,
+    message: &dyn fmt::Display,
+) -> Response<Full<Bytes>> {
+    let request_id = RequestId::generate(random)
+        .ok()
+        .or_else(|| RequestId::new("00000000-0000-0000-0000-000000000000"));
+    let id = request_id.as_ref().map_or("", RequestId::as_str);
+    let fault = if status >= 500 { "Receiver" } else { "Sender" };
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse><Error><Type>{fault}</Type>\
+         <Code>{}</Code><Message>{}</Message></Error><RequestId>{id}</RequestId></ErrorResponse>",
+        Escaped(code),
+        Escaped(&message.to_string()),
+    );
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/xml"),
+    );
+    if let Ok(value) = HeaderValue::from_str(id) {
+        headers.insert("x-amzn-requestid", value);
+    }
+    response
+}
+
+/// XML character data with `&`, `<`, `>`, `"` and `'` escaped and control characters dropped.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            match c {
+                '&' => f.write_str("&amp;")?,
+                '<' => f.write_str("&lt;")?,
+                '>' => f.write_str("&gt;")?,
+                '"' => f.write_str("&quot;")?,
+                '\'' => f.write_str("&apos;")?,
+                c if c.is_control() && c != '\n' && c != '\t' => {}
+                c => fmt::Write::write_char(f, c)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The verified session a [`SigV4Layer`] put in a request's extensions, if the request was
+/// signed with temporary credentials.
+pub fn session_of<B>(request: &Request<B>) -> Option<&VerifiedSession> {
+    request.extensions().get::<VerifiedSession>()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn error_documents_escape_their_text() {
+        let r = error_response(403, "AccessDenied", "a <b> & 'c'\u{7}");
+        assert_eq!(r.status(), 403);
+        let body = format!("{:?}", r.body());
+        assert!(!body.contains("<b>"));
+        let id = r.headers().get("x-amzn-requestid").unwrap();
+        assert_eq!(id.len(), 36);
+    }
+}
