@@ -22,10 +22,11 @@
 //! #   source_identity: None, mfa_authenticated_at: None, chain_depth: 0,
 //! #   tags: SessionTags::new(), session_policy: None, policy_arns: vec![] };
 //! let creds = claims.seal(&ring).unwrap();           // what an issuer hands out
-//! let session = Verifier::new(&ring)                 // what every replica does
+//! let verifier = Verifier::new(&ring);               // what every replica does
+//! let session = verifier
 //!     .verify(creds.session_token.expose_secret(), UnixTime::from_secs(1_500))
 //!     .unwrap();
-//! assert_eq!(session.secret_access_key().expose_secret(),
+//! assert_eq!(verifier.secret_access_key(&session).unwrap().expose_secret(),
 //!            creds.secret_access_key.expose_secret());
 //! ```
 //!

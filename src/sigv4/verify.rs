@@ -489,14 +489,17 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
                 let token = untrusted
                     .security_token()
                     .ok_or(SigV4Error::InvalidClientTokenId)?;
-                let session = self.tokens.verify(token, now).map_err(|e| match e {
-                    VerifyError::Expired => SigV4Error::ExpiredToken,
-                    _ => SigV4Error::InvalidClientTokenId,
-                })?;
+                let (session, key) =
+                    self.tokens
+                        .verify_with_key(token, now)
+                        .map_err(|e| match e {
+                            VerifyError::Expired => SigV4Error::ExpiredToken,
+                            _ => SigV4Error::InvalidClientTokenId,
+                        })?;
                 if session.access_key_id() != &access_key_id {
                     return Err(SigV4Error::InvalidClientTokenId);
                 }
-                untrusted.verify_signature(session.secret_access_key())?;
+                untrusted.verify_signature(&session.secret_access_key_with(key))?;
                 SignedBy::Session(session)
             }
             AccessKeyKind::LongTerm => {
