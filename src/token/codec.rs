@@ -349,6 +349,8 @@ pub(crate) fn split(bytes: &[u8]) -> Result<Envelope<'_>, MalformedToken> {
 }
 
 /// Decodes claims strictly; the whole slice must be consumed.
+// Inlined so the claims are written where the caller keeps them rather than copied there.
+#[inline(always)]
 pub(crate) fn decode_claims(bytes: &[u8]) -> Result<Claims, MalformedToken> {
     use MalformedToken::InvalidField as Bad;
     let mut r = Reader(bytes);
