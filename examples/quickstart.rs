@@ -69,7 +69,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     );
     println!(
         "  secret matches  {}",
-        session.secret_access_key().ct_eq(&creds.secret_access_key)
+        verifier
+            .secret_access_key(&session)?
+            .ct_eq(&creds.secret_access_key)
     );
     for tag in session.claims().tags.iter() {
         println!(

@@ -75,7 +75,7 @@ fn write_seed_corpus() {
     fed.operation = Operation::GetFederationToken;
     fed.principal = SessionPrincipal::FederatedUser {
         name: FederatedUserName::new("bob").unwrap(),
-        parent: user,
+        parent: user.clone(),
     };
     variants.push(fed);
     let mut sts = common::assume_role_claims();

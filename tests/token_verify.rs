@@ -47,7 +47,20 @@ fn a_sealed_token_verifies_and_yields_the_same_credentials() {
         .unwrap();
     assert_eq!(session.claims(), &claims);
     assert_eq!(session.access_key_id(), &creds.access_key_id);
-    assert!(session.secret_access_key().ct_eq(&creds.secret_access_key));
+    let verifier = Verifier::new(&ring);
+    let secret = verifier.secret_access_key(&session).unwrap();
+    assert!(secret.ct_eq(&creds.secret_access_key));
+    let other = KeyRing::new(
+        KeyId::new("k2").unwrap(),
+        KeyMaterial::from_bytes(&[0x43; 32]).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        Verifier::new(&other)
+            .secret_access_key(&session)
+            .unwrap_err(),
+        VerifyError::UnknownKey
+    );
     assert!(creds.access_key_id.as_str().starts_with("ASIA"));
     assert_eq!(creds.access_key_id.as_str().len(), 20);
     assert_eq!(creds.secret_access_key.expose_secret().len(), 40);

@@ -553,7 +553,7 @@ impl LongTermOwner {
         match self {
             LongTermOwner::Root(_) => LongTermPrincipal::Root,
             LongTermOwner::User(u) => LongTermPrincipal::User {
-                path: *u.path(),
+                path: u.path().clone(),
                 name: *u.name(),
                 user_id: u.user_id(),
             },

@@ -924,7 +924,7 @@ impl Issuer {
             operation: Operation::GetSessionToken,
             partition: *partition,
             account: *account,
-            principal: SessionPrincipal::LongTerm(*principal),
+            principal: SessionPrincipal::LongTerm(principal.clone()),
             source_identity: None,
             mfa_authenticated_at: mfa,
             chain_depth: 0,
@@ -984,7 +984,7 @@ impl Issuer {
             account: *account,
             principal: SessionPrincipal::FederatedUser {
                 name: *request.name(),
-                parent: *principal,
+                parent: principal.clone(),
             },
             source_identity: None,
             mfa_authenticated_at: None,
@@ -1091,7 +1091,7 @@ impl Issuer {
             partition: role.partition(),
             account: role.account(),
             principal: SessionPrincipal::AssumedRole {
-                role_path: *role.path(),
+                role_path: role.path().clone(),
                 role_name: *role.name(),
                 role_id: role.role_id(),
                 session_name,

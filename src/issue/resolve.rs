@@ -93,7 +93,7 @@ fn long_term(
             let arn = PrincipalArn::User {
                 partition,
                 account,
-                path: *path,
+                path: path.clone(),
                 name: *name,
             };
             let user = directory
@@ -140,7 +140,7 @@ pub(crate) fn resolve(directory: &dyn Directory, caller: &Caller) -> Result<Reso
                     let role_arn = PrincipalArn::Role {
                         partition,
                         account,
-                        path: *role_path,
+                        path: role_path.clone(),
                         name: *role_name,
                     };
                     let role = directory

@@ -150,30 +150,134 @@ fn check_path(s: &str) -> Result<(), InvalidParameter> {
     Ok(())
 }
 
-bounded_name!(
-    /// An IAM path: `/`, or `/a/b/` (at most 512 characters of printable ASCII, starting and ending
-    /// with `/`).
-    ///
-    /// ```
-    /// use tempcred::principal::IamPath;
-    /// assert!(IamPath::new("/teams/payments/").is_ok());
-    /// assert!(IamPath::new("teams").is_err());
-    /// ```
-    IamPath,
-    512,
-    check_path
-);
+/// Paths up to this many bytes are stored inline; longer ones (rare: IAM allows 512) on the heap.
+///
+/// Inline storage keeps a plain token's claims free of allocations, and the bound keeps
+/// [`crate::token::Claims`] small, so that moving one costs little (it was ~1 KB with an inline
+/// 512-byte path).
+const INLINE_PATH_BYTES: usize = 48;
+
+/// An IAM path: `/`, or `/a/b/` (at most 512 characters of printable ASCII, starting and ending
+/// with `/`).
+///
+/// ```
+/// use tempcred::principal::IamPath;
+/// assert!(IamPath::new("/teams/payments/").is_ok());
+/// assert!(IamPath::new("teams").is_err());
+/// ```
+#[derive(Clone)]
+pub struct IamPath(PathRepr);
+
+/// Inline exactly when the path fits, so equal paths have equal representations.
+#[derive(Clone)]
+enum PathRepr {
+    Inline(arrayvec::ArrayString<INLINE_PATH_BYTES>),
+    Heap(Box<str>),
+}
 
 impl IamPath {
+    /// The longest path, in bytes.
+    pub const MAX_LEN: usize = 512;
+
+    /// Validates `value` and stores it.
+    pub fn new(value: &str) -> Result<Self, InvalidParameter> {
+        check_path(value)?;
+        Ok(IamPath(match arrayvec::ArrayString::from(value) {
+            Ok(inline) => PathRepr::Inline(inline),
+            Err(_) => PathRepr::Heap(Box::from(value)),
+        }))
+    }
+
     /// The root path `/`.
     pub fn root() -> Self {
-        IamPath(arrayvec::ArrayString::from("/").unwrap_or_default())
+        IamPath(PathRepr::Inline(
+            arrayvec::ArrayString::from("/").unwrap_or_default(),
+        ))
+    }
+
+    /// The validated text.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            PathRepr::Inline(s) => s.as_str(),
+            PathRepr::Heap(s) => s,
+        }
     }
 }
 
 impl Default for IamPath {
     fn default() -> Self {
         Self::root()
+    }
+}
+
+impl PartialEq for IamPath {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for IamPath {}
+
+impl std::hash::Hash for IamPath {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for IamPath {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for IamPath {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl fmt::Display for IamPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for IamPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "IamPath({:?})", self.as_str())
+    }
+}
+
+impl FromStr for IamPath {
+    type Err = InvalidParameter;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<&str> for IamPath {
+    type Error = InvalidParameter;
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        Self::new(s)
+    }
+}
+
+impl AsRef<str> for IamPath {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl serde::Serialize for IamPath {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IamPath {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        Self::new(&s).map_err(serde::de::Error::custom)
     }
 }
 
@@ -269,6 +373,12 @@ mod tests {
         assert!(IamPath::new("/a//b/").is_err());
         assert!(IamPath::new("/a b/").is_err());
         assert!(IamPath::new("/a").is_err());
+        let long = format!("/{}/", "a".repeat(IamPath::MAX_LEN - 2));
+        let heap = IamPath::new(&long).unwrap();
+        assert_eq!(heap.as_str(), long);
+        assert_eq!(heap, IamPath::new(&long).unwrap());
+        assert!(IamPath::new(&format!("/{long}")).is_err());
+        assert!(IamPath::new("/b/").unwrap() > IamPath::new("/a/").unwrap());
         assert!(UniqueId::new("AIDAJQABLZS4A3QDU576Q").is_ok());
         assert!(UniqueId::new("AKIAJQABLZS4A3QDU576Q").is_err());
         assert!(UniqueId::new("AIDAJQABLZS4A3QDu576Q").is_err());

@@ -173,6 +173,8 @@ pub struct UntrustedRequest<'r> {
     params: Vec<QueryParam<'r>>,
     expires_secs: Option<u64>,
     credential: Cow<'r, str>,
+    /// Where the parts of `credential` are, found once at parse time (`None`: malformed).
+    scope: Option<ScopeSpans>,
     signed_headers: Cow<'r, str>,
     signature: Signature,
     date: AmzDate,
@@ -186,6 +188,39 @@ fn is_method(m: &str) -> bool {
         && m.len() <= 32
         && m.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// The lengths of the variable parts of `AKID/YYYYMMDD/REGION/SERVICE/aws4_request`, so that
+/// the credential scope is parsed once per request and then sliced, rather than re-parsed by
+/// every step that needs it.
+#[derive(Clone, Copy, Debug)]
+struct ScopeSpans {
+    key_id: usize,
+    region: usize,
+    service: usize,
+}
+
+impl ScopeSpans {
+    fn of(c: &Credential<'_>) -> Self {
+        ScopeSpans {
+            key_id: c.access_key_id.len(),
+            region: c.region.len(),
+            service: c.service.len(),
+        }
+    }
+
+    /// The parts of `text`, which these spans were taken from.
+    fn slice(self, text: &str) -> Option<Credential<'_>> {
+        let date_at = self.key_id + 1;
+        let region_at = date_at + 9;
+        let service_at = region_at + self.region + 1;
+        Some(Credential {
+            access_key_id: text.get(..self.key_id)?,
+            date: text.get(date_at..date_at + 8)?,
+            region: text.get(region_at..region_at + self.region)?,
+            service: text.get(service_at..service_at + self.service)?,
+        })
+    }
 }
 
 /// The headers SigV4 itself reads, each at most once.
@@ -267,6 +302,7 @@ impl<'r> UntrustedRequest<'r> {
                     params: Vec::new(),
                     expires_secs: None,
                     credential: Cow::Borrowed(auth.credential_text),
+                    scope: Some(ScopeSpans::of(&auth.credential)),
                     signed_headers: Cow::Borrowed(auth.signed_headers),
                     signature: auth.signature,
                     date,
@@ -277,10 +313,12 @@ impl<'r> UntrustedRequest<'r> {
             }
             (None, true) => {
                 let p = PresignedQuery::from_params(&params, limits.max_signed_headers)?;
+                let scope = Credential::parse(&p.credential).map(|c| ScopeSpans::of(&c));
                 UntrustedRequest {
                     req: *req,
                     params: Vec::new(),
                     expires_secs: Some(p.expires_secs),
+                    scope,
                     credential: p.credential,
                     signed_headers: p.signed_headers,
                     signature: p.signature,
@@ -301,7 +339,7 @@ impl<'r> UntrustedRequest<'r> {
 
     /// The credential scope and access key ID text.
     pub fn credential(&self) -> Option<Credential<'_>> {
-        Credential::parse(&self.credential)
+        self.scope?.slice(&self.credential)
     }
 
     fn cred(&self) -> Result<Credential<'_>, SigV4Error> {
@@ -489,14 +527,17 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
                 let token = untrusted
                     .security_token()
                     .ok_or(SigV4Error::InvalidClientTokenId)?;
-                let session = self.tokens.verify(token, now).map_err(|e| match e {
-                    VerifyError::Expired => SigV4Error::ExpiredToken,
-                    _ => SigV4Error::InvalidClientTokenId,
-                })?;
+                let (session, key) =
+                    self.tokens
+                        .verify_with_key(token, now)
+                        .map_err(|e| match e {
+                            VerifyError::Expired => SigV4Error::ExpiredToken,
+                            _ => SigV4Error::InvalidClientTokenId,
+                        })?;
                 if session.access_key_id() != &access_key_id {
                     return Err(SigV4Error::InvalidClientTokenId);
                 }
-                untrusted.verify_signature(session.secret_access_key())?;
+                untrusted.verify_signature(&session.secret_access_key_with(key))?;
                 SignedBy::Session(session)
             }
             AccessKeyKind::LongTerm => {

@@ -93,7 +93,7 @@ impl Operation {
 // Names are stored inline (no heap) so verifying a plain token allocates nothing; the size
 // difference between variants is the price of that.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LongTermPrincipal {
     /// The account root.
     Root,
@@ -110,7 +110,7 @@ pub enum LongTermPrincipal {
 
 /// Who a session acts as.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SessionPrincipal {
     /// A session of a role: `arn:aws:sts::ACCT:assumed-role/ROLE/SESSION`.
     AssumedRole {

@@ -227,25 +227,97 @@ pub(crate) fn decode_text<'b>(
     if text.len() > MAX_TOKEN_TEXT_BYTES {
         return Err(MalformedToken::TooLong);
     }
-    let engine = &data_encoding::BASE64URL_NOPAD;
-    let len = engine
-        .decode_len(text.len())
-        .map_err(|_| MalformedToken::NotBase64)?;
+    let len = base64url_decoded_len(text.len()).ok_or(MalformedToken::NotBase64)?;
     if let Some(out) = inline.get_mut(..len) {
-        let n = engine
-            .decode_mut(text.as_bytes(), out)
-            .map_err(|_| MalformedToken::NotBase64)?;
-        return inline
-            .get(..n)
-            .map(Cow::Borrowed)
-            .ok_or(MalformedToken::NotBase64);
+        base64url_decode(text.as_bytes(), out).ok_or(MalformedToken::NotBase64)?;
+        return Ok(Cow::Borrowed(out));
     }
     let mut out = vec![0u8; len];
-    let n = engine
-        .decode_mut(text.as_bytes(), &mut out)
-        .map_err(|_| MalformedToken::NotBase64)?;
-    out.truncate(n);
+    base64url_decode(text.as_bytes(), &mut out).ok_or(MalformedToken::NotBase64)?;
     Ok(Cow::Owned(out))
+}
+
+/// The base64url alphabet (RFC 4648 §5).
+const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Marks a byte outside the alphabet; any value with a bit above the low 6 would do.
+const NOT_B64: u8 = 0xff;
+
+/// Sextet value of every byte, [`NOT_B64`] for bytes outside the alphabet.
+// Evaluated at compile time, where an out-of-range index is a build error, not a panic.
+#[allow(clippy::indexing_slicing)]
+const B64_VALUE: [u8; 256] = {
+    let mut table = [NOT_B64; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[BASE64URL[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
+fn sextet(b: u8) -> u32 {
+    u32::from(B64_VALUE.get(usize::from(b)).copied().unwrap_or(NOT_B64))
+}
+
+/// The decoded length of `n` characters of unpadded base64, `None` if no text has that length.
+fn base64url_decoded_len(n: usize) -> Option<usize> {
+    let tail = match n % 4 {
+        0 => 0,
+        2 => 1,
+        3 => 2,
+        _ => return None,
+    };
+    Some(n / 4 * 3 + tail)
+}
+
+/// Strict, canonical unpadded base64url: only the 64 alphabet characters, no padding or
+/// whitespace, and the unused low bits of a final partial group must be zero, so every byte
+/// string has exactly one accepted text. `out` must be exactly the decoded length.
+///
+/// This replaces a general-purpose decoder on `verify`'s hot path: handling four characters at a
+/// time with one validity check per group made it several times faster.
+fn base64url_decode(text: &[u8], out: &mut [u8]) -> Option<()> {
+    if base64url_decoded_len(text.len())? != out.len() {
+        return None;
+    }
+    let mut groups = text.chunks_exact(4);
+    let mut outs = out.chunks_exact_mut(3);
+    // Invalid characters map to 0xff: OR-ing every sextet and testing the high bits checks them
+    // all at once.
+    let mut seen = 0u32;
+    for (g, o) in (&mut groups).zip(&mut outs) {
+        let [a, b, c, d] = *g else { return None };
+        let (a, b, c, d) = (sextet(a), sextet(b), sextet(c), sextet(d));
+        seen |= a | b | c | d;
+        let v = (a << 18) | (b << 12) | (c << 6) | d;
+        let [_, x, y, z] = v.to_be_bytes();
+        o.copy_from_slice(&[x, y, z]);
+    }
+    let rest = outs.into_remainder();
+    match (groups.remainder(), rest) {
+        ([], []) => {}
+        (&[a, b], [o0]) => {
+            let (a, b) = (sextet(a), sextet(b));
+            seen |= a | b;
+            if b & 0x0f != 0 {
+                return None;
+            }
+            *o0 = ((a << 2) | (b >> 4)) as u8;
+        }
+        (&[a, b, c], [o0, o1]) => {
+            let (a, b, c) = (sextet(a), sextet(b), sextet(c));
+            seen |= a | b | c;
+            if c & 0x03 != 0 {
+                return None;
+            }
+            let v = (a << 10) | (b << 4) | (c >> 2);
+            *o0 = (v >> 8) as u8;
+            *o1 = v as u8;
+        }
+        _ => return None,
+    }
+    (seen & !0x3f == 0).then_some(())
 }
 
 /// Splits decoded bytes into envelope parts.
@@ -277,6 +349,8 @@ pub(crate) fn split(bytes: &[u8]) -> Result<Envelope<'_>, MalformedToken> {
 }
 
 /// Decodes claims strictly; the whole slice must be consumed.
+// Inlined so the claims are written where the caller keeps them rather than copied there.
+#[inline(always)]
 pub(crate) fn decode_claims(bytes: &[u8]) -> Result<Claims, MalformedToken> {
     use MalformedToken::InvalidField as Bad;
     let mut r = Reader(bytes);
@@ -421,5 +495,57 @@ impl<'a> Reader<'a> {
             },
             _ => return Err(Bad("long_term_principal")),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The reference: data-encoding's strict unpadded base64url.
+    fn reference(text: &[u8]) -> Option<Vec<u8>> {
+        data_encoding::BASE64URL_NOPAD.decode(text).ok()
+    }
+
+    fn ours(text: &[u8]) -> Option<Vec<u8>> {
+        let mut out = vec![0u8; base64url_decoded_len(text.len())?];
+        base64url_decode(text, &mut out)?;
+        Some(out)
+    }
+
+    proptest! {
+        #[test]
+        fn base64url_round_trips(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
+            let text = data_encoding::BASE64URL_NOPAD.encode(&bytes);
+            prop_assert_eq!(ours(text.as_bytes()), Some(bytes));
+        }
+
+        #[test]
+        fn base64url_accepts_exactly_what_the_strict_reference_accepts(
+            bytes in proptest::collection::vec(any::<u8>(), 0..40),
+            at in any::<usize>(),
+            with in prop_oneof![Just(b'='), Just(b' '), Just(b'+'), Just(b'/'), any::<u8>()],
+            cut in 0usize..3,
+        ) {
+            let mut text = data_encoding::BASE64URL_NOPAD.encode(&bytes).into_bytes();
+            if !text.is_empty() {
+                let i = at % text.len();
+                text[i] = with;
+            }
+            text.truncate(text.len().saturating_sub(cut));
+            prop_assert_eq!(ours(&text), reference(&text));
+        }
+    }
+
+    #[test]
+    fn base64url_refuses_non_canonical_tails_and_bad_lengths() {
+        for text in ["A", "AB", "AAB", "AAAAA", "AA==", "AA=", " AAA", "AAA\n"] {
+            assert_eq!(ours(text.as_bytes()), None, "{text:?}");
+            assert_eq!(reference(text.as_bytes()), None, "{text:?}");
+        }
+        assert_eq!(ours(b"AA"), Some(vec![0]));
+        assert_eq!(ours(b"AAA"), Some(vec![0, 0]));
+        assert_eq!(ours(b"_-8"), reference(b"_-8"));
     }
 }

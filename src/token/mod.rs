@@ -65,28 +65,27 @@ impl Claims {
 }
 
 /// The access key ID and secret that belong to a token, from its MAC.
-///
-/// The access key ID is public, so it is taken from the (public) MAC itself; the secret is a PRF
-/// of the MAC under the secret-derivation sub-key, so only a key-ring holder can compute it.
 pub(crate) fn derive_credentials(
     key: &RingKey,
     tag: &[u8; MAC_LEN],
 ) -> (AccessKeyId, SecretAccessKey) {
-    let mut id_bytes = [0u8; 10];
-    for (d, s) in id_bytes.iter_mut().zip(tag.iter()) {
-        *d = *s;
-    }
+    (access_key_id_of(tag), derive_secret(key, tag))
+}
+
+/// The access key ID of a token: public, so it is taken from the (public) MAC itself.
+pub(crate) fn access_key_id_of(tag: &[u8; MAC_LEN]) -> AccessKeyId {
+    let id_bytes = tag.first_chunk::<10>().copied().unwrap_or_default();
+    AccessKeyId::temporary_from(&id_bytes)
+}
+
+/// The secret access key of a token: a PRF of its MAC under the secret-derivation sub-key, so
+/// only a key-ring holder can compute it. Every intermediate copy is wiped.
+pub(crate) fn derive_secret(key: &RingKey, tag: &[u8; MAC_LEN]) -> SecretAccessKey {
     let mut mac = key.secret_derivation();
     mac.update(tag);
     let out = Zeroizing::new(<[u8; 32]>::from(mac.finalize().into_bytes()));
-    let mut material = Zeroizing::new([0u8; 30]);
-    for (d, s) in material.iter_mut().zip(out.iter()) {
-        *d = *s;
-    }
-    (
-        AccessKeyId::temporary_from(&id_bytes),
-        SecretAccessKey::from_material(&material),
-    )
+    let material = out.first_chunk::<30>().unwrap_or(&[0; 30]);
+    SecretAccessKey::from_material(material)
 }
 
 /// A token parsed but not verified: for diagnostics (which key signed it, what it claims) and for

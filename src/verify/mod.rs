@@ -9,11 +9,11 @@ mod revocation;
 pub use revocation::RevokedSessions;
 
 use crate::credentials::{AccessKeyId, SecretAccessKey};
-use crate::keys::{KeyRing, RingKey};
+use crate::keys::{KeyId, KeyRing, RingKey};
 use crate::time::UnixTime;
 use crate::token::{
-    decode_claims, decode_text, derive_credentials, split, CallerIdentity, Claims, MalformedToken,
-    INLINE_TOKEN_BYTES, MAC_LEN,
+    access_key_id_of, decode_claims, decode_text, derive_secret, split, CallerIdentity, Claims,
+    MalformedToken, INLINE_TOKEN_BYTES, MAC_LEN,
 };
 use hmac::Mac;
 use std::fmt;
@@ -92,6 +92,9 @@ pub enum VerifierConfigError {
 ///     .verify(creds.session_token.expose_secret(), UnixTime::from_secs(2_000))
 ///     .unwrap();
 /// assert_eq!(session.access_key_id(), &creds.access_key_id);
+/// // The secret is derived only when asked for (a SigV4 check needs it; most callers do not).
+/// let secret = verifier.secret_access_key(&session).unwrap();
+/// assert!(secret.ct_eq(&creds.secret_access_key));
 /// assert_eq!(
 ///     session.caller_identity().arn,
 ///     "arn:aws:sts::123456789012:assumed-role/deploy/ci"
@@ -139,35 +142,68 @@ impl Verifier {
     /// A token is accepted from `issued_at - leeway` up to, but not including,
     /// `expires_at + leeway`.
     pub fn verify(&self, token: &str, now: UnixTime) -> Result<VerifiedSession, VerifyError> {
+        self.verify_with_key(token, now).map(|(session, _)| session)
+    }
+
+    /// The secret access key of a session this verifier (or one holding the same key) verified.
+    ///
+    /// The secret is derived here rather than in [`Verifier::verify`]: the derivation is an HMAC
+    /// that only a SigV4 check needs, and not storing the secret in the session keeps it out of
+    /// every copy of the session. Fails with [`VerifyError::UnknownKey`] if this verifier no
+    /// longer holds the key that signed the session's token.
+    pub fn secret_access_key(
+        &self,
+        session: &VerifiedSession,
+    ) -> Result<SecretAccessKey, VerifyError> {
+        let key = self.key(session.key_id.as_str().as_bytes())?;
+        Ok(derive_secret(key, &session.token_mac))
+    }
+
+    fn key(&self, id: &[u8]) -> Result<&RingKey, VerifyError> {
+        self.keys
+            .iter()
+            .find(|k| k.id().as_str().as_bytes() == id)
+            .map(|k| &**k)
+            .ok_or(VerifyError::UnknownKey)
+    }
+
+    /// [`Verifier::verify`], also returning the key that signed the token, so that a caller that
+    /// needs the secret (SigV4) derives it without looking the key up again.
+    // Inlined into `verify` so the session is built in the caller's return slot, not moved there.
+    #[inline(always)]
+    pub(crate) fn verify_with_key(
+        &self,
+        token: &str,
+        now: UnixTime,
+    ) -> Result<(VerifiedSession, &RingKey), VerifyError> {
         let mut buf = [0u8; INLINE_TOKEN_BYTES];
         let bytes = decode_text(token, &mut buf)?;
         let env = split(&bytes)?;
-        let key = self
-            .keys
-            .iter()
-            .find(|k| k.id().as_str().as_bytes() == env.key_id)
-            .ok_or(VerifyError::UnknownKey)?;
+        let key = self.key(env.key_id)?;
         let mut mac = key.token_mac();
         mac.update(env.signed);
         mac.verify_slice(env.mac)
             .map_err(|_| VerifyError::BadSignature)?;
-        let tag: [u8; MAC_LEN] = env.mac.try_into().map_err(|_| VerifyError::BadSignature)?;
-        let claims = decode_claims(env.claims)?;
+        let token_mac: [u8; MAC_LEN] = env.mac.try_into().map_err(|_| VerifyError::BadSignature)?;
+        // Claims are decoded straight into the session, and checked there, so that the
+        // (few hundred bytes of) claims are not copied from one local to the next.
+        let session = VerifiedSession {
+            claims: decode_claims(env.claims)?,
+            access_key_id: access_key_id_of(&token_mac),
+            key_id: *key.id(),
+            token_mac,
+        };
+        let claims = &session.claims;
         if now < claims.issued_at.saturating_sub(self.leeway_secs) {
             return Err(VerifyError::NotYetValid);
         }
         if now >= claims.expires_at.saturating_add(self.leeway_secs) {
             return Err(VerifyError::Expired);
         }
-        if self.revoked.is_revoked(&claims) {
+        if self.revoked.is_revoked(claims) {
             return Err(VerifyError::Revoked);
         }
-        let (access_key_id, secret_access_key) = derive_credentials(key, &tag);
-        Ok(VerifiedSession {
-            claims,
-            access_key_id,
-            secret_access_key,
-        })
+        Ok((session, key))
     }
 }
 
@@ -186,12 +222,25 @@ impl fmt::Debug for Verifier {
 
 /// A session whose token passed every check. Only [`Verifier::verify`] can make one.
 ///
-/// `Debug` shows the claims and the access key ID, never the secret.
-#[derive(Debug, Clone)]
+/// It holds no secret: the secret access key is derived on demand by
+/// [`Verifier::secret_access_key`]. `Debug` shows the claims, the access key ID and the key ID;
+/// never the token's MAC (with the claims, it would rebuild the bearer token).
+#[derive(Clone)]
 pub struct VerifiedSession {
     claims: Claims,
     access_key_id: AccessKeyId,
-    secret_access_key: SecretAccessKey,
+    key_id: KeyId,
+    token_mac: [u8; MAC_LEN],
+}
+
+impl fmt::Debug for VerifiedSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifiedSession")
+            .field("claims", &self.claims)
+            .field("access_key_id", &self.access_key_id)
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl VerifiedSession {
@@ -210,8 +259,13 @@ impl VerifiedSession {
         &self.access_key_id
     }
 
-    /// The secret access key derived from the token, to check a SigV4 signature with.
-    pub fn secret_access_key(&self) -> &SecretAccessKey {
-        &self.secret_access_key
+    /// The secret, under the key [`Verifier::verify_with_key`] returned with this session.
+    pub(crate) fn secret_access_key_with(&self, key: &RingKey) -> SecretAccessKey {
+        derive_secret(key, &self.token_mac)
+    }
+
+    /// The ID of the key that signed the session's token.
+    pub fn key_id(&self) -> &KeyId {
+        &self.key_id
     }
 }
