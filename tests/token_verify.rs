@@ -242,6 +242,12 @@ fn debug_output_never_shows_secrets() {
         assert!(!dbg.contains("66, 66, 66"), "{dbg}");
     }
     assert!(format!("{session:?}").contains(creds.access_key_id.as_str()));
+    // Debug is still useful: it names the keys and the leeway.
+    let verifier = format!("{:?}", Verifier::new(&ring));
+    assert!(
+        verifier.contains("k1") && verifier.contains("300"),
+        "{verifier}"
+    );
 }
 
 #[test]
@@ -331,10 +337,12 @@ fn claims_out_of_range_do_not_seal() {
     c.session_policy = Some("".into());
     assert!(c.seal(&ring).is_err());
     let mut c = assume_role_claims();
-    c.policy_arns = (0..11)
+    c.policy_arns = (0..10)
         .map(|i| format!("arn:aws:iam::aws:policy/P{i}").into())
         .collect();
-    assert!(c.seal(&ring).is_err());
+    assert!(c.seal(&ring).is_ok(), "ten policy ARNs are allowed");
+    c.policy_arns.push("arn:aws:iam::aws:policy/P10".into());
+    assert!(c.seal(&ring).is_err(), "eleven are not");
     let mut c = assume_role_claims();
     c.mfa_authenticated_at = Some(c.issued_at.saturating_add(1));
     assert!(c.seal(&ring).is_err());
