@@ -343,6 +343,15 @@ fn claims_out_of_range_do_not_seal() {
     assert!(c.seal(&ring).is_ok(), "ten policy ARNs are allowed");
     c.policy_arns.push("arn:aws:iam::aws:policy/P10".into());
     assert!(c.seal(&ring).is_err(), "eleven are not");
+    let long_arn = |n: usize| {
+        let head = "arn:aws:iam::123456789012:policy/";
+        format!("{head}{}", "p".repeat(n - head.len()))
+    };
+    let mut c = assume_role_claims();
+    c.policy_arns = vec![long_arn(2048).into()];
+    assert!(c.seal(&ring).is_ok(), "a 2048-byte policy ARN is allowed");
+    c.policy_arns = vec![long_arn(2049).into()];
+    assert!(c.seal(&ring).is_err(), "a 2049-byte one is not");
     let mut c = assume_role_claims();
     c.mfa_authenticated_at = Some(c.issued_at.saturating_add(1));
     assert!(c.seal(&ring).is_err());
