@@ -563,11 +563,12 @@ impl Issuer {
         if !may_assume_role(kind) {
             return Err(refused(&caller_arn, "sts:AssumeRole", request.role_arn()));
         }
-        let (role_arn, partition, account, role_name) = parse_role_arn(request.role_arn())?;
-        let requested = request.duration_seconds();
-        check_duration_range(requested)?;
-        let session_policies =
-            self.parse_session_policies(request.policy(), request.policy_arns())?;
+        let target = self.target(
+            request.role_arn(),
+            request.duration_seconds(),
+            request.policy(),
+            request.policy_arns(),
+        )?;
         let resolved = resolve::resolve(&*self.directory, caller)?;
         let mfa_now = self.check_mfa(
             &resolved,
@@ -575,81 +576,29 @@ impl Issuer {
             request.token_code(),
             env,
         )?;
-        let transitive: Vec<TagKey> = request.transitive_tag_keys().cloned().collect();
-        let attrs = child_session(
-            resolved.session.as_ref(),
-            request.tags(),
-            &transitive,
-            request.source_identity(),
-            mfa_now,
-        )
-        .map_err(inherit_error)?;
-        // A role that does not exist is refused exactly like a role that does not trust the
-        // caller. The lookup comes after every check that does not depend on the role (MFA,
-        // inherited source identity and tags), so those answer the same either way.
-        let deny = || refused(&caller_arn, "sts:AssumeRole", &role_arn);
-        let role = self
-            .find_role(partition, account, &role_name, &role_arn)
-            .ok_or_else(deny)?;
-
-        let mut ctx = RequestContext::new("sts:AssumeRole")
-            .with_resource(&role_arn)
-            .with_principal(resolved.principal.clone());
-        add_environment(&mut ctx, env.now, env.source_ip);
-        add_caller(&mut ctx, &resolved, env.now);
-        if mfa_now.is_some() {
-            ctx.insert_bool("aws:MultiFactorAuthPresent", true);
-            ctx.insert_number("aws:MultiFactorAuthAge", 0);
-        }
-        ctx.insert("sts:RoleSessionName", request.role_session_name().as_str());
+        let mut context = Vec::new();
         if let Some(ext) = request.external_id() {
-            ctx.insert("sts:ExternalId", ext.as_str());
+            context.push(("sts:ExternalId".to_owned(), vec![ext.as_str().to_owned()]));
         }
-        add_request_tags(&mut ctx, request.tags(), &transitive);
-        if let Some(si) = request.source_identity() {
-            ctx.insert("sts:SourceIdentity", si.as_str());
-        }
-
-        let actions = session_actions(
-            "sts:AssumeRole",
-            &attrs,
-            !request.tags().is_empty() || !transitive.is_empty(),
-        );
-        let cross_account = resolved.account != account;
-        for action in &actions {
-            ctx.set_action(action);
-            let trust = policy::evaluate_trust(role.trust_policy(), &ctx);
-            if !trust.is_allowed() {
-                return Err(refused(&caller_arn, action, &role_arn));
-            }
-            // SPEC §4 rule 3: across accounts, or when the trust policy only names the account,
-            // the caller's own policies must allow too; an explicit deny anywhere refuses.
-            match resolved.permissions.allow(&ctx, resolved.account, account) {
-                Decision::ExplicitDeny => return Err(refused(&caller_arn, action, &role_arn)),
-                Decision::Allow => {}
-                Decision::ImplicitDeny if cross_account || trust.allowed_only_via_account() => {
-                    return Err(refused(&caller_arn, action, &role_arn));
-                }
-                Decision::ImplicitDeny => {}
-            }
-        }
-
-        let chaining = kind == CredentialKind::RoleSession;
-        let secs = duration::role_session(requested, role.max_session_duration(), chaining)
-            .map_err(duration_error)?;
-        let session_name = *request.role_session_name();
-        let minted = self.mint(
+        self.assume(
+            &target,
+            Assumption {
+                operation: Operation::AssumeRole,
+                action: "sts:AssumeRole",
+                principal: resolved.principal.clone(),
+                caller_name: &caller_arn,
+                iam_caller: Some(&resolved),
+                chaining: kind == CredentialKind::RoleSession,
+                session_name: *request.role_session_name(),
+                tags: request.tags(),
+                transitive: request.transitive_tag_keys().cloned().collect(),
+                source_identity: request.source_identity(),
+                mfa_now,
+                context,
+                policy_arns: request.policy_arns(),
+            },
             env,
-            Operation::AssumeRole,
-            &role,
-            session_name,
-            attrs,
-            secs,
-            &session_policies,
-            request.policy_arns(),
-        )?;
-        let user = assumed_role_user(&role, &session_name);
-        Ok((minted, user))
+        )
     }
 
     fn assume_role_for_service_inner(
@@ -658,62 +607,36 @@ impl Issuer {
         request: &AssumeRoleRequest,
         env: &CallEnv,
     ) -> Result<(Minted, AssumedRoleUser), StsError> {
-        let (role_arn, partition, account, role_name) = parse_role_arn(request.role_arn())?;
-        check_duration_range(request.duration_seconds())?;
-        let session_policies =
-            self.parse_session_policies(request.policy(), request.policy_arns())?;
+        let target = self.target(
+            request.role_arn(),
+            request.duration_seconds(),
+            request.policy(),
+            request.policy_arns(),
+        )?;
         if request.serial_number().is_some() || request.external_id().is_some() {
             return Err(StsError::validation(
                 "SerialNumber and ExternalId are not used when a service assumes a role.",
             ));
         }
-        let transitive: Vec<TagKey> = request.transitive_tag_keys().cloned().collect();
-        let attrs = child_session(
-            None,
-            request.tags(),
-            &transitive,
-            request.source_identity(),
-            None,
-        )
-        .map_err(inherit_error)?;
-        // As for users: the role's existence shows only where its trust policy would.
-        let deny = || refused(service, "sts:AssumeRole", &role_arn);
-        let role = self
-            .find_role(partition, account, &role_name, &role_arn)
-            .ok_or_else(deny)?;
-        let mut ctx = RequestContext::new("sts:AssumeRole")
-            .with_resource(&role_arn)
-            .with_principal(policy::RequestPrincipal::service(service));
-        add_environment(&mut ctx, env.now, env.source_ip);
-        ctx.insert("sts:RoleSessionName", request.role_session_name().as_str());
-        add_request_tags(&mut ctx, request.tags(), &transitive);
-        if let Some(si) = request.source_identity() {
-            ctx.insert("sts:SourceIdentity", si.as_str());
-        }
-        for action in session_actions("sts:AssumeRole", &attrs, !request.tags().is_empty()) {
-            ctx.set_action(action);
-            if !policy::evaluate_trust(role.trust_policy(), &ctx).is_allowed() {
-                return Err(refused(service, action, &role_arn));
-            }
-        }
-        let secs = duration::role_session(
-            request.duration_seconds(),
-            role.max_session_duration(),
-            false,
-        )
-        .map_err(duration_error)?;
-        let session_name = *request.role_session_name();
-        let minted = self.mint(
+        self.assume(
+            &target,
+            Assumption {
+                operation: Operation::AssumeRoleForService,
+                action: "sts:AssumeRole",
+                principal: policy::RequestPrincipal::service(service),
+                caller_name: service,
+                iam_caller: None,
+                chaining: false,
+                session_name: *request.role_session_name(),
+                tags: request.tags(),
+                transitive: request.transitive_tag_keys().cloned().collect(),
+                source_identity: request.source_identity(),
+                mfa_now: None,
+                context: Vec::new(),
+                policy_arns: request.policy_arns(),
+            },
             env,
-            Operation::AssumeRoleForService,
-            &role,
-            session_name,
-            attrs,
-            secs,
-            &session_policies,
-            request.policy_arns(),
-        )?;
-        Ok((minted, assumed_role_user(&role, &session_name)))
+        )
     }
 
     fn web_identity_inner(
@@ -729,10 +652,12 @@ impl Issuer {
         ),
         StsError,
     > {
-        let (role_arn, partition, account, role_name) = parse_role_arn(request.role_arn())?;
-        check_duration_range(request.duration_seconds())?;
-        let session_policies =
-            self.parse_session_policies(request.policy(), request.policy_arns())?;
+        let target = self.target(
+            request.role_arn(),
+            request.duration_seconds(),
+            request.policy(),
+            request.policy_arns(),
+        )?;
         let validator = self.web_identity.as_ref().ok_or_else(|| {
             StsError::invalid_identity_token("Web identity federation is not configured.")
         })?;
@@ -740,8 +665,8 @@ impl Issuer {
         let issuer = crate::web_identity::unverified_issuer(token)?;
         let provider = self
             .directory
-            .oidc_provider_by_url(account, &issuer)
-            .filter(|p| p.partition() == partition)
+            .oidc_provider_by_url(target.account, &issuer)
+            .filter(|p| p.partition() == target.partition)
             .ok_or_else(|| {
                 StsError::invalid_identity_token(
                     "No OpenIDConnect provider found in your account for the issuer of the token.",
@@ -751,63 +676,31 @@ impl Issuer {
         attempt.caller_arn = Some(identity.provider_arn.clone());
         attempt.subject = Some(identity.subject.clone());
         attempt.source_identity = identity.source_identity;
-        let deny = || {
-            refused(
-                &identity.provider_arn,
-                "sts:AssumeRoleWithWebIdentity",
-                &role_arn,
-            )
-        };
-        let role = self
-            .find_role(partition, account, &role_name, &role_arn)
-            .ok_or_else(deny)?;
-        let tags = identity.tags.clone();
-        let transitive: Vec<TagKey> = tags.transitive().map(|t| t.key.clone()).collect();
-        let attrs = child_session(
-            None,
-            &tags,
-            &transitive,
-            identity.source_identity.as_ref(),
-            None,
-        )
-        .map_err(inherit_error)?;
-        let mut ctx = RequestContext::new("sts:AssumeRoleWithWebIdentity")
-            .with_resource(&role_arn)
-            .with_principal(policy::RequestPrincipal::federated(&identity.provider_arn));
-        add_environment(&mut ctx, env.now, env.source_ip);
-        ctx.insert("aws:FederatedProvider", &identity.provider_arn);
-        ctx.insert("sts:RoleSessionName", request.role_session_name().as_str());
-        for (key, values) in identity.context_keys() {
-            ctx.insert_all(&key, values.iter().map(String::as_str));
-        }
-        add_request_tags(&mut ctx, &tags, &transitive);
-        if let Some(si) = &identity.source_identity {
-            ctx.insert("sts:SourceIdentity", si.as_str());
-        }
-        for action in session_actions("sts:AssumeRoleWithWebIdentity", &attrs, !tags.is_empty()) {
-            ctx.set_action(action);
-            if !policy::evaluate_trust(role.trust_policy(), &ctx).is_allowed() {
-                return Err(refused(&identity.provider_arn, action, &role_arn));
-            }
-        }
-        let secs = duration::role_session(
-            request.duration_seconds(),
-            role.max_session_duration(),
-            false,
-        )
-        .map_err(duration_error)?;
-        let session_name = *request.role_session_name();
-        let minted = self.mint(
+        let mut context = identity.context_keys();
+        context.push((
+            "aws:FederatedProvider".to_owned(),
+            vec![identity.provider_arn.clone()],
+        ));
+        let minted = self.assume(
+            &target,
+            Assumption {
+                operation: Operation::AssumeRoleWithWebIdentity,
+                action: "sts:AssumeRoleWithWebIdentity",
+                principal: policy::RequestPrincipal::federated(&identity.provider_arn),
+                caller_name: &identity.provider_arn,
+                iam_caller: None,
+                chaining: false,
+                session_name: *request.role_session_name(),
+                tags: &identity.tags,
+                transitive: identity.tags.transitive().map(|t| t.key.clone()).collect(),
+                source_identity: identity.source_identity.as_ref(),
+                mfa_now: None,
+                context,
+                policy_arns: request.policy_arns(),
+            },
             env,
-            Operation::AssumeRoleWithWebIdentity,
-            &role,
-            session_name,
-            attrs,
-            secs,
-            &session_policies,
-            request.policy_arns(),
         )?;
-        Ok((minted, assumed_role_user(&role, &session_name), identity))
+        Ok((minted.0, minted.1, identity))
     }
 
     fn saml_inner(
@@ -816,10 +709,12 @@ impl Issuer {
         env: &CallEnv,
         attempt: &mut Attempt,
     ) -> Result<(Minted, AssumedRoleUser, SamlAttributes), StsError> {
-        let (role_arn, partition, account, role_name) = parse_role_arn(request.role_arn())?;
-        check_duration_range(request.duration_seconds())?;
-        let session_policies =
-            self.parse_session_policies(request.policy(), request.policy_arns())?;
+        let target = self.target(
+            request.role_arn(),
+            request.duration_seconds(),
+            request.policy(),
+            request.policy_arns(),
+        )?;
         let validator = self.saml.as_ref().ok_or_else(|| {
             StsError::invalid_identity_token("SAML federation is not configured.")
         })?;
@@ -827,68 +722,146 @@ impl Issuer {
             .directory
             .saml_provider(request.principal_arn())
             .ok_or_else(|| StsError::invalid_identity_token("The SAML provider does not exist."))?;
-        let attrs_saml =
+        let saml =
             validator.validate(request.saml_assertion().expose_secret(), &provider, env.now)?;
-        attempt.subject = Some(attrs_saml.subject.clone());
-        attempt.session_name = Some(attrs_saml.role_session_name.to_string());
-        attempt.source_identity = attrs_saml.source_identity;
-        let provider_arn = request.principal_arn().to_owned();
-        let deny = || refused(&provider_arn, "sts:AssumeRoleWithSAML", &role_arn);
+        attempt.subject = Some(saml.subject.clone());
+        attempt.session_name = Some(saml.role_session_name.to_string());
+        attempt.source_identity = saml.source_identity;
+        let provider_arn = request.principal_arn();
+        let key = |k: &str, v: &str| (k.to_owned(), vec![v.to_owned()]);
+        let context = vec![
+            key("aws:FederatedProvider", provider_arn),
+            key("SAML:sub", &saml.subject),
+            key("SAML:sub_type", &saml.subject_type),
+            key("SAML:iss", &saml.issuer),
+            key("SAML:aud", &saml.audience),
+            key("SAML:namequalifier", &saml.name_qualifier),
+        ];
+        let minted = self.assume(
+            &target,
+            Assumption {
+                operation: Operation::AssumeRoleWithSaml,
+                action: "sts:AssumeRoleWithSAML",
+                principal: policy::RequestPrincipal::federated(provider_arn),
+                caller_name: provider_arn,
+                iam_caller: None,
+                chaining: false,
+                session_name: saml.role_session_name,
+                tags: &saml.tags,
+                transitive: saml.transitive_tag_keys.clone(),
+                source_identity: saml.source_identity.as_ref(),
+                mfa_now: None,
+                context,
+                policy_arns: request.policy_arns(),
+            },
+            env,
+        )?;
+        Ok((minted.0, minted.1, saml))
+    }
+
+    /// Checks what a request says about its target before anything about the caller: the role
+    /// ARN's shape, the duration's range and the session policies (`ValidationError` and
+    /// `MalformedPolicyDocument` come first, as with AWS).
+    fn target(
+        &self,
+        role_arn: &str,
+        duration: Option<u32>,
+        policy: Option<&str>,
+        policy_arns: &[String],
+    ) -> Result<Target, StsError> {
+        let (arn, partition, account, name) = parse_role_arn(role_arn)?;
+        check_duration_range(duration)?;
+        Ok(Target {
+            session_policies: self.parse_session_policies(policy, policy_arns)?,
+            arn,
+            partition,
+            account,
+            name,
+            requested_secs: duration,
+        })
+    }
+
+    /// The part of every way of assuming a role that does not depend on the way in: what the
+    /// session inherits, the role lookup, the trust policy (and, for IAM callers, their own
+    /// policies) for every action the request needs, the lifetime, and the token.
+    fn assume(
+        &self,
+        target: &Target,
+        a: Assumption<'_>,
+        env: &CallEnv,
+    ) -> Result<(Minted, AssumedRoleUser), StsError> {
+        let parent = a.iam_caller.and_then(|r| r.session.as_ref());
+        let attrs = child_session(parent, a.tags, &a.transitive, a.source_identity, a.mfa_now)
+            .map_err(inherit_error)?;
+        // A role that does not exist is refused exactly like a role that does not trust the
+        // caller. The lookup comes after every check that does not depend on the role (MFA,
+        // inherited source identity and tags), so those answer the same either way.
+        let deny = |action: &str| refused(a.caller_name, action, &target.arn);
         let role = self
-            .find_role(partition, account, &role_name, &role_arn)
-            .ok_or_else(deny)?;
-        let transitive: Vec<TagKey> = attrs_saml.transitive_tag_keys.clone();
-        let attrs = child_session(
-            None,
-            &attrs_saml.tags,
-            &transitive,
-            attrs_saml.source_identity.as_ref(),
-            None,
-        )
-        .map_err(inherit_error)?;
-        let mut ctx = RequestContext::new("sts:AssumeRoleWithSAML")
-            .with_resource(&role_arn)
-            .with_principal(policy::RequestPrincipal::federated(&provider_arn));
+            .find_role(target.partition, target.account, &target.name, &target.arn)
+            .ok_or_else(|| deny(a.action))?;
+
+        let mut ctx = RequestContext::new(a.action)
+            .with_resource(&target.arn)
+            .with_principal(a.principal);
         add_environment(&mut ctx, env.now, env.source_ip);
-        ctx.insert("aws:FederatedProvider", &provider_arn)
-            .insert("SAML:sub", &attrs_saml.subject)
-            .insert("SAML:sub_type", &attrs_saml.subject_type)
-            .insert("SAML:iss", &attrs_saml.issuer)
-            .insert("SAML:aud", &attrs_saml.audience)
-            .insert("SAML:namequalifier", &attrs_saml.name_qualifier)
-            .insert("sts:RoleSessionName", attrs_saml.role_session_name.as_str());
-        add_request_tags(&mut ctx, &attrs_saml.tags, &transitive);
-        if let Some(si) = &attrs_saml.source_identity {
+        if let Some(caller) = a.iam_caller {
+            add_caller(&mut ctx, caller, env.now);
+        }
+        if a.mfa_now.is_some() {
+            ctx.insert_bool("aws:MultiFactorAuthPresent", true);
+            ctx.insert_number("aws:MultiFactorAuthAge", 0);
+        }
+        ctx.insert("sts:RoleSessionName", a.session_name.as_str());
+        for (key, values) in &a.context {
+            ctx.insert_all(key, values.iter().map(String::as_str));
+        }
+        add_request_tags(&mut ctx, a.tags, &a.transitive);
+        if let Some(si) = a.source_identity {
             ctx.insert("sts:SourceIdentity", si.as_str());
         }
-        for action in session_actions(
-            "sts:AssumeRoleWithSAML",
-            &attrs,
-            !attrs_saml.tags.is_empty(),
-        ) {
+
+        let passes_tags = !a.tags.is_empty() || !a.transitive.is_empty();
+        for action in session_actions(a.action, &attrs, passes_tags) {
             ctx.set_action(action);
-            if !policy::evaluate_trust(role.trust_policy(), &ctx).is_allowed() {
-                return Err(refused(&provider_arn, action, &role_arn));
+            let trust = policy::evaluate_trust(role.trust_policy(), &ctx);
+            if !trust.is_allowed() {
+                return Err(deny(action));
+            }
+            // SPEC §4 rule 3: across accounts, or when the trust policy only names the account,
+            // an IAM caller's own policies must allow too; an explicit deny anywhere refuses.
+            if let Some(caller) = a.iam_caller {
+                let cross_account = caller.account != target.account;
+                match caller
+                    .permissions
+                    .allow(&ctx, caller.account, target.account)
+                {
+                    Decision::ExplicitDeny => return Err(deny(action)),
+                    Decision::ImplicitDeny if cross_account || trust.allowed_only_via_account() => {
+                        return Err(deny(action));
+                    }
+                    Decision::Allow | Decision::ImplicitDeny => {}
+                }
             }
         }
+
         let secs = duration::role_session(
-            request.duration_seconds(),
+            target.requested_secs,
             role.max_session_duration(),
-            false,
+            a.chaining,
         )
         .map_err(duration_error)?;
-        let session_name = attrs_saml.role_session_name;
         let minted = self.mint(
             env,
-            Operation::AssumeRoleWithSaml,
+            a.operation,
             &role,
-            session_name,
+            a.session_name,
             attrs,
             secs,
-            &session_policies,
-            request.policy_arns(),
+            &target.session_policies,
+            a.policy_arns,
         )?;
-        Ok((minted, assumed_role_user(&role, &session_name), attrs_saml))
+        Ok((minted, assumed_role_user(&role, &a.session_name)))
     }
 
     fn get_session_token_inner(
@@ -1151,6 +1124,39 @@ impl Issuer {
         }
         self.audit.record(&event);
     }
+}
+
+/// The role a request names, with the parameters checked before the caller is.
+struct Target {
+    arn: String,
+    partition: Partition,
+    account: AccountId,
+    name: RoleName,
+    requested_secs: Option<u32>,
+    session_policies: SessionPolicies,
+}
+
+/// Who assumes the role and what the request adds, once its way in (IAM caller, service, web
+/// identity, SAML) has been checked.
+struct Assumption<'a> {
+    operation: Operation,
+    /// `sts:AssumeRole`, `sts:AssumeRoleWithWebIdentity` or `sts:AssumeRoleWithSAML`.
+    action: &'static str,
+    principal: policy::RequestPrincipal,
+    /// The name refusals give the caller.
+    caller_name: &'a str,
+    /// An IAM caller: its session (if any) is the parent, and its own policies are checked too.
+    iam_caller: Option<&'a Resolved>,
+    /// Role chaining: the one-hour cap applies.
+    chaining: bool,
+    session_name: RoleSessionName,
+    tags: &'a SessionTags,
+    transitive: Vec<TagKey>,
+    source_identity: Option<&'a SourceIdentity>,
+    mfa_now: Option<UnixTime>,
+    /// The way in's own condition keys (`sts:ExternalId`, `HOST:aud`, `SAML:sub`, …).
+    context: Vec<(String, Vec<String>)>,
+    policy_arns: &'a [String],
 }
 
 /// Session policies checked at issue time.
