@@ -353,8 +353,21 @@ fn claims_out_of_range_do_not_seal() {
     c.policy_arns = vec![long_arn(2049).into()];
     assert!(c.seal(&ring).is_err(), "a 2049-byte one is not");
     let mut c = assume_role_claims();
+    c.mfa_authenticated_at = Some(c.issued_at);
+    assert!(c.seal(&ring).is_ok(), "MFA proven at the issue instant");
     c.mfa_authenticated_at = Some(c.issued_at.saturating_add(1));
-    assert!(c.seal(&ring).is_err());
+    assert!(
+        c.seal(&ring).is_err(),
+        "MFA proven after the token was issued"
+    );
+    let mut c = assume_role_claims();
+    c.session_policy = Some("p".repeat(2048).into());
+    assert!(c.seal(&ring).is_ok(), "a 2048-byte session policy fits");
+    c.session_policy = Some("p".repeat(2049).into());
+    assert!(c.seal(&ring).is_err(), "a 2049-byte one does not");
+    let mut c = assume_role_claims();
+    c.policy_arns = vec!["".into()];
+    assert!(c.seal(&ring).is_err(), "an empty policy ARN");
     let mut c = assume_role_claims();
     c.principal = SessionPrincipal::AssumedRole {
         role_path: IamPath::root(),
