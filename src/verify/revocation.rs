@@ -58,3 +58,36 @@ impl RevokedSessions {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(n: &str) -> AccountId {
+        n.parse().unwrap()
+    }
+
+    #[test]
+    fn cut_offs_are_per_role_and_only_move_forward() {
+        let mut r = RevokedSessions::default();
+        assert!(r.is_empty());
+        assert_eq!(r.len(), 0);
+        let deploy = RoleName::new("deploy").unwrap();
+        let admin = RoleName::new("admin").unwrap();
+        r.revoke_role_sessions(account("111111111111"), deploy, UnixTime::from_secs(100));
+        assert!(!r.is_empty());
+        assert_eq!(r.len(), 1);
+        // Same role again: still one entry, and an earlier cut-off does not move it back.
+        r.revoke_role_sessions(account("111111111111"), deploy, UnixTime::from_secs(50));
+        assert_eq!(r.len(), 1);
+        assert_eq!(r.0[0].2, UnixTime::from_secs(100));
+        r.revoke_role_sessions(account("111111111111"), deploy, UnixTime::from_secs(200));
+        assert_eq!(r.0[0].2, UnixTime::from_secs(200));
+        // Another role in the same account, and the same role name in another account, are
+        // separate entries.
+        r.revoke_role_sessions(account("111111111111"), admin, UnixTime::from_secs(10));
+        r.revoke_role_sessions(account("222222222222"), deploy, UnixTime::from_secs(10));
+        assert_eq!(r.len(), 3);
+        assert_eq!(r.0[0].2, UnixTime::from_secs(200));
+    }
+}
