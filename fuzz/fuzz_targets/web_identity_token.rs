@@ -19,5 +19,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let now = tempcred::UnixTime::from_secs(1_700_000_000);
-    assert!(JwksValidator::new().validate(token, &provider, now).is_err());
+    assert!(JwksValidator::new()
+        .validate(token, &provider, now)
+        .is_err());
 });
