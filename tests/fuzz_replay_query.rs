@@ -39,3 +39,23 @@ fn replay_query_api_corpus() {
     }
     assert!(seen >= 10, "corpus has {seen} files");
 }
+
+/// Names corpus files for what they are, so the convention above holds after the fuzzer and
+/// `cargo fuzz cmin` have added files named by hash: refused inputs get the `refused_` prefix,
+/// accepted ones lose it. Run with `cargo test --test fuzz_replay_query -- --ignored`.
+#[test]
+#[ignore = "renames corpus files"]
+fn name_query_corpus_by_outcome() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/query_api");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let accepted = check(&std::fs::read(&path).unwrap());
+        let renamed = match (accepted, name.strip_prefix("refused_")) {
+            (false, None) => format!("refused_{name}"),
+            (true, Some(rest)) => rest.to_owned(),
+            _ => continue,
+        };
+        std::fs::rename(&path, dir.join(renamed)).unwrap();
+    }
+}

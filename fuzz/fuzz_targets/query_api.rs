@@ -7,6 +7,9 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     if let Ok(request) = tempcred::wire::parse_query(data) {
         let body = tempcred::wire::render_query(&request);
-        assert_eq!(tempcred::wire::parse_query(body.as_bytes()).ok(), Some(request));
+        assert_eq!(
+            tempcred::wire::parse_query(body.as_bytes()).ok(),
+            Some(request)
+        );
     }
 });

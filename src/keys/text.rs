@@ -7,7 +7,8 @@
 //! ```
 //!
 //! `ROLE` is `sign` (exactly one entry) or `verify`; `MATERIAL` is 32–64 bytes in unpadded
-//! base64url. Blank lines and lines starting with `#` are ignored. At most 64 keys and 64 KiB.
+//! base64url. Blank lines and lines starting with `#` (to the end of the line, `;` included) are
+//! ignored; so are `;`-separated entries starting with `#`. At most 64 keys and 64 KiB.
 
 use super::ring::{KeyError, KeyId, KeyMaterial, KeyRing};
 use data_encoding::BASE64URL_NOPAD as URL_SAFE_NO_PAD;
@@ -33,8 +34,11 @@ impl KeyRing {
         }
         let mut signing: Option<(KeyId, KeyMaterial)> = None;
         let mut verify: Vec<(KeyId, KeyMaterial)> = Vec::new();
+        // Comments are whole lines: a `#` line may mention `;` without starting a new entry.
         let entries = text
-            .split(['\n', ';'])
+            .split('\n')
+            .filter(|line| !line.trim_start().starts_with('#'))
+            .flat_map(|line| line.split(';'))
             .map(str::trim)
             .filter(|e| !e.is_empty() && !e.starts_with('#'));
         for (i, entry) in entries.enumerate() {
@@ -153,6 +157,21 @@ mod tests {
             .map(|i| format!("verify:k{i}:{m}\n"))
             .collect();
         assert_eq!(KeyRing::from_text(&many).unwrap_err(), KeyError::TooLarge);
+    }
+
+    #[test]
+    fn comment_lines_may_contain_semicolons() {
+        // The module docs' own example: a `#` line is a comment to its end, even past a `;`.
+        let m = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        let text = format!(
+            "# tempcred key ring: one entry per line (or separated by ';'), ROLE:KEY-ID:MATERIAL\n\
+             sign:a:{m}"
+        );
+        let ring = KeyRing::from_text(&text).unwrap();
+        assert_eq!(ring.signing_key_id().as_str(), "a");
+        assert_eq!(ring.key_ids().count(), 1);
+        // A `#` after a `;` still starts a comment entry.
+        assert!(KeyRing::from_text(&format!("sign:a:{m};# note: x:y")).is_ok());
     }
 
     #[test]
