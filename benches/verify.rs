@@ -242,15 +242,14 @@ fn ratios() {
     );
 }
 
-/// Wall time of `total` plain verifications split over `threads` threads.
-fn verify_on_threads(f: &Fixture, threads: u32, total: u32) -> Duration {
-    let (verifier, token, now) = (&f.verifier, f.plain.as_str(), f.now);
+/// Wall time of `total` calls of `work` split over `threads` threads.
+fn on_threads(f: &Fixture, threads: u32, total: u32, work: fn(&Fixture)) -> Duration {
     let start = Instant::now();
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(move || {
                 for _ in 0..total / threads {
-                    black_box(verifier.verify(black_box(token), now).unwrap());
+                    work(f);
                 }
             });
         }
@@ -258,28 +257,42 @@ fn verify_on_threads(f: &Fixture, threads: u32, total: u32) -> Duration {
     start.elapsed()
 }
 
-fn throughput() {
-    const TOTAL: u32 = 200_000;
-    let f = fixture();
+/// 1-thread and 2-thread wall times (medians of 7 interleaved runs) of `total` calls of `work`.
+fn scaling(f: &Fixture, total: u32, work: fn(&Fixture)) -> (f64, f64) {
     let (mut one, mut two) = (Vec::new(), Vec::new());
     for _ in 0..7 {
-        one.push(verify_on_threads(&f, 1, TOTAL).as_secs_f64());
-        two.push(verify_on_threads(&f, 2, TOTAL).as_secs_f64());
+        one.push(on_threads(f, 1, total, work).as_secs_f64());
+        two.push(on_threads(f, 2, total, work).as_secs_f64());
     }
     one.sort_by(f64::total_cmp);
     two.sort_by(f64::total_cmp);
-    let (one, two) = (one[one.len() / 2], two[two.len() / 2]);
-    let per_sec = |secs: f64| f64::from(TOTAL) / secs / 1e6;
+    (one[one.len() / 2], two[two.len() / 2])
+}
+
+/// Verify throughput on 1 and 2 threads, next to the same measure for the HMAC floor: the
+/// floor shares nothing at all, so its scaling is what the machine itself allows.
+fn throughput() {
+    const TOTAL: u32 = 200_000;
+    let f = fixture();
+    let (one, two) = scaling(&f, TOTAL, Fixture::verify_plain);
+    let (floor_one, floor_two) = scaling(&f, TOTAL * 3, Fixture::floor);
+    let per_sec = |n: u32, secs: f64| f64::from(n) / secs / 1e6;
     println!(
         "
-verify throughput ({TOTAL} plain tokens, median of 7 interleaved runs):"
-    );
-    println!("  1 thread   {:>6.2} M/s", per_sec(one));
-    println!(
-        "  2 threads  {:>6.2} M/s   scaling = {:.2}x (goal >= 1.8x; {} CPUs available)",
-        per_sec(two),
-        one / two,
+verify throughput ({TOTAL} plain tokens, median of 7 interleaved runs; {} CPUs available):",
         std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!("  1 thread   {:>6.2} M/s", per_sec(TOTAL, one));
+    println!(
+        "  2 threads  {:>6.2} M/s   scaling = {:.2}x (goal >= 1.8x)",
+        per_sec(TOTAL, two),
+        one / two
+    );
+    println!(
+        "  baseline: HMAC floor on 1 / 2 threads {:.2} / {:.2} M/s   scaling = {:.2}x (what this machine allows)",
+        per_sec(TOTAL * 3, floor_one),
+        per_sec(TOTAL * 3, floor_two),
+        floor_one / floor_two
     );
 }
 
