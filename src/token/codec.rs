@@ -548,4 +548,16 @@ mod tests {
         assert_eq!(ours(b"AAA"), Some(vec![0, 0]));
         assert_eq!(ours(b"_-8"), reference(b"_-8"));
     }
+
+    #[test]
+    fn base64url_refuses_invalid_characters_that_come_in_pairs() {
+        // Every invalid character must count on its own: two in one group must not cancel out.
+        for text in [
+            "!!AA", "A!!A", "AA!!", "!A!A", "AAAA!!", "AAAA!!A", "AAAA!A!", "AAAAA!!", "++AA",
+            "//AA", "AAAA//", "AAAA++A",
+        ] {
+            assert_eq!(ours(text.as_bytes()), None, "{text:?}");
+            assert_eq!(reference(text.as_bytes()), None, "{text:?}");
+        }
+    }
 }
