@@ -126,4 +126,63 @@ mod tests {
             assert!(!may_assume_role(kind), "{kind:?}");
         }
     }
+
+    #[test]
+    fn accessors_report_the_callers_own_partition_account_and_kind() {
+        use crate::keys::{KeyId, KeyMaterial};
+        use crate::principal::{IamPath, RoleName, UniqueId};
+        use crate::session::{RoleSessionName, SessionTags};
+        use crate::token::{Claims, Operation, TokenId};
+        use crate::{KeyRing, UnixTime, Verifier};
+
+        let cn = Partition::new("aws-cn").unwrap();
+        let account: AccountId = "123456789012".parse().unwrap();
+        let long_term = Caller::LongTerm {
+            partition: cn,
+            account,
+            principal: LongTermPrincipal::Root,
+        };
+        assert!(long_term.is_long_term());
+        assert_eq!(long_term.partition(), cn);
+        assert_eq!(long_term.account(), account);
+        assert_eq!(long_term.arn(), "arn:aws-cn:iam::123456789012:root");
+
+        let ring = KeyRing::new(
+            KeyId::new("k").unwrap(),
+            KeyMaterial::from_bytes(&[1; 32]).unwrap(),
+        )
+        .unwrap();
+        let claims = Claims {
+            token_id: TokenId([1; 16]),
+            issued_at: UnixTime::from_secs(1_000),
+            expires_at: UnixTime::from_secs(4_600),
+            operation: Operation::AssumeRole,
+            partition: cn,
+            account,
+            principal: SessionPrincipal::AssumedRole {
+                role_path: IamPath::root(),
+                role_name: RoleName::new("r").unwrap(),
+                role_id: UniqueId::new("AROA3XFRBF535PLBIFPI4").unwrap(),
+                session_name: RoleSessionName::new("s1").unwrap(),
+            },
+            source_identity: None,
+            mfa_authenticated_at: None,
+            chain_depth: 0,
+            tags: SessionTags::new(),
+            session_policy: None,
+            policy_arns: Vec::new(),
+        };
+        let token = claims.seal(&ring).unwrap().session_token;
+        let session = Verifier::new(&ring)
+            .verify(token.expose_secret(), UnixTime::from_secs(2_000))
+            .unwrap();
+        let caller = Caller::Session(Box::new(session));
+        assert!(!caller.is_long_term());
+        assert_eq!(caller.partition(), cn);
+        assert_eq!(caller.kind(), CredentialKind::RoleSession);
+        assert_eq!(
+            caller.arn(),
+            "arn:aws-cn:sts::123456789012:assumed-role/r/s1"
+        );
+    }
 }
