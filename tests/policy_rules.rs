@@ -400,3 +400,55 @@ fn serialization_gives_an_equivalent_document() {
     assert_eq!(original, printed);
     assert_eq!(PolicyDocument::parse(&json, 4096).unwrap().to_json(), json);
 }
+
+#[test]
+fn service_and_federated_wildcards_match_any_service_or_provider_but_only_as_wildcards() {
+    use tempcred::policy::{evaluate_trust, PrincipalGrant, RequestPrincipal};
+    let trust = |kind: &str| {
+        PolicyDocument::parse_trust(&format!(
+            r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Principal":{{"{kind}":"*"}},"Action":"sts:AssumeRole"}}}}"#
+        ))
+        .unwrap()
+    };
+    let ctx = |p: RequestPrincipal| RequestContext::new("sts:AssumeRole").with_principal(p);
+    let services = trust("Service");
+    let federated = trust("Federated");
+
+    let ec2 = evaluate_trust(
+        &services,
+        &ctx(RequestPrincipal::service("ec2.amazonaws.com")),
+    );
+    assert!(ec2.is_allowed());
+    assert_eq!(ec2.principal_grant(), Some(PrincipalGrant::Wildcard));
+    let idp = ctx(RequestPrincipal::federated(
+        "arn:aws:iam::111111111111:oidc-provider/id.example.com",
+    ));
+    assert!(
+        !evaluate_trust(&services, &idp).is_allowed(),
+        "Service:* names no provider"
+    );
+
+    let fed = evaluate_trust(&federated, &idp);
+    assert!(fed.is_allowed());
+    assert_eq!(fed.principal_grant(), Some(PrincipalGrant::Wildcard));
+    assert!(!evaluate_trust(
+        &federated,
+        &ctx(RequestPrincipal::service("ec2.amazonaws.com"))
+    )
+    .is_allowed());
+}
+
+#[test]
+fn the_explanation_lists_every_deciding_statement_in_order() {
+    let doc = PolicyDocument::parse_identity(
+        r#"{"Version":"2012-10-17","Statement":[
+            {"Sid":"First","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},
+            {"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    let eval = doc.evaluate(&RequestContext::new("s3:GetObject").with_resource("arn:aws:s3:::b/k"));
+    assert_eq!(
+        eval.to_string(),
+        r#"allowed by policy 0 statement "First", policy 0 statement #1"#
+    );
+}
