@@ -870,19 +870,8 @@ impl Issuer {
         request: &GetSessionTokenRequest,
         env: &CallEnv,
     ) -> Result<Minted, StsError> {
-        let Caller::LongTerm {
-            partition,
-            account,
-            principal,
-        } = caller
-        else {
-            return Err(StsError::access_denied(
-                "Cannot call GetSessionToken with session credentials",
-            ));
-        };
-        let root = matches!(principal, LongTermPrincipal::Root);
-        let secs =
-            duration::user_session(request.duration_seconds(), root).map_err(duration_error)?;
+        let (partition, account, principal, secs) =
+            long_term_session(caller, "GetSessionToken", request.duration_seconds())?;
         let resolved = resolve::resolve(&*self.directory, caller)?;
         let mfa = self.check_mfa(
             &resolved,
@@ -891,19 +880,14 @@ impl Issuer {
             env,
         )?;
         let claims = Claims {
-            token_id: self.token_id()?,
-            issued_at: env.now,
-            expires_at: env.now.saturating_add(u64::from(secs)),
-            operation: Operation::GetSessionToken,
-            partition: *partition,
-            account: *account,
-            principal: SessionPrincipal::LongTerm(principal.clone()),
-            source_identity: None,
             mfa_authenticated_at: mfa,
-            chain_depth: 0,
-            tags: SessionTags::new(),
-            session_policy: None,
-            policy_arns: Vec::new(),
+            ..self.new_claims(
+                env,
+                secs,
+                Operation::GetSessionToken,
+                (partition, account),
+                SessionPrincipal::LongTerm(principal.clone()),
+            )?
         };
         self.seal(&claims)
     }
@@ -915,19 +899,8 @@ impl Issuer {
         fed_arn: &str,
         env: &CallEnv,
     ) -> Result<Minted, StsError> {
-        let Caller::LongTerm {
-            partition,
-            account,
-            principal,
-        } = caller
-        else {
-            return Err(StsError::access_denied(
-                "Cannot call GetFederationToken with session credentials",
-            ));
-        };
-        let root = matches!(principal, LongTermPrincipal::Root);
-        let secs =
-            duration::user_session(request.duration_seconds(), root).map_err(duration_error)?;
+        let (partition, account, principal, secs) =
+            long_term_session(caller, "GetFederationToken", request.duration_seconds())?;
         let session_policies =
             self.parse_session_policies(request.policy(), request.policy_arns())?;
         let resolved = resolve::resolve(&*self.directory, caller)?;
@@ -944,31 +917,24 @@ impl Issuer {
         }
         for action in actions {
             ctx.set_action(action);
-            if resolved.permissions.allow(&ctx, *account, *account) != Decision::Allow {
+            if resolved.permissions.allow(&ctx, account, account) != Decision::Allow {
                 return Err(refused(&caller_arn, action, fed_arn));
             }
         }
         let claims = Claims {
-            token_id: self.token_id()?,
-            issued_at: env.now,
-            expires_at: env.now.saturating_add(u64::from(secs)),
-            operation: Operation::GetFederationToken,
-            partition: *partition,
-            account: *account,
-            principal: SessionPrincipal::FederatedUser {
-                name: *request.name(),
-                parent: principal.clone(),
-            },
-            source_identity: None,
-            mfa_authenticated_at: None,
-            chain_depth: 0,
             tags: request.tags().clone(),
             session_policy: session_policies.inline_text,
-            policy_arns: request
-                .policy_arns()
-                .iter()
-                .map(|a| a.as_str().into())
-                .collect(),
+            policy_arns: boxed(request.policy_arns()),
+            ..self.new_claims(
+                env,
+                secs,
+                Operation::GetFederationToken,
+                (partition, account),
+                SessionPrincipal::FederatedUser {
+                    name: *request.name(),
+                    parent: principal.clone(),
+                },
+            )?
         };
         self.seal(&claims)
     }
@@ -1057,26 +1023,54 @@ impl Issuer {
         policy_arns: &[String],
     ) -> Result<Minted, StsError> {
         let claims = Claims {
-            token_id: self.token_id()?,
-            issued_at: env.now,
-            expires_at: env.now.saturating_add(u64::from(secs)),
-            operation,
-            partition: role.partition(),
-            account: role.account(),
-            principal: SessionPrincipal::AssumedRole {
-                role_path: role.path().clone(),
-                role_name: *role.name(),
-                role_id: role.role_id(),
-                session_name,
-            },
             source_identity: attrs.source_identity,
             mfa_authenticated_at: attrs.mfa_authenticated_at,
             chain_depth: attrs.chain_depth,
             tags: attrs.tags,
             session_policy: session_policies.inline_text.clone(),
-            policy_arns: policy_arns.iter().map(|a| a.as_str().into()).collect(),
+            policy_arns: boxed(policy_arns),
+            ..self.new_claims(
+                env,
+                secs,
+                operation,
+                (role.partition(), role.account()),
+                SessionPrincipal::AssumedRole {
+                    role_path: role.path().clone(),
+                    role_name: *role.name(),
+                    role_id: role.role_id(),
+                    session_name,
+                },
+            )?
         };
         self.seal(&claims)
+    }
+
+    /// Claims of a session issued at `env.now` for `secs` seconds, with a fresh token ID and
+    /// nothing else: no source identity, MFA, tags or session policies until the operation adds
+    /// what it carries.
+    fn new_claims(
+        &self,
+        env: &CallEnv,
+        secs: u32,
+        operation: Operation,
+        (partition, account): (Partition, AccountId),
+        principal: SessionPrincipal,
+    ) -> Result<Claims, StsError> {
+        Ok(Claims {
+            token_id: self.token_id()?,
+            issued_at: env.now,
+            expires_at: env.now.saturating_add(u64::from(secs)),
+            operation,
+            partition,
+            account,
+            principal,
+            source_identity: None,
+            mfa_authenticated_at: None,
+            chain_depth: 0,
+            tags: SessionTags::new(),
+            session_policy: None,
+            policy_arns: Vec::new(),
+        })
     }
 
     fn seal(&self, claims: &Claims) -> Result<Minted, StsError> {
@@ -1193,6 +1187,33 @@ impl MintedLike for () {
     fn source_identity(&self) -> Option<SourceIdentity> {
         None
     }
+}
+
+/// `GetSessionToken` and `GetFederationToken` take long-term keys only: the caller's partition,
+/// account and principal, and the session's lifetime (root's clamped to an hour).
+fn long_term_session<'c>(
+    caller: &'c Caller,
+    operation: &str,
+    requested: Option<u32>,
+) -> Result<(Partition, AccountId, &'c LongTermPrincipal, u32), StsError> {
+    let Caller::LongTerm {
+        partition,
+        account,
+        principal,
+    } = caller
+    else {
+        return Err(StsError::access_denied(format!(
+            "Cannot call {operation} with session credentials"
+        )));
+    };
+    let root = matches!(principal, LongTermPrincipal::Root);
+    let secs = duration::user_session(requested, root).map_err(duration_error)?;
+    Ok((*partition, *account, principal, secs))
+}
+
+/// `PolicyArns` as the token stores them.
+fn boxed(arns: &[String]) -> Vec<Box<str>> {
+    arns.iter().map(|a| a.as_str().into()).collect()
 }
 
 fn assumed_role_user(role: &Role, session_name: &RoleSessionName) -> AssumedRoleUser {
