@@ -28,23 +28,7 @@ const NOW: u64 = 1_764_000_000;
 
 /// Alice may assume `deploy`; its trust policy has three statements (an allow with a condition,
 /// an allow for a service, a deny for another principal), as real trust policies often do.
-const DIRECTORY: &str = r#"{
-  "users": [{ "arn": "arn:aws:iam::111111111111:user/alice",
-              "access_keys": [{ "id": "AKIAALICEEXAMPLE0001",
-                                "secret": "aliceSecretKeyForTestsOnly0000000000000A" }] }],
-  "roles": [{ "arn": "arn:aws:iam::111111111111:role/deploy",
-              "trust_policy": { "Version": "2012-10-17", "Statement": [
-                 { "Effect": "Allow",
-                   "Principal": { "AWS": "arn:aws:iam::111111111111:user/alice" },
-                   "Action": "sts:AssumeRole",
-                   "Condition": { "StringLike": { "sts:RoleSessionName": "ci-*" } } },
-                 { "Effect": "Allow",
-                   "Principal": { "Service": "ec2.amazonaws.com" },
-                   "Action": "sts:AssumeRole" },
-                 { "Effect": "Deny",
-                   "Principal": { "AWS": "arn:aws:iam::111111111111:user/mallory" },
-                   "Action": "sts:AssumeRole" } ] } }]
-}"#;
+const DIRECTORY: &str = include_str!("../tests/data/issue_directory.json");
 
 struct Fixture {
     issuer: Issuer,

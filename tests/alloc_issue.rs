@@ -22,24 +22,8 @@ use tempcred::{AssumeRoleRequest, Issuer, KeyRing, ManualClock, SeededRandom, Un
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
-/// The same directory as `benches/issue.rs`: a 3-statement trust policy.
-const DIRECTORY: &str = r#"{
-  "users": [{ "arn": "arn:aws:iam::111111111111:user/alice",
-              "access_keys": [{ "id": "AKIAALICEEXAMPLE0001",
-                                "secret": "aliceSecretKeyForTestsOnly0000000000000A" }] }],
-  "roles": [{ "arn": "arn:aws:iam::111111111111:role/deploy",
-              "trust_policy": { "Version": "2012-10-17", "Statement": [
-                 { "Effect": "Allow",
-                   "Principal": { "AWS": "arn:aws:iam::111111111111:user/alice" },
-                   "Action": "sts:AssumeRole",
-                   "Condition": { "StringLike": { "sts:RoleSessionName": "ci-*" } } },
-                 { "Effect": "Allow",
-                   "Principal": { "Service": "ec2.amazonaws.com" },
-                   "Action": "sts:AssumeRole" },
-                 { "Effect": "Deny",
-                   "Principal": { "AWS": "arn:aws:iam::111111111111:user/mallory" },
-                   "Action": "sts:AssumeRole" } ] } }]
-}"#;
+/// The directory `benches/issue.rs` measures: a 3-statement trust policy.
+const DIRECTORY: &str = include_str!("data/issue_directory.json");
 
 /// The bound the test holds the issuing path to.
 const MAX_ALLOCATIONS: usize = 64;
