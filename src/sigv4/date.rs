@@ -23,67 +23,29 @@ pub struct AmzDate {
     secs: u64,
 }
 
-fn digits(bytes: &[u8]) -> Option<u64> {
-    bytes.iter().try_fold(0u64, |acc, b| {
-        b.is_ascii_digit().then(|| acc * 10 + u64::from(b - b'0'))
+/// `YYYYMMDDTHHMMSSZ`, read and written by the `time` crate. The shape (every position a digit but
+/// the `T` and the `Z`) is checked first, so that no sign, padding or other variant the format
+/// language might allow gets through: one instant, one text.
+const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+
+fn has_amz_date_shape(b: &[u8; 16]) -> bool {
+    b.iter().enumerate().all(|(i, c)| match i {
+        8 => *c == b'T',
+        15 => *c == b'Z',
+        _ => c.is_ascii_digit(),
     })
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-fn days_in_month(y: u64, m: u64) -> u64 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 impl AmzDate {
     /// Parses `YYYYMMDDTHHMMSSZ`; `None` for anything else, including dates before 1970.
     pub fn parse(text: &str) -> Option<Self> {
         let b: [u8; 16] = text.as_bytes().try_into().ok()?;
-        if b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
+        if !has_amz_date_shape(&b) {
             return None;
         }
-        let y = digits(b.get(0..4)?)?;
-        let mo = digits(b.get(4..6)?)?;
-        let d = digits(b.get(6..8)?)?;
-        let h = digits(b.get(9..11)?)?;
-        let mi = digits(b.get(11..13)?)?;
-        let s = digits(b.get(13..15)?)?;
-        if y < 1970 || !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) {
-            return None;
-        }
-        if h > 23 || mi > 59 || s > 59 {
-            return None;
-        }
-        // Every value here is small and non-negative, so the casts are exact.
-        let days = days_from_civil(y as i64, mo as i64, d as i64);
-        let secs = u64::try_from(days).ok()? * 86_400 + h * 3600 + mi * 60 + s;
+        let at = time::PrimitiveDateTime::parse(text, FORMAT).ok()?;
+        let secs = u64::try_from(at.assume_utc().unix_timestamp()).ok()?;
         if secs > MAX_UNIX_TIME {
             return None;
         }
@@ -93,25 +55,18 @@ impl AmzDate {
     /// The `x-amz-date` text of an instant.
     pub fn from_unix(t: UnixTime) -> Self {
         let secs = t.as_secs();
-        // `UnixTime` is at most year 9999, so these fit every integer type used.
-        let days = (secs / 86_400) as i64;
-        let rem = secs % 86_400;
-        let (y, m, d) = civil_from_days(days);
-        let mut text = *b"00000000T000000Z";
-        let mut put = |at: usize, width: usize, mut v: u64| {
-            for i in (0..width).rev() {
-                if let Some(slot) = text.get_mut(at + i) {
-                    *slot = b'0' + (v % 10) as u8;
-                }
-                v /= 10;
-            }
-        };
-        put(0, 4, y as u64);
-        put(4, 2, m as u64);
-        put(6, 2, d as u64);
-        put(9, 2, rem / 3600);
-        put(11, 2, rem % 3600 / 60);
-        put(13, 2, rem % 60);
+        let mut text = *b"19700101T000000Z";
+        // `UnixTime` is at most 9999-12-31T23:59:59Z, which `time` represents and writes in
+        // exactly 16 bytes; were that ever not so, the epoch text above would stay, never a
+        // partial one.
+        let mut out = [0u8; 16];
+        let written = i64::try_from(secs)
+            .ok()
+            .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+            .and_then(|at| at.format_into(&mut out.as_mut_slice(), FORMAT).ok());
+        if written == Some(16) {
+            text = out;
+        }
         AmzDate { text, secs }
     }
 
@@ -190,5 +145,18 @@ mod tests {
             AmzDate::parse("20150830T123600Z").unwrap().date_str(),
             "20150830"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_representable_instant_round_trips(secs in 0..=MAX_UNIX_TIME) {
+            let d = AmzDate::from_unix(UnixTime::from_secs(secs));
+            proptest::prop_assert_eq!(d.to_unix().as_secs(), secs);
+            proptest::prop_assert_eq!(AmzDate::parse(d.as_str()), Some(d));
+            // The text is what an independent formatter (RFC 3339 without separators) says.
+            let rfc = UnixTime::from_secs(secs).to_rfc3339().unwrap_or_default();
+            let compact: String = rfc.chars().filter(|c| *c != '-' && *c != ':').collect();
+            proptest::prop_assert_eq!(d.as_str(), compact.as_str());
+        }
     }
 }
