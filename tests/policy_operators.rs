@@ -76,6 +76,12 @@ fn string_operators() {
         &[("aws:username", &["a*"])],
         &[("aws:username", &["ab"])],
     );
+    // …every star of it: two are not folded into one as a wildcard's would be.
+    case(
+        r#"{"StringEquals":{"aws:username":"a**"}}"#,
+        &[("aws:username", &["a**"])],
+        &[("aws:username", &["a*"])],
+    );
 }
 
 #[test]
@@ -111,6 +117,10 @@ fn numeric_operators() {
         &n("3600"),
         &n("3601"),
     );
+    assert!(allowed(
+        r#"{"NumericLessThanEquals":{"aws:MultiFactorAuthAge":3600}}"#,
+        &n("12")
+    ));
     case(
         r#"{"NumericGreaterThan":{"aws:MultiFactorAuthAge":"-1.5"}}"#,
         &n("-1"),
@@ -121,6 +131,10 @@ fn numeric_operators() {
         &n("2.5"),
         &n("2.4"),
     );
+    assert!(allowed(
+        r#"{"NumericGreaterThanEquals":{"aws:MultiFactorAuthAge":2.5}}"#,
+        &n("300")
+    ));
     // A context value that is not a number never matches.
     assert!(!allowed(
         r#"{"NumericEquals":{"aws:MultiFactorAuthAge":"1"}}"#,
@@ -156,6 +170,10 @@ fn date_operators_read_iso8601_and_epoch_seconds() {
         &t("2026-01-01T00:00:00Z"),
         &t("2026-01-01T00:00:01Z"),
     );
+    assert!(allowed(
+        r#"{"DateLessThanEquals":{"aws:CurrentTime":1767225600}}"#,
+        &t("2025-07-01T12:00:00Z")
+    ));
     case(
         r#"{"DateGreaterThan":{"aws:CurrentTime":"2026-01-01T00:00:00+02:00"}}"#,
         &t("2025-12-31T22:00:01Z"),
@@ -166,6 +184,10 @@ fn date_operators_read_iso8601_and_epoch_seconds() {
         &t("2026-01-01T00:00:00Z"),
         &t("2025-12-31T23:59:59Z"),
     );
+    assert!(allowed(
+        r#"{"DateGreaterThanEquals":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}"#,
+        &t("2027-03-04T05:06:07Z")
+    ));
 }
 
 #[test]

@@ -400,6 +400,18 @@ impl ConditionBlock {
     }
 
     /// The condition keys under this operator, as written.
+    ///
+    /// ```
+    /// use tempcred::policy::{Operator, PolicyDocument};
+    /// let doc = PolicyDocument::parse(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow",
+    ///   "Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":
+    ///   {"aws:PrincipalTag/team":"data","s3:prefix":["a","b"]}}}}"#, 6144).unwrap();
+    /// let block = &doc.statements()[0].conditions()[0];
+    /// assert_eq!(block.operator().operator, Operator::StringEquals);
+    /// let mut keys: Vec<&str> = block.keys().collect();
+    /// keys.sort();
+    /// assert_eq!(keys, ["aws:PrincipalTag/team", "s3:prefix"]);
+    /// ```
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().map(|e| &*e.key)
     }
@@ -611,6 +623,11 @@ mod tests {
         assert!(v6.contains("2001:db8:1::1".parse().unwrap()));
         assert!(!v6.contains("2001:db9::1".parse().unwrap()));
         assert!(!v6.contains("203.0.113.7".parse().unwrap()));
+        // Three-digit prefixes are IPv6's; a zero-padded one within three digits is read.
+        let host = IpNet::parse("2001:db8::7/128").unwrap();
+        assert!(host.contains("2001:db8::7".parse().unwrap()));
+        assert!(!host.contains("2001:db8::8".parse().unwrap()));
+        assert_eq!(IpNet::parse("10.0.0.0/008"), IpNet::parse("10.0.0.0/8"));
         assert!(IpNet::parse("10.0.0.1")
             .unwrap()
             .contains("10.0.0.1".parse().unwrap()));
@@ -621,6 +638,8 @@ mod tests {
             "10.0.0",
             "x/8",
             "10.0.0.0/+8",
+            "10.0.0.0/0008",
+            "::/0128",
         ] {
             assert!(IpNet::parse(bad).is_none(), "{bad}");
         }

@@ -338,4 +338,15 @@ mod tests {
         let r = ArnPattern::compile("arn:aws:logs:*:*:log-group:*", true, true).unwrap();
         assert!(r.matches("arn:aws:logs:eu-west-1:123456789012:log-group:a:b", &ctx));
     }
+
+    #[test]
+    fn ignore_case_folds_unicode_even_against_ascii() {
+        assert!(eq_ignore_case("Alice", "aLICE"));
+        assert!(!eq_ignore_case("alice", "alicia"));
+        assert!(eq_ignore_case("ÉCOLE", "école"));
+        // KELVIN SIGN lowercases to an ASCII 'k': one side ASCII is not enough for the fast path.
+        assert!(eq_ignore_case("kelvin", "\u{212A}elvin"));
+        assert!(eq_ignore_case("\u{212A}elvin", "KELVIN"));
+        assert!(!eq_ignore_case("kelvin", "\u{212A}elvins"));
+    }
 }
