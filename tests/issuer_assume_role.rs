@@ -337,6 +337,20 @@ fn service_principal_named_in_the_trust_policy() {
     );
     // A user is not the service.
     assert_eq!(code(fx.assume(&fx.alice(), &r)), StsErrorCode::AccessDenied);
+    // A service has no external ID and no MFA device: either one alone is refused.
+    for r in [
+        req(&role("service"), "i-0abc").external_id("partner-42"),
+        req(&role("service"), "i-0abc")
+            .serial_number(ALICE_MFA)
+            .token_code("123456"),
+    ] {
+        let e = err(fx.issuer.assume_role_for_service_at(
+            "ec2.amazonaws.com",
+            &r.build().unwrap(),
+            &fx.env(),
+        ));
+        assert_eq!(e.code, StsErrorCode::ValidationError, "{}", e.message);
+    }
 }
 
 const GET_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;

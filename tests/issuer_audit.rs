@@ -46,6 +46,7 @@ fn one_event_per_attempt_with_its_fields() {
     let e = fx.assume(
         &fx.bob(),
         &AssumeRoleRequest::builder(role("plain"), "no-1")
+            .source_identity("bob-asked")
             .build()
             .unwrap(),
     );
@@ -103,6 +104,11 @@ fn one_event_per_attempt_with_its_fields() {
     assert_eq!(b.caller_arn.as_deref(), Some(BOB));
     assert_eq!(b.target.as_deref(), Some(role("plain").as_str()));
     assert_eq!(b.session_name.as_deref(), Some("no-1"));
+    // What was asked for is recorded even when it was not granted.
+    assert_eq!(
+        b.source_identity.map(|s| s.as_str().to_owned()).as_deref(),
+        Some("bob-asked")
+    );
     assert_eq!((b.token_id, b.expiration), (None, None));
 
     assert_eq!(events[2].outcome, refused("ValidationError"));
@@ -130,6 +136,7 @@ fn one_event_per_attempt_with_its_fields() {
         Some(format!("arn:aws:sts::{A}:federated-user/fed-b").as_str())
     );
     assert_eq!(f.session_name.as_deref(), Some("fed-b"));
+    assert_eq!(f.caller_arn.as_deref(), Some(BOB));
 
     let c = &events[5];
     assert_eq!(
@@ -178,6 +185,14 @@ fn service_assumption_is_audited() {
     assert_eq!(events[0].caller_arn.as_deref(), Some("ec2.amazonaws.com"));
     assert_eq!(events[0].outcome, AuditOutcome::Allowed);
     assert_eq!(events[1].outcome, refused("AccessDenied"));
+    for e in &events {
+        assert_eq!(e.target.as_deref(), Some(role("service").as_str()));
+        assert_eq!(e.session_name.as_deref(), Some("i-1"));
+    }
+    assert_eq!(
+        events[1].caller_arn.as_deref(),
+        Some("lambda.amazonaws.com")
+    );
 }
 
 #[cfg(feature = "totp")]
@@ -230,7 +245,10 @@ fn web_identity_tokens_never_reach_the_audit_trail() {
     assert_eq!(events[0].action, AuditAction::AssumeRoleWithWebIdentity);
     assert_eq!(events[0].outcome, AuditOutcome::Allowed);
     assert_eq!(events[0].caller_arn.as_deref(), Some(OIDC_ARN));
-    assert_eq!(events[0].target.as_deref(), Some(web.as_str()));
+    for e in &events {
+        assert_eq!(e.target.as_deref(), Some(web.as_str()));
+        assert_eq!(e.session_name.as_deref(), Some("web-1"));
+    }
     assert!(events[0]
         .web_identity_subject
         .as_deref()

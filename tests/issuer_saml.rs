@@ -10,6 +10,7 @@
 )]
 
 use std::sync::Arc;
+use tempcred::audit::{AuditAction, AuditOutcome, MemoryAuditSink};
 use tempcred::directory::{InMemoryDirectory, SamlProvider};
 use tempcred::issue::{SamlAssertionValidator, SamlAttributes};
 use tempcred::keys::{KeyId, KeyMaterial};
@@ -64,6 +65,10 @@ impl SamlAssertionValidator for FakeIdp {
 }
 
 fn setup() -> (Issuer, KeyRing) {
+    setup_with_audit(Arc::new(MemoryAuditSink::new()))
+}
+
+fn setup_with_audit(audit: Arc<MemoryAuditSink>) -> (Issuer, KeyRing) {
     let directory = InMemoryDirectory::from_json(&format!(
         r#"{{
       "saml_providers": [{{ "arn": "{PROVIDER}" }}],
@@ -89,6 +94,7 @@ fn setup() -> (Issuer, KeyRing) {
     let issuer = Issuer::builder(Arc::new(directory), ring.clone())
         .random(Arc::new(SeededRandom::new(1)))
         .saml_validator(Arc::new(FakeIdp))
+        .audit_sink(audit)
         .build();
     (issuer, ring)
 }
@@ -193,5 +199,33 @@ fn without_a_validator_or_a_provider_saml_is_refused() {
             .unwrap_err()
             .code,
         StsErrorCode::InvalidIdentityToken
+    );
+}
+
+#[test]
+fn every_saml_attempt_is_audited_with_provider_role_and_session() {
+    let audit = Arc::new(MemoryAuditSink::new());
+    let (issuer, _) = setup_with_audit(audit.clone());
+    issuer
+        .assume_role_with_saml_at(&request("engineers", "eng-alice|"), &env())
+        .unwrap();
+    assert!(issuer
+        .assume_role_with_saml_at(&request("engineers", "ops-bob|"), &env())
+        .is_err());
+    let events = audit.take();
+    assert_eq!(events.len(), 2, "{events:#?}");
+    let role = "arn:aws:iam::111111111111:role/engineers";
+    for (e, session) in events.iter().zip(["eng-alice", "ops-bob"]) {
+        assert_eq!(e.action, AuditAction::AssumeRoleWithSaml);
+        assert_eq!(e.caller_arn.as_deref(), Some(PROVIDER));
+        assert_eq!(e.target.as_deref(), Some(role));
+        assert_eq!(e.session_name.as_deref(), Some(session));
+    }
+    assert_eq!(events[0].outcome, AuditOutcome::Allowed);
+    assert_eq!(
+        events[1].outcome,
+        AuditOutcome::Refused {
+            error_code: "AccessDenied"
+        }
     );
 }

@@ -389,3 +389,44 @@ fn assume_role_with_session_token_credentials_is_not_chaining() {
     assert_eq!(e.code, StsErrorCode::ValidationError);
     assert!(e.message.contains("role chaining"), "{}", e.message);
 }
+
+#[test]
+fn federation_tags_need_tag_session_and_reach_the_session_with_policy_arns() {
+    let fx = Fx::new();
+    let dave = fx.key(DAVE_KEY);
+    let fed = format!("arn:aws:sts::{A}:federated-user/fed-d");
+    // Untagged, sts:GetFederationToken alone is enough.
+    let plain = fx
+        .issuer
+        .get_federation_token_at(&dave, &gft("fed-d", None).unwrap(), &fx.env())
+        .unwrap();
+    assert!(fx.verify(&plain.credentials).claims().tags.is_empty());
+    let tagged = GetFederationTokenRequest::builder("fed-d")
+        .tag("project", "apollo")
+        .policy_arn(READ_POLICY)
+        .build()
+        .unwrap();
+    let e = err(fx.issuer.get_federation_token_at(&dave, &tagged, &fx.env()));
+    assert_eq!(
+        (e.code, e.message),
+        (
+            StsErrorCode::AccessDenied,
+            not_authorized(DAVE, "sts:TagSession", &fed)
+        )
+    );
+    // Alice has sts:TagSession: the tags and the managed session policy travel in the token.
+    let ok = fx
+        .issuer
+        .get_federation_token_at(&fx.alice(), &tagged, &fx.env())
+        .unwrap();
+    let s = fx.verify(&ok.credentials);
+    let tags: Vec<(String, String)> = s
+        .claims()
+        .tags
+        .iter()
+        .map(|t| (t.key.as_str().to_owned(), t.value.as_str().to_owned()))
+        .collect();
+    assert_eq!(tags, [("project".to_owned(), "apollo".to_owned())]);
+    let arns: Vec<&str> = s.claims().policy_arns.iter().map(|a| a.as_ref()).collect();
+    assert_eq!(arns, [READ_POLICY]);
+}

@@ -34,6 +34,9 @@ pub const ROOT: &str = "arn:aws:iam::111111111111:root";
 pub const ALICE_KEY: &str = "AKIAALICEEXAMPLE0001";
 pub const BOB_KEY: &str = "AKIABOBEXAMPLE000001";
 pub const CAROL_KEY: &str = "AKIACAROLEXAMPLE0001";
+/// Dave may call `GetFederationToken` but not `sts:TagSession`.
+pub const DAVE_KEY: &str = "AKIADAVEEXAMPLE00001";
+pub const DAVE: &str = "arn:aws:iam::111111111111:user/dave";
 pub const ROOT_KEY: &str = "AKIAROOTEXAMPLE00001";
 pub const ALICE_SECRET: &str = "aliceSecretKeyForIssuerTests00000000000A";
 
@@ -68,6 +71,10 @@ const DIRECTORY: &str = r#"{
     { "arn": "arn:aws:iam::111111111111:user/bob",
       "access_keys": [{ "id": "AKIABOBEXAMPLE000001", "secret": "bobSecretKeyForIssuerTests0000000000000A" }],
       "mfa_devices": [{ "serial": "arn:aws:iam::111111111111:mfa/bob", "totp_base32": "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ" }] },
+    { "arn": "arn:aws:iam::111111111111:user/dave",
+      "access_keys": [{ "id": "AKIADAVEEXAMPLE00001", "secret": "daveSecretKeyForIssuerTests00000000000AA" }],
+      "policies": [{ "Version": "2012-10-17", "Statement": [
+        { "Effect": "Allow", "Action": "sts:GetFederationToken", "Resource": "arn:aws:sts::111111111111:federated-user/*" } ] }] },
     { "arn": "arn:aws:iam::111111111111:user/carol",
       "access_keys": [{ "id": "AKIACAROLEXAMPLE0001", "secret": "carolSecretKeyForIssuerTests00000000000A" }],
       "policies": [{ "Version": "2012-10-17", "Statement": [
