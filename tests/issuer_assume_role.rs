@@ -125,6 +125,14 @@ fn response_identity_matches_the_verified_token() {
         .unwrap();
     let size = tagged.packed_policy_size.unwrap();
     assert!(size > 0 && size <= 100, "{size}");
+    // An inline session policy alone, or a managed one alone, is packed too.
+    for r in [
+        req(&role("parent"), "inline").policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#),
+        req(&role("parent"), "managed").policy_arn(READ_POLICY),
+    ] {
+        let r = fx.assume(&fx.alice(), &r.build().unwrap()).unwrap();
+        assert!(r.packed_policy_size.is_some_and(|n| n > 0 && n <= 100));
+    }
 }
 
 #[test]
@@ -583,6 +591,33 @@ fn a_role_session_acts_with_its_role_policies_bounded_by_its_session_policy() {
         (
             StsErrorCode::AccessDenied,
             not_authorized(&assumed("short", "s1"), "sts:AssumeRole", &role("long"))
+        )
+    );
+}
+
+#[test]
+fn transitive_tag_keys_reach_the_trust_policy_as_sts_transitive_tag_keys() {
+    let fx = Fx::new();
+    let tagged = || req(&role("transitive-team"), "t1").tag("team", "payments");
+    let ok = fx
+        .assume(
+            &fx.alice(),
+            &tagged().transitive_tag_key("team").build().unwrap(),
+        )
+        .unwrap();
+    assert!(fx
+        .verify(&ok.credentials)
+        .claims()
+        .tags
+        .iter()
+        .any(|t| t.transitive));
+    // The same tag, not transitive: the TagSession statement's condition fails.
+    let e = err(fx.assume(&fx.alice(), &tagged().build().unwrap()));
+    assert_eq!(
+        (e.code, e.message),
+        (
+            StsErrorCode::AccessDenied,
+            not_authorized(ALICE, "sts:TagSession", &role("transitive-team"))
         )
     );
 }

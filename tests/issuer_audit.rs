@@ -144,6 +144,10 @@ fn one_event_per_attempt_with_its_fields() {
         (AuditAction::GetCallerIdentity, AuditOutcome::Allowed)
     );
     assert_eq!(c.caller_arn.as_deref(), Some(CAROL));
+    assert_eq!(
+        (c.token_id, c.expiration, c.source_identity),
+        (None, None, None)
+    );
 
     let json = serde_json::to_string(a).unwrap();
     assert!(json.contains(r#""outcome":"Allowed""#), "{json}");
@@ -289,4 +293,46 @@ fn revoked_sessions_issued_before_the_cutoff_are_refused() {
     );
     // Without the snapshot, the old session is still fine.
     fx.verify(&before);
+}
+
+#[test]
+fn an_inherited_source_identity_is_audited_though_not_asked_for() {
+    let fx = Fx::new();
+    let parent = fx
+        .assume(
+            &fx.alice(),
+            &AssumeRoleRequest::builder(role("parent"), "p1")
+                .source_identity("alice")
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let session = fx.session(&parent.credentials);
+    let child = fx
+        .assume(
+            &session,
+            &AssumeRoleRequest::builder(role("child"), "c1")
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let events = fx.audit.take();
+    assert_eq!(events.len(), 2);
+    let e = &events[1];
+    assert_eq!(e.outcome, AuditOutcome::Allowed);
+    assert_eq!(
+        e.caller_arn.as_deref(),
+        Some(assumed("parent", "p1").as_str())
+    );
+    assert_eq!(
+        e.source_identity.map(|s| s.as_str().to_owned()).as_deref(),
+        Some("alice")
+    );
+    assert_eq!(
+        child
+            .source_identity
+            .map(|s| s.as_str().to_owned())
+            .as_deref(),
+        Some("alice")
+    );
 }

@@ -430,3 +430,29 @@ fn federation_tags_need_tag_session_and_reach_the_session_with_policy_arns() {
     let arns: Vec<&str> = s.claims().policy_arns.iter().map(|a| a.as_ref()).collect();
     assert_eq!(arns, [READ_POLICY]);
 }
+
+#[test]
+fn a_root_federated_session_has_exactly_its_session_policy() {
+    let fx = Fx::new();
+    let auth = Authorizer::new(fx.dir.clone());
+    let decide = |req: &GetFederationTokenRequest, action: &str| {
+        let r = fx
+            .issuer
+            .get_federation_token_at(&fx.root(), req, &fx.env())
+            .unwrap();
+        auth.authorize(
+            &fx.verify(&r.credentials),
+            &AuthorizationRequest::new(action, "arn:aws:s3:::bucket/a"),
+            fx.now(),
+        )
+        .unwrap()
+    };
+    let get_only = GetFederationTokenRequest::builder("fed-root")
+        .policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#)
+        .build()
+        .unwrap();
+    assert_eq!(decide(&get_only, "s3:GetObject"), Decision::Allow);
+    assert_eq!(decide(&get_only, "s3:PutObject"), Decision::ImplicitDeny);
+    let bare = gft("fed-root", None).unwrap();
+    assert_eq!(decide(&bare, "s3:GetObject"), Decision::ImplicitDeny);
+}

@@ -124,6 +124,11 @@ const DIRECTORY: &str = r#"{
         { "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111111111111:user/alice" }, "Action": "sts:TagSession",
           "Condition": { "StringEquals": { "aws:RequestTag/team": "payments" },
                          "ForAllValues:StringEquals": { "aws:TagKeys": ["team", "env"] } } } ] } },
+    { "arn": "arn:aws:iam::111111111111:role/transitive-team",
+      "trust_policy": { "Version": "2012-10-17", "Statement": [
+        { "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111111111111:user/alice" }, "Action": "sts:AssumeRole" },
+        { "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111111111111:user/alice" }, "Action": "sts:TagSession",
+          "Condition": { "ForAnyValue:StringEquals": { "sts:TransitiveTagKeys": "team" } } } ] } },
     { "arn": "arn:aws:iam::111111111111:role/parent",
       "trust_policy": { "Version": "2012-10-17", "Statement": [{ "Effect": "Allow",
         "Principal": { "AWS": "arn:aws:iam::111111111111:user/alice" },
