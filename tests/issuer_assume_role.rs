@@ -621,3 +621,28 @@ fn transitive_tag_keys_reach_the_trust_policy_as_sts_transitive_tag_keys() {
         )
     );
 }
+
+#[test]
+fn trust_conditions_see_the_source_ip_the_time_and_the_callers_tags() {
+    let fx = Fx::new();
+    let r = req(&role("guarded"), "g1").build().unwrap();
+    let inside: std::net::IpAddr = "203.0.113.9".parse().unwrap();
+    let outside: std::net::IpAddr = "198.51.100.1".parse().unwrap();
+    let at = |caller: &tempcred::Caller, env: tempcred::CallEnv| {
+        fx.issuer.assume_role_at(caller, &r, &env).map(|_| ())
+    };
+    assert_eq!(at(&fx.alice(), fx.env().with_source_ip(inside)), Ok(()));
+    // Another address, or none known: refused.
+    for env in [fx.env().with_source_ip(outside), fx.env()] {
+        assert_eq!(code(at(&fx.alice(), env)), StsErrorCode::AccessDenied);
+    }
+    // bob is trusted by name but has no team=payments tag.
+    assert_eq!(
+        code(at(&fx.bob(), fx.env().with_source_ip(inside))),
+        StsErrorCode::AccessDenied
+    );
+    // After the date in the condition: refused.
+    let later =
+        tempcred::CallEnv::at(tempcred::UnixTime::from_secs(1_893_456_000)).with_source_ip(inside);
+    assert_eq!(code(at(&fx.alice(), later)), StsErrorCode::AccessDenied);
+}
