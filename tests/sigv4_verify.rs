@@ -698,6 +698,80 @@ fn size_limits_are_enforced_before_parsing() {
 }
 
 #[test]
+fn the_method_must_be_an_http_token_of_at_most_32_bytes() {
+    let ring = ring();
+    let v = verifier(&ring, SigV4Config::new());
+    let secret = alice_secret();
+    let who = Who {
+        id: ALICE_ID,
+        secret: &secret,
+        token: None,
+    };
+    // Any RFC 9110 token is a method, up to 32 bytes.
+    let longest = "X".repeat(31) + "~";
+    for method in ["PATCH", "M-SEARCH", longest.as_str()] {
+        let req = Req {
+            method: method.into(),
+            ..Req::new()
+        };
+        let signed = sign_headers(&req, &who, "us-east-1", "sts", T0);
+        assert!(verify(&v, &signed, T0).is_ok(), "{method}");
+    }
+    let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
+    let too_long = "X".repeat(33);
+    for bad in [
+        "",
+        "GET POST",
+        "GET\n",
+        "G\u{e9}T",
+        "(GET)",
+        too_long.as_str(),
+    ] {
+        let mut req = signed.clone();
+        req.method = bad.into();
+        assert_eq!(
+            verify(&v, &req, T0).unwrap_err(),
+            SigV4Error::TooLarge(Limit::Method),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn long_term_keys_can_be_looked_up_through_a_reference_or_an_arc() {
+    let ring = ring();
+    let secret = alice_secret();
+    let who = Who {
+        id: ALICE_ID,
+        secret: &secret,
+        token: None,
+    };
+    let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
+    let owned = users();
+    let by_ref = SigV4Verifier::new(Verifier::new(&ring), &owned, SigV4Config::new());
+    let by_arc = SigV4Verifier::new(
+        Verifier::new(&ring),
+        std::sync::Arc::new(users()),
+        SigV4Config::new(),
+    );
+    let alice = "arn:aws:iam::111111111111:user/alice";
+    assert_eq!(
+        verify(&by_ref, &signed, T0)
+            .unwrap()
+            .long_term_owner()
+            .unwrap(),
+        alice
+    );
+    assert_eq!(
+        verify(&by_arc, &signed, T0)
+            .unwrap()
+            .long_term_owner()
+            .unwrap(),
+        alice
+    );
+}
+
+#[test]
 fn s3_paths_are_signed_unnormalized() {
     let ring = ring();
     let secret = alice_secret();
