@@ -656,6 +656,7 @@ fn size_limits_are_enforced_before_parsing() {
     limits.max_query_bytes = 16;
     limits.max_query_params = 2;
     let v = verifier(&ring, SigV4Config::new().with_limits(limits));
+    assert_eq!(v.config().limits(), &limits);
     let secret = alice_secret();
     let who = Who {
         id: ALICE_ID,
@@ -670,6 +671,14 @@ fn size_limits_are_enforced_before_parsing() {
         verify(&v, &many, T0).unwrap_err(),
         SigV4Error::TooLarge(Limit::HeaderCount)
     );
+    // Exactly at the path and query limits (16 bytes each): signed and verified.
+    let at_limits = Req {
+        path: "/abcdefghijklmno".into(),
+        query: "aaaaaaa=bbbbbbbb".into(),
+        ..Req::new()
+    };
+    let at_limits = sign_headers(&at_limits, &who, "us-east-1", "sts", T0);
+    assert!(verify(&v, &at_limits, T0).is_ok());
     let mut long_path = signed.clone();
     long_path.path = "/".repeat(17);
     assert_eq!(
