@@ -609,6 +609,20 @@ fn authentication_must_be_present_once() {
         verify(&v, &both, T0).unwrap_err(),
         SigV4Error::IncompleteSignature(Malformed::TwoMechanisms)
     );
+    // Any one of the three presigning names makes the query an attempt at presigning, to be
+    // refused as malformed rather than ignored.
+    for name in ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature"] {
+        let lone = Req {
+            query: format!("{name}=x"),
+            ..Req::new()
+        };
+        let e = verify(&v, &lone, T0).unwrap_err();
+        assert_eq!(
+            e.aws_code(),
+            "AuthorizationQueryParametersError",
+            "{name}: {e:?}"
+        );
+    }
     let mut malformed = signed.clone();
     *malformed.header_mut("authorization") = "AWS4-HMAC-SHA256 Credential=x".into();
     assert_eq!(
