@@ -198,6 +198,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn signatures_compare_by_every_byte_and_print_as_hex() {
+        let hex = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+        let a = Signature::parse(hex).unwrap();
+        assert!(a.ct_eq(&Signature::parse(hex).unwrap()));
+        for at in [0, 31, 63] {
+            let mut other = hex.as_bytes().to_vec();
+            other[at] = if other[at] == b'0' { b'1' } else { b'0' };
+            let b = Signature::parse(std::str::from_utf8(&other).unwrap()).unwrap();
+            assert!(!a.ct_eq(&b), "differs at hex digit {at}");
+        }
+        assert_eq!(format!("{a:?}"), format!("Signature({hex})"));
+    }
+
+    #[test]
     fn derives_the_documented_signing_key() {
         // The worked example of the AWS documentation ("Examples of how to derive a signing key").
         let secret = SecretAccessKey::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").unwrap();
