@@ -231,7 +231,7 @@ impl Permissions {
                 let sess: Vec<&PolicyDocument> = session.iter().map(|d| &**d).collect();
                 policy::evaluate_with_session(&id, &sess, ctx).decision
             }
-            Permissions::SessionOnly(session) if session.is_empty() => Decision::ImplicitDeny,
+            // No session policy at all: nothing allows, so the answer is an implicit deny.
             Permissions::SessionOnly(session) => {
                 let sess: Vec<&PolicyDocument> = session.iter().map(|d| &**d).collect();
                 policy::evaluate(&sess, ctx).decision
