@@ -341,22 +341,31 @@ fn get_federation_token_needs_permission_on_the_federated_user() {
     assert_eq!(session_token(&fx, &fx.bob(), None).unwrap(), 43_200);
 }
 
-#[test]
-fn federated_session_without_a_session_policy_can_do_nothing() {
-    let fx = Fx::new();
-    let auth = Authorizer::new(fx.dir.clone());
-    let decide = |req: &GetFederationTokenRequest, action: &str| {
-        let r = fx
-            .issuer
-            .get_federation_token_at(&fx.alice(), req, &fx.env())
-            .unwrap();
-        let s = fx.verify(&r.credentials);
-        auth.authorize(
-            &s,
+/// What a session from `caller`'s `GetFederationToken` may do: `action` on an S3 object.
+fn federated_decision(
+    fx: &Fx,
+    caller: &Caller,
+    req: &GetFederationTokenRequest,
+    action: &str,
+) -> Decision {
+    let r = fx
+        .issuer
+        .get_federation_token_at(caller, req, &fx.env())
+        .unwrap();
+    Authorizer::new(fx.dir.clone())
+        .authorize(
+            &fx.verify(&r.credentials),
             &AuthorizationRequest::new(action, "arn:aws:s3:::bucket/a"),
             fx.now(),
         )
         .unwrap()
+}
+
+#[test]
+fn federated_session_without_a_session_policy_can_do_nothing() {
+    let fx = Fx::new();
+    let decide = |req: &GetFederationTokenRequest, action: &str| {
+        federated_decision(&fx, &fx.alice(), req, action)
     };
     let bare = gft("fed-a", None).unwrap();
     assert_eq!(decide(&bare, "s3:GetObject"), Decision::ImplicitDeny);
@@ -434,18 +443,8 @@ fn federation_tags_need_tag_session_and_reach_the_session_with_policy_arns() {
 #[test]
 fn a_root_federated_session_has_exactly_its_session_policy() {
     let fx = Fx::new();
-    let auth = Authorizer::new(fx.dir.clone());
     let decide = |req: &GetFederationTokenRequest, action: &str| {
-        let r = fx
-            .issuer
-            .get_federation_token_at(&fx.root(), req, &fx.env())
-            .unwrap();
-        auth.authorize(
-            &fx.verify(&r.credentials),
-            &AuthorizationRequest::new(action, "arn:aws:s3:::bucket/a"),
-            fx.now(),
-        )
-        .unwrap()
+        federated_decision(&fx, &fx.root(), req, action)
     };
     let get_only = GetFederationTokenRequest::builder("fed-root")
         .policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#)

@@ -163,6 +163,15 @@ fn presign_query(req: &Req, who: &Who<'_>, at: u64, expires: u64) -> Req {
     signed
 }
 
+/// Alice's long-term key, signing without a session token.
+fn alice(secret: &SecretAccessKey) -> Who<'_> {
+    Who {
+        id: ALICE_ID,
+        secret,
+        token: None,
+    }
+}
+
 fn alice_secret() -> SecretAccessKey {
     SecretAccessKey::new(ALICE_SECRET).unwrap()
 }
@@ -201,11 +210,7 @@ fn temporary_and_long_term_credentials_verify_and_name_the_signer() {
     assert_eq!(ok.mode(), AuthMode::Header);
 
     let secret = alice_secret();
-    let alice = Who {
-        id: ALICE_ID,
-        secret: &secret,
-        token: None,
-    };
+    let alice = alice(&secret);
     let ok = verify(
         &v,
         &sign_headers(&Req::new(), &alice, "eu-west-1", "sts", T0),
@@ -363,11 +368,7 @@ fn scope_date_must_be_the_request_date() {
     let ring = ring();
     let v = verifier(&ring, SigV4Config::new());
     let secret = alice_secret();
-    let who = Who {
-        id: ALICE_ID,
-        secret: &secret,
-        token: None,
-    };
+    let who = alice(&secret);
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
     assert!(verify(&v, &signed, T0).is_ok());
     let mut bad = signed.clone();
@@ -384,11 +385,7 @@ fn the_skew_window_is_inclusive_at_five_minutes() {
     let ring = ring();
     let v = verifier(&ring, SigV4Config::new());
     let secret = alice_secret();
-    let who = Who {
-        id: ALICE_ID,
-        secret: &secret,
-        token: None,
-    };
+    let who = alice(&secret);
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
     for now in [T0 - 300, T0, T0 + 300] {
         assert!(verify(&v, &signed, now).is_ok(), "{now}");
@@ -422,11 +419,7 @@ fn host_and_x_amz_date_must_be_signed() {
     let ring = ring();
     let v = verifier(&ring, SigV4Config::new());
     let secret = alice_secret();
-    let who = Who {
-        id: ALICE_ID,
-        secret: &secret,
-        token: None,
-    };
+    let who = alice(&secret);
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
     assert!(verify(&v, &signed, T0).is_ok());
     let drop = |from: &str, to: &str| {
@@ -464,11 +457,7 @@ fn presigned_urls_expire_exactly_on_time() {
     let ring = ring();
     let v = verifier(&ring, SigV4Config::new());
     let secret = alice_secret();
-    let who = Who {
-        id: ALICE_ID,
-        secret: &secret,
-        token: None,
-    };
+    let who = alice(&secret);
     let get = Req {
         method: "GET".into(),
         body: vec![],
@@ -550,11 +539,7 @@ fn service_and_region_policy() {
             .with_regions(["us-east-1", "eu-west-1"]),
     );
     let secret = alice_secret();
-    let who = Who {
-        id: ALICE_ID,
-        secret: &secret,
-        token: None,
-    };
+    let who = alice(&secret);
     assert!(verify(
         &v,
         &sign_headers(&Req::new(), &who, "eu-west-1", "sts", T0),
@@ -590,11 +575,7 @@ fn authentication_must_be_present_once() {
         ("MissingAuthenticationToken", 403)
     );
     let secret = alice_secret();
-    let who = Who {
-        id: ALICE_ID,
-        secret: &secret,
-        token: None,
-    };
+    let who = alice(&secret);
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
     let mut twice = signed.clone();
     let auth = twice.header_mut("authorization").clone();
@@ -672,11 +653,7 @@ fn size_limits_are_enforced_before_parsing() {
     let v = verifier(&ring, SigV4Config::new().with_limits(limits));
     assert_eq!(v.config().limits(), &limits);
     let secret = alice_secret();
-    let who = Who {
-        id: ALICE_ID,
-        secret: &secret,
-        token: None,
-    };
+    let who = alice(&secret);
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
     assert!(verify(&v, &signed, T0).is_ok());
     let mut many = signed.clone();
@@ -725,11 +702,7 @@ fn the_method_must_be_an_http_token_of_at_most_32_bytes() {
     let ring = ring();
     let v = verifier(&ring, SigV4Config::new());
     let secret = alice_secret();
-    let who = Who {
-        id: ALICE_ID,
-        secret: &secret,
-        token: None,
-    };
+    let who = alice(&secret);
     // Any RFC 9110 token is a method, up to 32 bytes.
     let longest = "X".repeat(31) + "~";
     for method in ["PATCH", "M-SEARCH", longest.as_str()] {
@@ -764,11 +737,7 @@ fn the_method_must_be_an_http_token_of_at_most_32_bytes() {
 fn long_term_keys_can_be_looked_up_through_a_reference_or_an_arc() {
     let ring = ring();
     let secret = alice_secret();
-    let who = Who {
-        id: ALICE_ID,
-        secret: &secret,
-        token: None,
-    };
+    let who = alice(&secret);
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
     let owned = users();
     let by_ref = SigV4Verifier::new(Verifier::new(&ring), &owned, SigV4Config::new());
