@@ -393,4 +393,21 @@ mod tests {
         );
         assert!(!write_headers(&mut Vec::new(), &headers, "host;x-amz-date"));
     }
+
+    #[test]
+    fn a_single_space_at_either_end_is_trimmed_and_inner_single_spaces_kept() {
+        for (raw, canonical) in [
+            (" v", "v"),
+            ("v ", "v"),
+            ("\tv", "v"),
+            ("a b", "a b"),
+            ("a\tb", "a b"),
+            ("plain", "plain"),
+            ("", ""),
+        ] {
+            let mut v = Vec::new();
+            put_header_value(&mut v, raw);
+            assert_eq!(String::from_utf8(v).unwrap(), canonical, "{raw:?}");
+        }
+    }
 }

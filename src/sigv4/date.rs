@@ -23,27 +23,16 @@ pub struct AmzDate {
     secs: u64,
 }
 
-/// `YYYYMMDDTHHMMSSZ`, read and written by the `time` crate. The shape (every position a digit but
-/// the `T` and the `Z`) is checked first, so that no sign, padding or other variant the format
-/// language might allow gets through: one instant, one text.
+/// `YYYYMMDDTHHMMSSZ`, read and written by the `time` crate. Its fields are fixed-width and
+/// zero-padded, and the text must be exactly 16 bytes, so no sign, space or other variant fits:
+/// one instant, one text (the unit tests substitute every position to check it).
 const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
     time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
-
-fn has_amz_date_shape(b: &[u8; 16]) -> bool {
-    b.iter().enumerate().all(|(i, c)| match i {
-        8 => *c == b'T',
-        15 => *c == b'Z',
-        _ => c.is_ascii_digit(),
-    })
-}
 
 impl AmzDate {
     /// Parses `YYYYMMDDTHHMMSSZ`; `None` for anything else, including dates before 1970.
     pub fn parse(text: &str) -> Option<Self> {
         let b: [u8; 16] = text.as_bytes().try_into().ok()?;
-        if !has_amz_date_shape(&b) {
-            return None;
-        }
         let at = time::PrimitiveDateTime::parse(text, FORMAT).ok()?;
         let secs = u64::try_from(at.assume_utc().unix_timestamp()).ok()?;
         if secs > MAX_UNIX_TIME {
@@ -145,6 +134,23 @@ mod tests {
             AmzDate::parse("20150830T123600Z").unwrap().date_str(),
             "20150830"
         );
+    }
+
+    #[test]
+    fn only_digits_fit_the_digit_positions() {
+        let base = "20150830T123600Z";
+        for at in 0..16 {
+            for c in [
+                '+', '-', ' ', 'T', 'Z', 't', 'a', ':', '.', '\u{0660}', '\0',
+            ] {
+                let mut text: Vec<char> = base.chars().collect();
+                text[at] = c;
+                let text: String = text.into_iter().collect();
+                if text != base {
+                    assert!(AmzDate::parse(&text).is_none(), "{text:?}");
+                }
+            }
+        }
     }
 
     proptest::proptest! {
