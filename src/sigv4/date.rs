@@ -130,10 +130,10 @@ mod tests {
             assert!(AmzDate::parse(bad).is_none(), "{bad}");
         }
         assert!(AmzDate::parse("20000229T000000Z").is_some());
-        assert_eq!(
-            AmzDate::parse("20150830T123600Z").unwrap().date_str(),
-            "20150830"
-        );
+        let d = AmzDate::parse("20150830T123600Z").unwrap();
+        assert_eq!(d.date_str(), "20150830");
+        assert_eq!(format!("{d:?}"), "AmzDate(20150830T123600Z)");
+        assert_eq!(d.to_string(), "20150830T123600Z");
     }
 
     #[test]
