@@ -595,7 +595,6 @@ impl Issuer {
                 source_identity: request.source_identity(),
                 mfa_now,
                 context,
-                policy_arns: request.policy_arns(),
             },
             env,
         )
@@ -633,7 +632,6 @@ impl Issuer {
                 source_identity: request.source_identity(),
                 mfa_now: None,
                 context: Vec::new(),
-                policy_arns: request.policy_arns(),
             },
             env,
         )
@@ -696,7 +694,6 @@ impl Issuer {
                 source_identity: identity.source_identity.as_ref(),
                 mfa_now: None,
                 context,
-                policy_arns: request.policy_arns(),
             },
             env,
         )?;
@@ -752,7 +749,6 @@ impl Issuer {
                 source_identity: saml.source_identity.as_ref(),
                 mfa_now: None,
                 context,
-                policy_arns: request.policy_arns(),
             },
             env,
         )?;
@@ -860,7 +856,6 @@ impl Issuer {
             attrs,
             secs,
             &target.session_policies,
-            a.policy_arns,
         )?;
         Ok((minted, assumed_role_user(&role, &a.session_name)))
     }
@@ -925,7 +920,7 @@ impl Issuer {
         let claims = Claims {
             tags: request.tags().clone(),
             session_policy: session_policies.inline_text,
-            policy_arns: boxed(request.policy_arns()),
+            policy_arns: session_policies.arns,
             ..self.new_claims(
                 env,
                 secs,
@@ -973,6 +968,7 @@ impl Issuer {
         Ok(SessionPolicies {
             // Tokens carry the compact form: same meaning, fewer bytes.
             inline_text: inline_doc.map(|d| d.to_json().into()),
+            arns: arns.iter().map(|a| a.as_str().into()).collect(),
         })
     }
 
@@ -1021,7 +1017,6 @@ impl Issuer {
         attrs: SessionAttributes,
         secs: u32,
         session_policies: &SessionPolicies,
-        policy_arns: &[String],
     ) -> Result<Minted, StsError> {
         let claims = Claims {
             source_identity: attrs.source_identity,
@@ -1029,7 +1024,7 @@ impl Issuer {
             chain_depth: attrs.chain_depth,
             tags: attrs.tags,
             session_policy: session_policies.inline_text.clone(),
-            policy_arns: boxed(policy_arns),
+            policy_arns: session_policies.arns.clone(),
             ..self.new_claims(
                 env,
                 secs,
@@ -1151,12 +1146,13 @@ struct Assumption<'a> {
     mfa_now: Option<UnixTime>,
     /// The way in's own condition keys (`sts:ExternalId`, `HOST:aud`, `SAML:sub`, …).
     context: Vec<(String, Vec<String>)>,
-    policy_arns: &'a [String],
 }
 
 /// Session policies checked at issue time.
 struct SessionPolicies {
     inline_text: Option<Box<str>>,
+    /// The managed-policy ARNs, each checked to exist, in the form the claims carry.
+    arns: Vec<Box<str>>,
 }
 
 /// What an audit event takes from a successful result.
@@ -1213,10 +1209,6 @@ fn long_term_session<'c>(
 }
 
 /// `PolicyArns` as the token stores them.
-fn boxed(arns: &[String]) -> Vec<Box<str>> {
-    arns.iter().map(|a| a.as_str().into()).collect()
-}
-
 fn assumed_role_user(role: &Role, session_name: &RoleSessionName) -> AssumedRoleUser {
     AssumedRoleUser {
         arn: format!(
