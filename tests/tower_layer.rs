@@ -132,7 +132,20 @@ async fn send(
 }
 
 /// Signs a request to `addr` in header mode with a key ID, secret and session token at `time`.
+/// The headers of a request signed for the layer's service, `execute-api`.
 fn signed_headers(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    who: (&str, &SecretAccessKey, Option<&str>),
+    time: UnixTime,
+) -> Vec<(&'static str, String)> {
+    signed_headers_for("execute-api", addr, method, path, body, who, time)
+}
+
+fn signed_headers_for(
+    service: &str,
     addr: SocketAddr,
     method: &str,
     path: &str,
@@ -149,7 +162,7 @@ fn signed_headers(
         headers: &headers,
         payload: PayloadHash::Bytes(body),
     };
-    let mut params = SigningParams::new(key, secret, "eu-west-1", "execute-api", time);
+    let mut params = SigningParams::new(key, secret, "eu-west-1", service, time);
     if let Some(token) = token {
         params = params.with_session_token(token);
     }
@@ -352,25 +365,19 @@ async fn oversized_body_and_wrong_service_are_refused() {
     assert_eq!(answer.status, 413);
     assert!(answer.body.contains("<Code>RequestEntityTooLarge</Code>"));
 
-    let host = f.addr.to_string();
-    let headers = [("host", host.as_str())];
-    let request = SignableRequest {
-        method: "GET",
-        path: "/whoami",
-        query: "",
-        headers: &headers,
-        payload: PayloadHash::Bytes(b""),
-    };
-    let params = SigningParams::new(
-        creds.access_key_id.as_str(),
-        &creds.secret_access_key,
-        "eu-west-1",
+    let sent = signed_headers_for(
         "s3",
+        f.addr,
+        "GET",
+        "/whoami",
+        b"",
+        (
+            creds.access_key_id.as_str(),
+            &creds.secret_access_key,
+            Some(creds.session_token.expose_secret()),
+        ),
         SystemClock.now(),
-    )
-    .with_session_token(creds.session_token.expose_secret());
-    let mut sent = vec![("host", host.clone())];
-    sent.extend(sign(&request, &params).unwrap().headers);
+    );
     let answer = send(f.addr, "GET", "/whoami", &sent, b"").await;
     assert_eq!(answer.status, 403);
     assert!(answer.body.contains("execute-api"), "{}", answer.body);
