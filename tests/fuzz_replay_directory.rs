@@ -7,6 +7,8 @@
     clippy::indexing_slicing
 )]
 
+mod fuzz_corpus;
+
 /// The body of `fuzz/fuzz_targets/directory_file.rs`.
 fn target(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
@@ -21,11 +23,9 @@ fn target(data: &[u8]) {
 
 #[test]
 fn replay_directory_file_corpus() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/directory_file");
     let mut n = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        target(&std::fs::read(&path).unwrap());
+    for (_, data) in fuzz_corpus::files("directory_file") {
+        target(&data);
         n += 1;
     }
     assert!(n >= 5, "corpus has only {n} files");

@@ -10,23 +10,16 @@
 
 #[path = "../fuzz/checks/key_ring_text.rs"]
 mod check;
+mod fuzz_corpus;
 
 use data_encoding::BASE64URL_NOPAD;
-use std::path::{Path, PathBuf};
 use tempcred::KeyRing;
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/key_ring_text")
-}
 
 #[test]
 fn replay_key_ring_text_corpus() {
     let mut n = 0;
-    for entry in std::fs::read_dir(corpus()).unwrap() {
-        let path = entry.unwrap().path();
-        let data = std::fs::read(&path).unwrap();
+    for (name, data) in fuzz_corpus::files("key_ring_text") {
         check::check(&data);
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let parsed = std::str::from_utf8(&data)
             .ok()
             .map(|t| KeyRing::from_text(t).map(|_| ()));
@@ -51,7 +44,7 @@ fn material(byte: u8, len: usize) -> String {
 #[test]
 #[ignore = "rewrites the seed corpus"]
 fn write_key_ring_seed_corpus() {
-    let dir = corpus();
+    let dir = fuzz_corpus::dir("key_ring_text");
     std::fs::create_dir_all(&dir).unwrap();
     let m = material(0, 32);
     let m1 = material(1, 32);

@@ -9,21 +9,17 @@
 
 #[path = "../fuzz/checks/policy_eval.rs"]
 mod check;
+mod fuzz_corpus;
 
-use std::path::Path;
 use tempcred::policy::PolicyDocument;
 
 #[test]
 fn replay_policy_eval_corpus() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/policy_eval");
     let mut n = 0;
     let mut parsed = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let data = std::fs::read(&path).unwrap();
+    for (name, data) in fuzz_corpus::files("policy_eval") {
         check::check(&data);
         n += 1;
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let ok = parses(&data);
         // Files are named for what they are: `refused_*` must fail, every other file must parse.
         assert_eq!(ok, !name.starts_with("refused_"), "{name}");
@@ -40,34 +36,19 @@ fn parses(data: &[u8]) -> bool {
         .is_some_and(|t| PolicyDocument::parse(t, 20_000).is_ok())
 }
 
-/// Names corpus files for what they are, so the convention above holds after the fuzzer and
-/// `cargo fuzz cmin` have added files named by hash: refused inputs get the `refused_` prefix,
-/// accepted ones lose it. Run with `cargo test --test fuzz_replay_policy -- --ignored`.
+/// Keeps the naming convention above true after the fuzzer has added files. Run with
+/// `cargo test --test fuzz_replay_policy -- --ignored`.
 #[test]
 #[ignore = "renames corpus files"]
 fn name_policy_corpus_by_outcome() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/policy_eval");
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let renamed = match (
-            parses(&std::fs::read(&path).unwrap()),
-            name.strip_prefix("refused_"),
-        ) {
-            (false, None) => format!("refused_{name}"),
-            (true, Some(rest)) => rest.to_owned(),
-            _ => continue,
-        };
-        std::fs::rename(&path, dir.join(renamed)).unwrap();
-    }
+    fuzz_corpus::name_by_outcome("policy_eval", parses);
 }
 
 /// Seeds, read once.
 fn seeds() -> Vec<Vec<u8>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/policy_eval");
-    let mut out: Vec<Vec<u8>> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+    let mut out: Vec<Vec<u8>> = fuzz_corpus::files("policy_eval")
+        .into_iter()
+        .map(|(_, data)| data)
         .collect();
     out.sort();
     out

@@ -10,20 +10,15 @@
 
 #[path = "../fuzz/checks/sigv4_authorization.rs"]
 mod check;
+mod fuzz_corpus;
 
-use std::path::{Path, PathBuf};
 use tempcred::sigv4::{presign, sign, PayloadHash, SignableRequest, SigningParams};
 use tempcred::UnixTime;
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/sigv4_authorization")
-}
 
 #[test]
 fn replay_sigv4_authorization_corpus() {
     let mut n = 0;
-    for entry in std::fs::read_dir(corpus()).unwrap() {
-        let data = std::fs::read(entry.unwrap().path()).unwrap();
+    for (_, data) in fuzz_corpus::files("sigv4_authorization") {
         check::check(&data);
         n += 1;
     }
@@ -39,12 +34,10 @@ fn signed_seeds_reach_a_successful_verification() {
         tempcred::sigv4::SigV4Config::new(),
     );
     let mut n = 0;
-    for entry in std::fs::read_dir(corpus()).unwrap() {
-        let entry = entry.unwrap();
-        if !entry.file_name().to_string_lossy().starts_with("signed-") {
+    for (name, data) in fuzz_corpus::files("sigv4_authorization") {
+        if !name.starts_with("signed-") {
             continue;
         }
-        let data = std::fs::read(entry.path()).unwrap();
         let [method, path, query, authorization, date, token, body] = check::fields(&data);
         let mut headers = vec![("host", "example.amazonaws.com")];
         for (n, v) in [
@@ -65,7 +58,7 @@ fn signed_seeds_reach_a_successful_verification() {
         };
         verifier
             .verify(&req, UnixTime::from_secs(check::FUZZ_NOW))
-            .unwrap_or_else(|e| panic!("{:?}: {e}", entry.file_name()));
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         n += 1;
     }
     assert!(n >= 4, "{n} signed seeds");
@@ -91,7 +84,7 @@ fn regenerate_sigv4_seed_corpus() {
     use tempcred::principal::*;
     use tempcred::token::*;
     use tempcred::*;
-    let dir = corpus();
+    let dir = fuzz_corpus::dir("sigv4_authorization");
     std::fs::create_dir_all(&dir).unwrap();
     let ring = check::ring();
     let claims = Claims {

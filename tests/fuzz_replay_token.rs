@@ -11,22 +11,19 @@ mod common;
 
 #[path = "../fuzz/checks/token_decode.rs"]
 mod check;
-
-use std::path::Path;
+mod fuzz_corpus;
 
 #[test]
 fn replay_token_decode_corpus() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/token_decode");
     let mut n = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let data = std::fs::read(entry.unwrap().path()).unwrap();
+    for (_, data) in fuzz_corpus::files("token_decode") {
         check::check(&data);
         n += 1;
     }
     assert!(
         n >= 10,
         "the seed corpus is missing ({n} files in {})",
-        dir.display()
+        fuzz_corpus::dir("token_decode").display()
     );
 }
 
@@ -38,7 +35,7 @@ fn write_seed_corpus() {
     use tempcred::principal::{IamPath, UniqueId, UserName};
     use tempcred::token::{LongTermPrincipal, Operation, SessionPrincipal};
     use tempcred::{FederatedUserName, SourceIdentity, TagKey, TagValue};
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/token_decode");
+    let dir = fuzz_corpus::dir("token_decode");
     std::fs::create_dir_all(&dir).unwrap();
     let ring = common::ring();
     let user = LongTermPrincipal::User {

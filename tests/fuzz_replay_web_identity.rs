@@ -8,6 +8,8 @@
     clippy::indexing_slicing
 )]
 
+mod fuzz_corpus;
+
 use tempcred::directory::{demo_directory_json, Directory, InMemoryDirectory};
 use tempcred::web_identity::{IdentityTokenValidator, JwksValidator};
 
@@ -32,14 +34,9 @@ fn target(data: &[u8]) {
 
 #[test]
 fn replay_web_identity_token_corpus() {
-    let dir = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fuzz/corpus/web_identity_token"
-    );
     let mut n = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        target(&std::fs::read(&path).unwrap());
+    for (_, data) in fuzz_corpus::files("web_identity_token") {
+        target(&data);
         n += 1;
     }
     assert!(n >= 5, "corpus has only {n} files");
