@@ -9,13 +9,10 @@
     clippy::indexing_slicing
 )]
 
-use std::sync::Arc;
-use tempcred::audit::MemoryAuditSink;
 use tempcred::directory::InMemoryDirectory;
 use tempcred::keys::KeyMaterial;
 use tempcred::{
-    AssumeRoleRequest, GetSessionTokenRequest, Issuer, KeyRing, ManualClock, MfaTokenCode,
-    SecretAccessKey, SeededRandom, SessionToken, TotpSeed, UnixTime, Verifier,
+    AssumeRoleRequest, KeyRing, MfaTokenCode, SecretAccessKey, SessionToken, TotpSeed, Verifier,
 };
 use zeroize::ZeroizeOnDrop;
 
@@ -133,6 +130,10 @@ fn errors_show_no_secret() {
 #[cfg(feature = "totp")]
 #[test]
 fn audit_events_and_errors_of_real_flows_show_no_secret() {
+    use std::sync::Arc;
+    use tempcred::audit::MemoryAuditSink;
+    use tempcred::{GetSessionTokenRequest, Issuer, ManualClock, SeededRandom, UnixTime};
+
     let now = UnixTime::from_secs(1_764_000_000);
     let audit = Arc::new(MemoryAuditSink::new());
     let directory = Arc::new(directory());
