@@ -154,9 +154,9 @@ impl Purpose {
 
 /// One key of a ring, with its HMAC states prepared once so that each MAC costs only the message.
 ///
-/// The prepared states are keyed by derived sub-keys; `Hmac` does not zeroize itself, so the
-/// sub-keys' own bytes are wiped right after the states are built and the states live only as long
-/// as the key.
+/// The prepared states are keyed by derived sub-keys. The sub-keys' own bytes are wiped right
+/// after the states are built; the states (and every clone of them) are wiped when dropped, by the
+/// `zeroize` features of `hmac` and `sha2`.
 pub(crate) struct RingKey {
     id: KeyId,
     material: KeyMaterial,
@@ -326,6 +326,18 @@ mod tests {
 
     fn id(s: &str) -> KeyId {
         KeyId::new(s).unwrap()
+    }
+
+    #[test]
+    fn keyed_hmac_states_are_wiped_on_drop() {
+        // An HMAC state holds SHA-256 states keyed by the secret, and a block buffer. This fails
+        // to compile if the `zeroize` features of `hmac`/`sha2` are ever dropped from Cargo.toml.
+        use hmac::digest::block_api::{Buffer, CoreProxy};
+        fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        type Core = <HmacSha256 as CoreProxy>::Core;
+        type Sha256Core = <sha2::Sha256 as CoreProxy>::Core;
+        wiped_on_drop::<Sha256Core>();
+        wiped_on_drop::<Buffer<Core>>();
     }
 
     #[test]
