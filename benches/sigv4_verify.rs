@@ -1,11 +1,13 @@
 //! SigV4 benchmarks (SPEC §9): header verification of a request with 5 signed headers and
-//! temporary credentials (goal ≤ 3 µs, token verification included), with the session-token
-//! verification and one HMAC-SHA256 as baselines in the same run; and signing.
+//! temporary credentials (goal ≤ 3 µs, token verification included), without and with the
+//! signing-key cache, with the session-token verification and one HMAC-SHA256 as baselines in
+//! the same run; and signing.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
+use std::num::NonZeroUsize;
 use tempcred::keys::KeyId;
 use tempcred::principal::*;
 use tempcred::sigv4::*;
@@ -104,6 +106,18 @@ fn benches(c: &mut Criterion) {
         "verify header, 5 signed headers, temporary credentials",
         |b| b.iter(|| verifier.verify(black_box(&signed_request), now).unwrap()),
     );
+    let cached = SigV4Verifier::new(
+        Verifier::new(&ring),
+        NoLongTermKeys,
+        SigV4Config::new().with_service("sts"),
+    )
+    .with_signing_key_cache(NonZeroUsize::new(1024).unwrap());
+    g.bench_function(
+        "verify header, 5 signed headers, temporary credentials, signing-key cache hit",
+        |b| b.iter(|| cached.verify(black_box(&signed_request), now).unwrap()),
+    );
+    let stats = cached.signing_key_cache_stats().unwrap();
+    assert!(stats.hits > 0 && stats.misses == 1 && stats.len == 1);
     let config = SigV4Config::new().with_service("sts");
     g.bench_function("parse + checks + signature only (secret given)", |b| {
         b.iter(|| {

@@ -123,3 +123,91 @@ fn rotation_under_load_never_accepts_or_refuses_wrongly() {
         "the workers barely ran"
     );
 }
+
+/// One signed request per session: (headers, whether the signature is genuine).
+type Signed = (Vec<(String, String)>, bool);
+
+#[test]
+fn a_shared_signing_key_cache_never_accepts_a_forgery_or_exceeds_its_bound() {
+    use std::num::NonZeroUsize;
+    use tempcred::sigv4::{
+        sign, NoLongTermKeys, PayloadHash, SigV4Config, SigV4Verifier, SignableRequest,
+        SigningParams,
+    };
+    const BODY: &[u8] = b"Action=GetCallerIdentity&Version=2011-06-15";
+    let ring = common::ring();
+    let now = UnixTime::from_secs(ISSUED_AT + 60);
+    // 40 sessions, each signing once genuinely and once with a wrong secret; the cache holds 32.
+    let requests: Vec<Signed> = (0..40u8)
+        .flat_map(|n| {
+            let mut claims = assume_role_claims();
+            claims.token_id = TokenId([n; 16]);
+            let creds = claims.seal(&ring).unwrap();
+            let other = {
+                claims.token_id = TokenId([n ^ 0x80; 16]);
+                claims.seal(&ring).unwrap().secret_access_key
+            };
+            [(&creds.secret_access_key, true), (&other, false)].map(|(secret, genuine)| {
+                let host = [("Host", "sts.example.com")];
+                let req = SignableRequest {
+                    method: "POST",
+                    path: "/",
+                    query: "",
+                    headers: &host,
+                    payload: PayloadHash::Bytes(BODY),
+                };
+                let params = SigningParams::new(
+                    creds.access_key_id.as_str(),
+                    secret,
+                    "us-east-1",
+                    "sts",
+                    now,
+                )
+                .with_session_token(creds.session_token.expose_secret());
+                let mut headers = vec![("Host".to_string(), "sts.example.com".to_string())];
+                headers.extend(
+                    sign(&req, &params)
+                        .unwrap()
+                        .headers
+                        .into_iter()
+                        .map(|(n, v)| (n.to_string(), v)),
+                );
+                (headers, genuine)
+            })
+        })
+        .collect();
+    let verifier = SigV4Verifier::new(Verifier::new(&ring), NoLongTermKeys, SigV4Config::new())
+        .with_signing_key_cache(NonZeroUsize::new(32).unwrap());
+    let wrong = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for t in 0..4usize {
+            let (verifier, requests, wrong) = (&verifier, &requests, &wrong);
+            s.spawn(move || {
+                for round in 0..25usize {
+                    let (headers, genuine) = &requests[(t * 7 + round * 13) % requests.len()];
+                    let headers: Vec<(&str, &str)> = headers
+                        .iter()
+                        .map(|(n, v)| (n.as_str(), v.as_str()))
+                        .collect();
+                    let req = SignableRequest {
+                        method: "POST",
+                        path: "/",
+                        query: "",
+                        headers: &headers,
+                        payload: PayloadHash::Bytes(BODY),
+                    };
+                    // Twice: the second time a genuine request's key is usually remembered.
+                    for _ in 0..2 {
+                        if verifier.verify(&req, now).is_ok() != *genuine {
+                            wrong.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    assert_eq!(wrong.load(Ordering::Relaxed), 0);
+    let stats = verifier.signing_key_cache_stats().unwrap();
+    assert_eq!(stats.hits + stats.misses, 200, "{stats:?}");
+    assert!(stats.hits > 0 && stats.len <= 32, "{stats:?}");
+}

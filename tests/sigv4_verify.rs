@@ -9,6 +9,8 @@
 
 use proptest::prelude::*;
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
 use tempcred::keys::KeyId;
 use tempcred::principal::*;
 use tempcred::sigv4::*;
@@ -48,6 +50,7 @@ fn mint(ring: &KeyRing, session: &str, issued: u64, lifetime: u64) -> Credential
 const ALICE_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 const ALICE_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
+#[derive(Clone)]
 struct Users(HashMap<AccessKeyId, (SecretAccessKey, String)>);
 
 impl LongTermKeys for Users {
@@ -222,6 +225,103 @@ fn temporary_and_long_term_credentials_verify_and_name_the_signer() {
         "arn:aws:iam::111111111111:user/alice"
     );
     assert!(ok.session().is_none());
+}
+
+/// A long-term key store whose one secret can be rotated.
+struct Rotating(Mutex<SecretAccessKey>);
+
+impl LongTermKeys for Rotating {
+    type Owner = ();
+    fn lookup(&self, id: &AccessKeyId) -> Option<(SecretAccessKey, ())> {
+        (id.as_str() == ALICE_ID).then(|| (self.0.lock().unwrap().clone(), ()))
+    }
+}
+
+#[test]
+fn the_signing_key_cache_saves_derivation_and_never_a_check() {
+    let ring = ring();
+    let cache = NonZeroUsize::new(64).unwrap();
+    let v = verifier(&ring, SigV4Config::new()).with_signing_key_cache(cache);
+    assert_eq!(
+        verifier(&ring, SigV4Config::new()).signing_key_cache_stats(),
+        None
+    );
+    let creds = mint(&ring, "ci", T0, 3600);
+    let temp = Who {
+        id: creds.access_key_id.as_str(),
+        secret: &creds.secret_access_key,
+        token: Some(creds.session_token.expose_secret()),
+    };
+    let signed = sign_headers(&Req::new(), &temp, "us-east-1", "sts", T0);
+
+    // A forged signature is refused and not remembered.
+    let mut forged = signed.clone();
+    let auth = forged.header_mut("authorization");
+    *auth = flip_hex(auth);
+    assert!(matches!(
+        verify(&v, &forged, T0),
+        Err(SigV4Error::SignatureDoesNotMatch)
+    ));
+    let stats = v.signing_key_cache_stats().unwrap();
+    assert_eq!((stats.hits, stats.misses, stats.len), (0, 1, 0));
+
+    // The genuine request: a miss that is remembered, then hits, also through a clone.
+    let first = verify(&v, &signed, T0).unwrap();
+    let again = verify(&v.clone(), &signed, T0 + 1).unwrap();
+    assert_eq!(first.access_key_id(), again.access_key_id());
+    let stats = v.signing_key_cache_stats().unwrap();
+    assert_eq!((stats.hits, stats.misses, stats.len), (1, 2, 1));
+
+    // With the key remembered, a forged signature is still refused, and so is an expired token.
+    assert!(verify(&v, &forged, T0).is_err());
+    assert!(matches!(
+        verify(
+            &v,
+            &sign_headers(&Req::new(), &temp, "us-east-1", "sts", T0 + 4000),
+            T0 + 4000
+        ),
+        Err(SigV4Error::ExpiredToken)
+    ));
+
+    // Another scope (region) is another key.
+    verify(
+        &v,
+        &sign_headers(&Req::new(), &temp, "eu-west-1", "sts", T0),
+        T0,
+    )
+    .unwrap();
+    assert_eq!(v.signing_key_cache_stats().unwrap().len, 2);
+}
+
+#[test]
+fn a_rotated_long_term_secret_is_not_served_from_the_cache() {
+    let old = alice_secret();
+    let new = SecretAccessKey::new("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").unwrap();
+    let store = std::sync::Arc::new(Rotating(Mutex::new(old.clone())));
+    let v = SigV4Verifier::new(Verifier::new(&ring()), store.clone(), SigV4Config::new())
+        .with_signing_key_cache(NonZeroUsize::new(16).unwrap());
+    let by_old = sign_headers(&Req::new(), &alice(&old), "us-east-1", "sts", T0);
+    let by_new = sign_headers(&Req::new(), &alice(&new), "us-east-1", "sts", T0);
+    verify(&v, &by_old, T0).unwrap();
+    verify(&v, &by_old, T0).unwrap();
+    assert!(verify(&v, &by_new, T0).is_err());
+
+    *store.0.lock().unwrap() = new.clone();
+    // Same credential scope, but the key derived from the old secret must not be used.
+    assert!(matches!(
+        verify(&v, &by_old, T0),
+        Err(SigV4Error::SignatureDoesNotMatch)
+    ));
+    verify(&v, &by_new, T0).unwrap();
+    verify(&v, &by_new, T0).unwrap();
+    // Hits: by_old again, by_new under the old secret (found, then refused), by_new again.
+    // Misses: the first by_old, then each request after the rotation until by_new replaced it.
+    let stats = v.signing_key_cache_stats().unwrap();
+    assert_eq!(
+        (stats.hits, stats.misses, stats.len),
+        (3, 3, 1),
+        "{stats:?}"
+    );
 }
 
 #[test]
@@ -973,10 +1073,16 @@ proptest! {
     }
 
     #[test]
-    fn altered_requests_are_refused(c in case(), which in 0usize..8) {
+    fn altered_requests_are_refused(c in case(), which in 0usize..8, cached in any::<bool>()) {
         let ring = ring();
         let v = verifier(&ring, SigV4Config::new());
+        // With the signing-key cache warmed by the genuine request, the altered one must still be
+        // refused: the cache saves derivation, never a check.
+        let v = if cached { v.with_signing_key_cache(NonZeroUsize::new(64).unwrap()) } else { v };
         let b = build(&ring, &c);
+        if cached {
+            prop_assert!(verify(&v, &b.req, now(&c)).is_ok());
+        }
         let mut r = b.req.clone();
         match which {
             0 => r.method = if r.method == "GET" { "POST".into() } else { "GET".into() },

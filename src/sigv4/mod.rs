@@ -24,6 +24,7 @@
 //!   query costs no heap allocation in this module.
 
 mod authorization;
+mod cache;
 mod canonical;
 mod config;
 mod date;
@@ -36,6 +37,7 @@ mod signer;
 mod verify;
 
 pub use authorization::{AuthorizationHeader, Credential, MAX_SCOPE_PART_BYTES};
+pub use cache::SigningKeyCacheStats;
 pub use config::{Limits, SigV4Config};
 pub use date::AmzDate;
 pub use error::{AmzDateDay, Limit, Malformed, SigV4Error};

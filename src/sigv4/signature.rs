@@ -93,6 +93,7 @@ pub(crate) struct ScopeParts<'a> {
 }
 
 /// A prepared final HMAC, keyed with the derived signing key.
+#[derive(Clone)]
 pub(crate) struct SigningKey(HmacSha256);
 
 impl SigningKey {
