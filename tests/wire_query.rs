@@ -293,17 +293,25 @@ fn duration_seconds() {
         ar("&DurationSeconds=43200").unwrap().duration_seconds(),
         Some(43_200)
     );
-    for bad in [
-        "abc",
-        "",
-        "%2B900",
-        "-900",
-        "900.5",
-        "9e2",
-        "%20900",
-        "99999999999",
-    ] {
+    for bad in ["abc", "", "%2B900", "-900", "900.5", "9e2", "%20900", "%2B"] {
         refused(ar(&format!("&DurationSeconds={bad}")), "durationSeconds");
+        let e = ar(&format!("&DurationSeconds={bad}")).unwrap_err();
+        assert!(
+            e.message.contains("Member must be an integer"),
+            "{bad}: {e}"
+        );
+    }
+    // Leading zeros are digits like any other; past u32::MAX is "too large" at any length.
+    assert_eq!(
+        ar("&DurationSeconds=0000000000900")
+            .unwrap()
+            .duration_seconds(),
+        Some(900)
+    );
+    for big in ["4294967296", "99999999999", &"9".repeat(40)] {
+        let e = ar(&format!("&DurationSeconds={big}")).unwrap_err();
+        assert_eq!(e.code, tempcred::StsErrorCode::ValidationError);
+        assert!(e.message.contains("4294967295"), "{big}: {e}");
     }
     refused(ar("&DurationSeconds=899"), "durationSeconds");
     refused(ar("&DurationSeconds=43201"), "durationSeconds");
@@ -415,7 +423,20 @@ fn protocol_errors() {
         .as_bytes(),
     )
     .unwrap_err();
-    assert!(e.message.len() < 300);
+    let echoed = "N".repeat(tempcred::MAX_ECHO_CHARS);
+    assert!(e.message.contains(&format!("parameter {echoed} is")), "{e}");
+    assert!(!e.message.contains(&format!("{echoed}N")));
+    // The same for a repeated parameter.
+    let name = "M".repeat(tempcred::MAX_ECHO_CHARS + 50);
+    let e = parse_query(
+        format!("Action=GetCallerIdentity&Version=2011-06-15&{name}=1&{name}=2").as_bytes(),
+    )
+    .unwrap_err();
+    let echoed = "M".repeat(tempcred::MAX_ECHO_CHARS);
+    assert!(
+        e.message.contains(&format!("parameter {echoed} appears")),
+        "{e}"
+    );
 }
 
 #[test]
@@ -431,6 +452,26 @@ fn limits_are_checked_before_work() {
     );
     assert_eq!(
         parse_query(many.as_bytes()).unwrap_err().code,
+        StsErrorCode::InvalidParameterValue
+    );
+    // Pairs are counted by separators, before decoding: 256 is allowed, 257 is not.
+    let pairs = |n: usize| {
+        format!(
+            "Action=GetCallerIdentity&Version=2011-06-15{}",
+            "&".repeat(n - 2)
+        )
+    };
+    assert!(parse_query(pairs(256).as_bytes()).is_ok());
+    assert_eq!(
+        parse_query(pairs(257).as_bytes()).unwrap_err().code,
+        StsErrorCode::InvalidParameterValue
+    );
+    let three = QueryLimits::default().with_max_parameters(3);
+    assert!(parse_query_with_limits(pairs(3).as_bytes(), &three).is_ok());
+    assert_eq!(
+        parse_query_with_limits(pairs(4).as_bytes(), &three)
+            .unwrap_err()
+            .code,
         StsErrorCode::InvalidParameterValue
     );
     let limits = QueryLimits::default().with_max_body_bytes(32);

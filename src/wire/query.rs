@@ -184,20 +184,18 @@ fn too_many(field: &'static str, max: usize) -> StsError {
     .into()
 }
 
-/// Strict `DurationSeconds`: 1–10 ASCII digits, no sign, no space, no exponent.
+/// Strict `DurationSeconds`: ASCII digits only (no sign, space, point or exponent). A number past
+/// `u32::MAX` is refused as too large, however many digits it has.
 fn parse_duration(text: &str) -> Result<u32, StsError> {
-    let not_integer = || -> StsError {
-        InvalidParameter {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(InvalidParameter {
             field: "durationSeconds",
             constraint: Constraint::Rule("Member must be an integer"),
         }
-        .into()
-    };
-    if text.is_empty() || text.len() > 10 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(not_integer());
+        .into());
     }
-    let n: u64 = text.parse().map_err(|_| not_integer())?;
-    u32::try_from(n).map_err(|_| {
+    // Only digits are left, so parsing can fail only by overflow.
+    text.parse().map_err(|_| {
         InvalidParameter {
             field: "durationSeconds",
             constraint: Constraint::GreaterThan(u32::MAX.into()),
@@ -262,7 +260,9 @@ impl Params {
             ))
             .map(|(k, _)| k)
             .take_while(|k| k.starts_with(prefix))
-            .filter(|k| k.ends_with(suffix) && k.len() >= prefix.len() + suffix.len())
+            // A name shorter than prefix + suffix (the two overlap) has no index: the range
+            // below is then empty, and the name is skipped as not canonical.
+            .filter(|k| k.ends_with(suffix))
             .cloned()
             .collect();
         let mut slots: Vec<Option<String>> = Vec::new();
