@@ -96,7 +96,20 @@ mod tests {
         assert!(TotpSeed::from_bytes(&[0; 9]).is_err());
         assert!(TotpSeed::from_bytes(&[0; 64]).is_ok());
         assert!(TotpSeed::from_bytes(&[0; 65]).is_err());
-        assert!(!format!("{s:?}").contains("GEZ"));
-        assert!(!format!("{s:?}").contains("49"));
+        assert_eq!(format!("{s:?}"), "TotpSeed(***OMITTED***)");
+    }
+
+    #[test]
+    fn the_longest_seed_fits_the_text_bound_and_one_more_character_does_not() {
+        let longest = data_encoding::BASE32.encode(&[0xA5; TotpSeed::MAX_BYTES]);
+        assert_eq!(longest.len(), 104);
+        assert!(TotpSeed::from_base32(&longest).is_ok());
+        let unpadded = data_encoding::BASE32_NOPAD.encode(&[0xA5; TotpSeed::MAX_BYTES]);
+        assert!(TotpSeed::from_base32(&unpadded).is_ok());
+        // One character more is refused by its length, before any decoding.
+        assert_eq!(
+            TotpSeed::from_base32(&format!("{longest}=")).unwrap_err(),
+            TotpSeedError::BadLength
+        );
     }
 }

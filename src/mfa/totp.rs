@@ -229,4 +229,26 @@ mod tests {
         // The next step's code is fresh.
         assert_eq!(v.verify(&serial, &code_at(now + 30), at), Ok(()));
     }
+
+    #[test]
+    fn verifiers_work_through_references_and_arcs_and_refuse_as_access_denied() {
+        fn check(v: impl MfaVerifier, serial: &MfaSerialNumber, t: u64) -> Result<(), MfaError> {
+            v.verify(serial, &code_at(t), UnixTime::from_secs(t))
+        }
+        let (v, serial) = setup();
+        let t = 1_700_000_000u64;
+        assert_eq!(check(&v, &serial, t), Ok(()));
+        // The same state behind the reference: the code is now spent.
+        assert_eq!(check(&v, &serial, t), Err(MfaError::ReusedCode));
+        let shared = std::sync::Arc::new(v);
+        assert_eq!(check(shared.clone(), &serial, t + 30), Ok(()));
+        assert_eq!(check(shared, &serial, t + 30), Err(MfaError::ReusedCode));
+        for e in [
+            MfaError::UnknownDevice,
+            MfaError::InvalidCode,
+            MfaError::ReusedCode,
+        ] {
+            assert_eq!(e.aws_code(), "AccessDenied");
+        }
+    }
 }
