@@ -297,3 +297,181 @@ fn errors_do_not_echo_the_token() {
     let e = check(&forged).unwrap_err();
     assert!(!format!("{e} {e:?}").contains(&t[..40]));
 }
+
+/// A genuine RS256 token of exactly `len` bytes, padded with a private claim (the header's
+/// `typ` varies too, since not every length is a base64 length).
+fn token_of_len(len: usize) -> String {
+    let key = EncodingKey::from_rsa_der(RSA_DER);
+    for typ in [None, Some("JWT"), Some("JWT1"), Some("JWT12")] {
+        let mut h = Header::new(Algorithm::RS256);
+        h.kid = Some("rsa-1".into());
+        h.typ = typ.map(String::from);
+        let token = |n: usize| {
+            let mut c = claims();
+            c["pad"] = json!("x".repeat(n));
+            encode(&h, &c, &key).unwrap()
+        };
+        let base = token(0).len();
+        let guess = len.saturating_sub(base) * 3 / 4;
+        for n in guess.saturating_sub(4)..=guess + 4 {
+            let t = token(n);
+            if t.len() == len {
+                return t;
+            }
+        }
+    }
+    panic!("no token of {len} bytes");
+}
+
+#[test]
+fn the_size_bound_is_exact_for_validation_and_for_reading_the_issuer() {
+    use tempcred::web_identity::{unverified_issuer, MAX_ID_TOKEN_BYTES};
+    let at_limit = token_of_len(MAX_ID_TOKEN_BYTES);
+    assert_eq!(check(&at_limit).unwrap().subject, "user-42");
+    assert_eq!(
+        unverified_issuer(&at_limit).unwrap(),
+        "https://id.example.com"
+    );
+    let over = token_of_len(MAX_ID_TOKEN_BYTES + 1);
+    assert_eq!(check(&over).unwrap_err(), WebIdentityError::TooLarge);
+    assert_eq!(
+        unverified_issuer(&over).unwrap_err(),
+        WebIdentityError::TooLarge
+    );
+}
+
+#[test]
+fn the_leeway_is_inclusive_at_its_edge_and_at_most_15_minutes() {
+    assert_eq!(JwksValidator::new().leeway_secs(), 300);
+    let widest = JwksValidator::new().with_leeway_secs(900).unwrap();
+    assert_eq!(widest.leeway_secs(), 900);
+    assert!(JwksValidator::new().with_leeway_secs(901).is_err());
+
+    let at = |field: &str, t: u64| {
+        let mut c = claims();
+        c[field] = json!(t);
+        check(&rs256(&c))
+    };
+    // Expired only once now is past exp + leeway.
+    assert!(at("exp", NOW - 300).is_ok());
+    assert_eq!(at("exp", NOW - 301).unwrap_err(), WebIdentityError::Expired);
+    // Not yet valid only once nbf or iat is past now + leeway.
+    for field in ["nbf", "iat"] {
+        assert!(at(field, NOW + 300).is_ok(), "{field}");
+        assert_eq!(
+            at(field, NOW + 301).unwrap_err(),
+            WebIdentityError::NotYetValid,
+            "{field}"
+        );
+    }
+    // The configured leeway is the one applied.
+    let mut c = claims();
+    c["exp"] = json!(NOW - 900);
+    let r = widest.validate(&rs256(&c), &provider(), UnixTime::from_secs(NOW));
+    assert!(r.is_ok());
+}
+
+#[test]
+fn numeric_dates_may_have_a_fraction_but_must_be_in_range() {
+    let with_exp = |exp: Value| {
+        let mut c = claims();
+        c["exp"] = exp;
+        check(&rs256(&c))
+    };
+    let id = with_exp(json!(NOW as f64 + 3600.75)).unwrap();
+    assert_eq!(id.expires_at, UnixTime::from_secs(NOW + 3600));
+    for bad in [json!(-1.5), json!(-1), json!(1e300), json!("1700003600")] {
+        assert!(
+            matches!(with_exp(bad.clone()), Err(WebIdentityError::Malformed(_))),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn empty_signature_or_payload_is_malformed_before_any_key_is_used() {
+    let t = rs256(&claims());
+    let (head, _sig) = t.rsplit_once('.').unwrap();
+    assert_eq!(
+        check(&format!("{head}.")).unwrap_err(),
+        WebIdentityError::Malformed("empty part")
+    );
+    let header = t.split('.').next().unwrap();
+    assert_eq!(
+        check(&format!("{header}..{}", t.rsplit('.').next().unwrap())).unwrap_err(),
+        WebIdentityError::Malformed("empty part")
+    );
+}
+
+#[test]
+fn the_subject_must_be_1_to_255_characters() {
+    let with_sub = |sub: String| {
+        let mut c = claims();
+        c["sub"] = json!(sub);
+        check(&rs256(&c))
+    };
+    assert!(with_sub("s".repeat(255)).is_ok());
+    for bad in [String::new(), "s".repeat(256)] {
+        assert_eq!(
+            with_sub(bad).unwrap_err(),
+            WebIdentityError::InvalidClaim("sub")
+        );
+    }
+}
+
+#[test]
+fn tag_values_are_one_string_or_a_one_element_array() {
+    let with_tags = |principal_tags: Value| {
+        let mut c = claims();
+        c["https://aws.amazon.com/tags"] = json!({ "principal_tags": principal_tags });
+        check(&rs256(&c))
+    };
+    let id = with_tags(json!({ "Project": "Bare", "Team": ["Listed"] })).unwrap();
+    assert_eq!(id.tags.get("Project").unwrap().value.as_str(), "Bare");
+    assert_eq!(id.tags.get("Team").unwrap().value.as_str(), "Listed");
+    for bad in [json!(["A", "B"]), json!([]), json!([1]), json!(7)] {
+        assert_eq!(
+            with_tags(json!({ "Project": bad })).unwrap_err(),
+            WebIdentityError::InvalidClaim("https://aws.amazon.com/tags"),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn a_key_must_fit_the_algorithm_in_type_declared_alg_and_use() {
+    let jwks: Value = serde_json::from_str(include_str!("data/oidc_jwks.json")).unwrap();
+    let provider_with = |edit: &dyn Fn(&mut Value)| {
+        let mut set = jwks.clone();
+        edit(&mut set["keys"][0]);
+        tempcred::directory::OidcProvider::new(
+            tempcred::principal::Partition::aws(),
+            AccountId::new("222222222222").unwrap(),
+            "https://id.example.com",
+            vec!["sts.amazonaws.com".into()],
+            &set.to_string(),
+        )
+        .unwrap()
+    };
+    let token = rs256(&claims());
+    let validate =
+        |p: &OidcProvider| JwksValidator::new().validate(&token, p, UnixTime::from_secs(NOW));
+    // The RSA key as published, and without the optional `use` and `alg`.
+    assert!(validate(&provider_with(&|_| {})).is_ok());
+    assert!(validate(&provider_with(&|k| {
+        k.as_object_mut().unwrap().remove("use");
+        k.as_object_mut().unwrap().remove("alg");
+    }))
+    .is_ok());
+    // Each mismatch alone makes the key unusable.
+    for edit in [
+        (&|k: &mut Value| k["use"] = json!("enc")) as &dyn Fn(&mut Value),
+        &|k: &mut Value| k["alg"] = json!("RS384"),
+        &|k: &mut Value| k["alg"] = json!("ES256"),
+    ] {
+        assert_eq!(
+            validate(&provider_with(edit)).unwrap_err(),
+            WebIdentityError::UnknownKey
+        );
+    }
+}
