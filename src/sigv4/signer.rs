@@ -445,3 +445,142 @@ pub fn credential_scope(time: UnixTime, region: &str, service: &str) -> String {
     );
     String::from_utf8_lossy(&v).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sigv4::PayloadHash;
+
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    const TOKEN: &str = "session-token-text-that-must-not-be-printed";
+
+    fn params(secret: &SecretAccessKey) -> SigningParams<'_> {
+        SigningParams::new(
+            "AKIDEXAMPLE",
+            secret,
+            "us-east-1",
+            "service",
+            UnixTime::from_secs(1_440_938_160),
+        )
+    }
+
+    fn request<'r>(
+        method: &'r str,
+        query: &'r str,
+        headers: &'r [(&'r str, &'r str)],
+    ) -> SignableRequest<'r> {
+        SignableRequest {
+            method,
+            path: "/",
+            query,
+            headers,
+            payload: PayloadHash::Bytes(b""),
+        }
+    }
+
+    const HOST: (&str, &str) = ("Host", "example.amazonaws.com");
+
+    #[test]
+    fn methods_are_http_tokens_of_1_to_32_bytes() {
+        let secret = SecretAccessKey::new(SECRET).unwrap();
+        let p = params(&secret);
+        let headers = [HOST];
+        for ok in ["GET", "M-SEARCH", &"A".repeat(32)] {
+            assert!(sign(&request(ok, "", &headers), &p).is_ok(), "{ok}");
+        }
+        for bad in ["", "GE T", "GET\n", &"A".repeat(33)] {
+            assert_eq!(
+                sign(&request(bad, "", &headers), &p).unwrap_err(),
+                SigningError::InvalidMethod,
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn headers_the_signer_adds_must_not_be_there_already() {
+        let secret = SecretAccessKey::new(SECRET).unwrap();
+        let plain = params(&secret);
+        let with_token = params(&secret).with_session_token(TOKEN);
+        let with_sha = params(&secret).with_settings(SigningSettings {
+            content_sha256_header: true,
+            ..SigningSettings::default()
+        });
+        let present = |name: &'static str, p: &SigningParams<'_>| {
+            let headers = [HOST, (name, "x")];
+            sign(&request("GET", "", &headers), p)
+        };
+        for name in ["Authorization", "X-Amz-Date"] {
+            assert_eq!(
+                present(name, &plain).unwrap_err(),
+                SigningError::AlreadyPresent(if name == "Authorization" {
+                    "authorization"
+                } else {
+                    "x-amz-date"
+                })
+            );
+        }
+        // A token or payload-hash header is in the way only when the signer would add its own.
+        assert!(present("X-Amz-Security-Token", &plain).is_ok());
+        assert_eq!(
+            present("X-Amz-Security-Token", &with_token).unwrap_err(),
+            SigningError::AlreadyPresent("x-amz-security-token")
+        );
+        assert!(present("X-Amz-Content-Sha256", &plain).is_ok());
+        assert_eq!(
+            present("x-amz-content-sha256", &with_sha).unwrap_err(),
+            SigningError::AlreadyPresent("x-amz-content-sha256")
+        );
+    }
+
+    #[test]
+    fn a_query_with_any_authentication_parameter_is_not_presigned_again() {
+        let secret = SecretAccessKey::new(SECRET).unwrap();
+        let p = params(&secret);
+        let headers = [HOST];
+        assert!(presign(&request("GET", "a=1", &headers), &p, 60).is_ok());
+        for query in [
+            "X-Amz-Signature=abc",
+            "a=1&X-Amz-Date=20150830T123600Z",
+            "X-Amz-Expires=60",
+            "X-Amz-SignedHeaders=host",
+            "X-Amz-Security-Token=t",
+        ] {
+            assert_eq!(
+                presign(&request("GET", query, &headers), &p, 60).unwrap_err(),
+                SigningError::AlreadyPresigned,
+                "{query}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_credential_scope_is_date_region_service_and_terminator() {
+        assert_eq!(
+            credential_scope(UnixTime::from_secs(1_440_938_160), "us-east-1", "iam"),
+            "20150830/us-east-1/iam/aws4_request"
+        );
+    }
+
+    #[test]
+    fn debug_output_shows_no_secret_and_no_token() {
+        let secret = SecretAccessKey::new(SECRET).unwrap();
+        let p = params(&secret).with_session_token(TOKEN);
+        let text = format!("{p:?}");
+        assert!(
+            text.contains("AKIDEXAMPLE") && text.contains("us-east-1"),
+            "{text}"
+        );
+        assert!(!text.contains(SECRET) && !text.contains(TOKEN), "{text}");
+        let headers = [HOST];
+        let signed = sign(&request("GET", "", &headers), &p).unwrap();
+        let presigned = presign(&request("GET", "", &headers), &p, 60).unwrap();
+        for (text, sig) in [
+            (format!("{signed:?}"), signed.signature.to_string()),
+            (format!("{presigned:?}"), presigned.signature.to_string()),
+        ] {
+            assert!(text.contains(&sig), "{text}");
+            assert!(!text.contains(TOKEN) && !text.contains(SECRET), "{text}");
+        }
+    }
+}

@@ -289,6 +289,42 @@ pub fn render_error(error: &StsError, request_id: &RequestId) -> String {
 mod tests {
     use super::*;
 
+    /// A "random" source that fills every byte with one value.
+    struct Constant(u8);
+
+    impl RandomSource for Constant {
+        fn fill_bytes(&self, dest: &mut [u8]) -> Result<(), RandomError> {
+            dest.fill(self.0);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn generated_request_ids_are_version_4_uuids_whatever_the_random_bytes() {
+        // The version nibble is always 4 and the variant bits always 10, so the only freedom left
+        // is in the other 122 bits.
+        let zeros = RequestId::generate(&Constant(0x00)).unwrap();
+        assert_eq!(zeros.as_str(), "00000000-0000-4000-8000-000000000000");
+        let ones = RequestId::generate(&Constant(0xff)).unwrap();
+        assert_eq!(ones.as_str(), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert_eq!(format!("{ones}"), ones.as_str());
+        assert_eq!(
+            format!("{ones:?}"),
+            "RequestId(ffffffff-ffff-4fff-bfff-ffffffffffff)"
+        );
+    }
+
+    #[test]
+    fn error_documents_carry_long_messages_whole() {
+        let message = "m".repeat(1000);
+        let xml = render_error(
+            &StsError::validation(message.clone()),
+            &RequestId::new("r-1").unwrap(),
+        );
+        assert!(xml.contains(&format!("<Message>{message}</Message>")));
+        assert!(xml.ends_with("<RequestId>r-1</RequestId></ErrorResponse>"));
+    }
+
     #[test]
     fn escaping() {
         let mut s = String::new();
