@@ -319,3 +319,58 @@ fn deeply_nested_input_is_an_error_not_a_crash() {
     );
     assert!(InMemoryDirectory::from_json(&deep).is_err());
 }
+
+#[test]
+fn the_size_bound_is_16_mib_exactly() {
+    assert_eq!(MAX_DIRECTORY_FILE_BYTES, 16 * 1024 * 1024);
+    // At the limit the file is parsed (here: an empty document padded with whitespace).
+    let at_limit = format!("{{}}{}", " ".repeat(MAX_DIRECTORY_FILE_BYTES - 2));
+    assert!(InMemoryDirectory::from_json(&at_limit).is_ok());
+    assert!(InMemoryDirectory::from_json_reader(at_limit.as_bytes()).is_ok());
+    let over = format!("{at_limit} ");
+    assert!(matches!(err(&over), DirectoryFileError::TooLarge { .. }));
+}
+
+#[test]
+fn roots_load_with_their_keys_and_devices() {
+    let text = format!(
+        r#"{{"roots":[{{"account":"333333333333",
+            "access_keys":[{{"id":"AKIAROOTEXAMPLE00001","secret":"{SECRET}"}}],
+            "mfa_devices":[{{"serial":"arn:aws:iam::333333333333:mfa/root-account-mfa-device",
+                             "totp_base32":"JBSWY3DPEHPK3PXP"}}]}}]}}"#
+    );
+    let dir = InMemoryDirectory::from_json(&text).unwrap();
+    let account = AccountId::new("333333333333").unwrap();
+    let root = dir.root(account).unwrap();
+    assert_eq!(root.access_keys().len(), 1);
+    let (owner, secret) = dir
+        .user_by_access_key(&AccessKeyId::new("AKIAROOTEXAMPLE00001").unwrap())
+        .unwrap();
+    assert_eq!(owner.arn(), "arn:aws:iam::333333333333:root");
+    assert_eq!(secret.expose_secret(), SECRET);
+    let serial =
+        MfaSerialNumber::new("arn:aws:iam::333333333333:mfa/root-account-mfa-device").unwrap();
+    assert!(dir.mfa_device(&serial).is_some());
+    assert_eq!(
+        path_of(r#"{"roots":[{"account":"33"}]}"#),
+        "roots[0].account"
+    );
+}
+
+#[test]
+fn a_value_of_the_wrong_json_type_says_what_was_expected() {
+    let message = |text: &str| err(text).to_string();
+    assert!(message(r#"{"users":[5]}"#).contains("a JSON object"));
+    assert!(message(&with_user(
+        r#"{"arn":"arn:aws:iam::111111111111:user/a","access_keys":[{"id":"AKIAIOSFODNN7EXAMPLE","secret":5}]}"#
+    ))
+    .contains("a secret access key"));
+    assert!(message(&with_user(
+        r#"{"arn":"arn:aws:iam::111111111111:user/a","mfa_devices":[{"serial":"arn:aws:iam::111111111111:mfa/a","totp_base32":5}]}"#
+    ))
+    .contains("a base32 TOTP seed"));
+    assert!(message(&with_user(
+        r#"{"arn":"arn:aws:iam::111111111111:user/a","tags":[1]}"#
+    ))
+    .contains("an object of tag keys"));
+}
