@@ -374,3 +374,93 @@ fn a_value_of_the_wrong_json_type_says_what_was_expected() {
     ))
     .contains("an object of tag keys"));
 }
+
+/// A minimal valid trust policy.
+const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+#[test]
+fn loaded_entities_answer_with_the_values_of_the_file() {
+    let jwks = r#"{"keys":[]}"#;
+    let text = format!(
+        r#"{{"partition":"aws-cn",
+        "users":[{{"arn":"arn:aws-cn:iam::111111111111:user/ops/alice",
+            "access_keys":[{{"id":"AKIAALICEEXAMPLE0001","secret":"{SECRET}"}}],
+            "mfa_devices":[{{"serial":"arn:aws-cn:iam::111111111111:mfa/alice","totp_base32":"JBSWY3DPEHPK3PXP"}}]}}],
+        "roots":[{{"account":"111111111111"}}],
+        "roles":[{{"arn":"arn:aws-cn:iam::111111111111:role/svc/deploy","max_session_duration":3600,
+            "trust_policy":{TRUST},"tags":{{"team":"payments"}}}}],
+        "oidc_providers":[{{"arn":"arn:aws-cn:iam::111111111111:oidc-provider/id.example.com",
+            "url":"https://id.example.com","audiences":["a1","a2"],"jwks":{jwks}}}],
+        "saml_providers":[{{"arn":"arn:aws-cn:iam::111111111111:saml-provider/corp-idp"}}]}}"#
+    );
+    let dir = InMemoryDirectory::from_json(&text).unwrap();
+    let account = AccountId::new("111111111111").unwrap();
+    let cn = tempcred::principal::Partition::new("aws-cn").unwrap();
+
+    let role = dir
+        .role(account, &RoleName::new("deploy").unwrap())
+        .unwrap();
+    assert_eq!(role.path().to_string(), "/svc/");
+    assert_eq!(role.tags().get("team").unwrap().value.as_str(), "payments");
+    let alice = dir.user(account, &UserName::new("alice").unwrap()).unwrap();
+    assert_eq!(alice.path().to_string(), "/ops/");
+    assert_eq!(alice.partition(), cn);
+    assert_eq!(dir.root(account).unwrap().partition(), cn);
+
+    let (owner, _) = dir
+        .user_by_access_key(&AccessKeyId::new("AKIAALICEEXAMPLE0001").unwrap())
+        .unwrap();
+    assert_eq!(owner.partition(), cn);
+    let own = MfaSerialNumber::new("arn:aws-cn:iam::111111111111:mfa/alice").unwrap();
+    let other = MfaSerialNumber::new("arn:aws-cn:iam::111111111111:mfa/bob").unwrap();
+    assert!(owner.has_mfa_device(&own));
+    assert!(!owner.has_mfa_device(&other));
+
+    let oidc = dir
+        .oidc_provider_by_arn("arn:aws-cn:iam::111111111111:oidc-provider/id.example.com")
+        .unwrap();
+    assert_eq!(oidc.partition(), cn);
+    assert_eq!(oidc.url(), "https://id.example.com");
+    assert_eq!(oidc.audiences().collect::<Vec<_>>(), ["a1", "a2"]);
+    assert_eq!(oidc.jwks(), jwks);
+    let saml = dir
+        .saml_provider("arn:aws-cn:iam::111111111111:saml-provider/corp-idp")
+        .unwrap();
+    assert_eq!(saml.name(), "corp-idp");
+}
+
+#[test]
+fn max_session_duration_is_3600_to_43200_seconds() {
+    let with = |secs: u64| {
+        InMemoryDirectory::from_json(&format!(
+            r#"{{"roles":[{{"arn":"arn:aws:iam::111111111111:role/r","max_session_duration":{secs},
+                "trust_policy":{TRUST}}}]}}"#
+        ))
+    };
+    for ok in [3600, 43_200] {
+        assert!(with(ok).is_ok(), "{ok}");
+    }
+    for bad in [3599, 43_201] {
+        assert_eq!(
+            with(bad).unwrap_err().path(),
+            Some("roles[0].max_session_duration"),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn arns_are_bounded_at_1024_bytes() {
+    let prefix = "arn:aws:iam::111111111111:role/";
+    let arn = |len: usize| format!("{prefix}{}/r", "p".repeat(len - prefix.len() - 2));
+    let with = |arn: String| {
+        InMemoryDirectory::from_json(&format!(
+            r#"{{"roles":[{{"arn":"{arn}","trust_policy":{TRUST}}}]}}"#
+        ))
+    };
+    let e = with(arn(1025)).unwrap_err();
+    assert!(e.to_string().contains("too long"), "{e}");
+    // At 1024 bytes the ARN itself is fine; only the path's own 512-byte limit can refuse it.
+    let e = with(arn(1024)).unwrap_err();
+    assert!(!e.to_string().contains("too long"), "{e}");
+}
