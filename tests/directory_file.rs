@@ -464,3 +464,39 @@ fn arns_are_bounded_at_1024_bytes() {
     let e = with(arn(1024)).unwrap_err();
     assert!(!e.to_string().contains("too long"), "{e}");
 }
+
+#[test]
+fn the_directory_lists_what_it_holds_and_refuses_duplicates_within_one_entry() {
+    let dir = InMemoryDirectory::from_json(demo_directory_json()).unwrap();
+    assert_eq!(dir.partition().as_str(), "aws");
+    assert!(dir.roles().count() > 0);
+    assert!(dir.users().count() > 0);
+    assert!(dir.oidc_providers().count() > 0);
+
+    // The same MFA serial twice on one user (not only across users) is a duplicate.
+    let device = r#"{"serial":"arn:aws:iam::111111111111:mfa/a","totp_base32":"JBSWY3DPEHPK3PXP"}"#;
+    let e = err(&with_user(&format!(
+        r#"{{"arn":"arn:aws:iam::111111111111:user/a","mfa_devices":[{device},{device}]}}"#
+    )));
+    assert!(e.to_string().contains("MFA serial number"), "{e}");
+}
+
+#[test]
+fn managed_policy_arns_must_be_iam_policy_arns() {
+    let with = |arn: &str| {
+        InMemoryDirectory::from_json(&format!(
+            r#"{{"managed_policies":[{{"arn":"{arn}","document":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}]}}}}]}}"#
+        ))
+    };
+    assert!(with("arn:aws:iam::111111111111:policy/read").is_ok());
+    assert!(with("arn:aws:iam::aws:policy/ReadOnlyAccess").is_ok());
+    for bad in [
+        "arn:aws:s3::111111111111:policy/read",
+        "arn:aws:iam::111111111111:role/read",
+        "not-an-arn",
+    ] {
+        assert!(with(bad).is_err(), "{bad}");
+    }
+    let long = format!("arn:aws:iam::111111111111:policy/{}", "p".repeat(2100));
+    assert!(with(&long).is_err());
+}
