@@ -396,6 +396,7 @@ fn loaded_entities_answer_with_the_values_of_the_file() {
     let dir = InMemoryDirectory::from_json(&text).unwrap();
     let account = AccountId::new("111111111111").unwrap();
     let cn = tempcred::principal::Partition::new("aws-cn").unwrap();
+    assert_eq!(dir.partition(), cn);
 
     let role = dir
         .role(account, &RoleName::new("deploy").unwrap())
