@@ -131,7 +131,6 @@ async fn send(
     }
 }
 
-/// Signs a request to `addr` in header mode with a key ID, secret and session token at `time`.
 /// The headers of a request signed for the layer's service, `execute-api`.
 fn signed_headers(
     addr: SocketAddr,
@@ -144,6 +143,8 @@ fn signed_headers(
     signed_headers_for("execute-api", addr, method, path, body, who, time)
 }
 
+/// Signs a request to `addr` for `service` in header mode with a key ID, secret and session token
+/// at `time`.
 fn signed_headers_for(
     service: &str,
     addr: SocketAddr,
@@ -171,6 +172,15 @@ fn signed_headers_for(
     out
 }
 
+/// The key ID, secret and session token of temporary credentials, as the signing helpers take them.
+fn session(creds: &Credentials) -> (&str, &SecretAccessKey, Option<&str>) {
+    (
+        creds.access_key_id.as_str(),
+        &creds.secret_access_key,
+        Some(creds.session_token.expose_secret()),
+    )
+}
+
 fn temporary(
     addr: SocketAddr,
     creds: &Credentials,
@@ -178,18 +188,7 @@ fn temporary(
     path: &str,
     body: &[u8],
 ) -> Vec<(&'static str, String)> {
-    signed_headers(
-        addr,
-        method,
-        path,
-        body,
-        (
-            creds.access_key_id.as_str(),
-            &creds.secret_access_key,
-            Some(creds.session_token.expose_secret()),
-        ),
-        SystemClock.now(),
-    )
+    signed_headers(addr, method, path, body, session(creds), SystemClock.now())
 }
 
 #[tokio::test]
@@ -286,11 +285,7 @@ async fn request_signed_outside_the_skew_window_is_refused() {
         "GET",
         "/whoami",
         b"",
-        (
-            creds.access_key_id.as_str(),
-            &creds.secret_access_key,
-            Some(creds.session_token.expose_secret()),
-        ),
+        session(&creds),
         SystemClock.now().saturating_sub(600),
     );
     let answer = send(f.addr, "GET", "/whoami", &headers, b"").await;
@@ -371,11 +366,7 @@ async fn oversized_body_and_wrong_service_are_refused() {
         "GET",
         "/whoami",
         b"",
-        (
-            creds.access_key_id.as_str(),
-            &creds.secret_access_key,
-            Some(creds.session_token.expose_secret()),
-        ),
+        session(&creds),
         SystemClock.now(),
     );
     let answer = send(f.addr, "GET", "/whoami", &sent, b"").await;
