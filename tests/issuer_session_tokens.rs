@@ -35,6 +35,16 @@ fn gft(name: &str, secs: Option<u32>) -> Result<GetFederationTokenRequest, StsEr
     }
 }
 
+/// A session policy that allows `s3:GetObject` only.
+const GET_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+
+fn gft_with_policy(name: &str, policy: &str) -> GetFederationTokenRequest {
+    GetFederationTokenRequest::builder(name)
+        .policy(policy)
+        .build()
+        .unwrap()
+}
+
 fn session_token(fx: &Fx, caller: &Caller, secs: Option<u32>) -> Result<u64, StsError> {
     let r = fx
         .issuer
@@ -369,17 +379,14 @@ fn federated_session_without_a_session_policy_can_do_nothing() {
     };
     let bare = gft("fed-a", None).unwrap();
     assert_eq!(decide(&bare, "s3:GetObject"), Decision::ImplicitDeny);
-    let get_only = GetFederationTokenRequest::builder("fed-a")
-        .policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#)
-        .build()
-        .unwrap();
+    let get_only = gft_with_policy("fed-a", GET_ONLY);
     assert_eq!(decide(&get_only, "s3:GetObject"), Decision::Allow);
     assert_eq!(decide(&get_only, "s3:PutObject"), Decision::ImplicitDeny);
     // The session policy cannot widen alice's own rights (she has s3:* only).
-    let all = GetFederationTokenRequest::builder("fed-a")
-        .policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
-        .build()
-        .unwrap();
+    let all = gft_with_policy(
+        "fed-a",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    );
     assert_eq!(decide(&all, "s3:PutObject"), Decision::Allow);
     assert_eq!(decide(&all, "ec2:RunInstances"), Decision::ImplicitDeny);
 }
@@ -446,10 +453,7 @@ fn a_root_federated_session_has_exactly_its_session_policy() {
     let decide = |req: &GetFederationTokenRequest, action: &str| {
         federated_decision(&fx, &fx.root(), req, action)
     };
-    let get_only = GetFederationTokenRequest::builder("fed-root")
-        .policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#)
-        .build()
-        .unwrap();
+    let get_only = gft_with_policy("fed-root", GET_ONLY);
     assert_eq!(decide(&get_only, "s3:GetObject"), Decision::Allow);
     assert_eq!(decide(&get_only, "s3:PutObject"), Decision::ImplicitDeny);
     let bare = gft("fed-root", None).unwrap();
