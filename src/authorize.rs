@@ -12,7 +12,7 @@ use crate::issue::resolve::{add_caller, add_environment, resolve};
 use crate::issue::Caller;
 use crate::policy::{Decision, RequestContext};
 use crate::time::UnixTime;
-use crate::verify::VerifiedSession;
+use crate::verify::{RevokedSessions, VerifiedSession};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -78,16 +78,32 @@ impl<'a> AuthorizationRequest<'a> {
 /// ```
 pub struct Authorizer {
     directory: Arc<dyn Directory>,
+    revoked: RevokedSessions,
 }
 
 impl Authorizer {
     /// An authorizer reading identity policies from `directory`.
     pub fn new(directory: Arc<dyn Directory>) -> Self {
-        Authorizer { directory }
+        Authorizer {
+            directory,
+            revoked: RevokedSessions::default(),
+        }
     }
 
-    /// The decision for `request` by `session` at `now`. Errors when the session's role or user
-    /// no longer exists (`AccessDenied`) or a policy it names cannot be read.
+    /// Refuses sessions that `revoked` lists, whatever verifier let them in.
+    pub fn with_revoked_sessions(mut self, revoked: RevokedSessions) -> Self {
+        self.revoked = revoked;
+        self
+    }
+
+    /// The decision for `request` by `session` at `now`.
+    ///
+    /// # Errors
+    ///
+    /// `ExpiredToken` when the session has expired by `now` (with the leeway it was verified
+    /// with), `InvalidClientTokenId` when it is revoked or not yet valid, `AccessDenied` when its
+    /// role or user no longer exists (or was re-created), and the policy errors of a session
+    /// policy that cannot be read.
     pub fn authorize(
         &self,
         session: &VerifiedSession,
@@ -95,6 +111,7 @@ impl Authorizer {
         now: UnixTime,
     ) -> Result<Decision, StsError> {
         let caller = Caller::Session(Box::new(session.clone()));
+        caller.check_live(now, &self.revoked)?;
         let resolved = resolve(&*self.directory, &caller)?;
         let mut ctx = RequestContext::new(request.action)
             .with_resource(request.resource)

@@ -163,11 +163,18 @@ impl fmt::Debug for SecretAccessKey {
 }
 
 /// A session token's text (unpadded base64url). It is a bearer credential: `Debug` shows only
-/// its length, and it is wiped on drop.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+/// its length, it is wiped on drop, and it has no `PartialEq`: two tokens are compared only in
+/// constant time, with [`SessionToken::ct_eq`].
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct SessionToken(String);
 
 impl SessionToken {
+    /// Whether `other` is the same token, compared in constant time (for tokens of equal
+    /// length; the length itself is not secret).
+    pub fn ct_eq(&self, other: &str) -> bool {
+        bool::from(self.0.as_bytes().ct_eq(other.as_bytes()))
+    }
+
     pub(crate) fn from_encoded(text: String) -> Self {
         SessionToken(text)
     }

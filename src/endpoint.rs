@@ -114,7 +114,10 @@ impl StsEndpoint {
     /// default 5-minute skew; tokens verified with the issuer's own key ring. Bodies up to
     /// 256 KiB (SAML assertions are large).
     pub fn new(issuer: Issuer) -> Self {
-        let verifier = Verifier::new(issuer.key_ring());
+        // The issuer's revocation snapshot, so a revoked session cannot sign its way to new
+        // credentials here.
+        let verifier = Verifier::new(issuer.key_ring())
+            .with_revoked_sessions(issuer.revoked_sessions().clone());
         let keys = DirectoryKeys(Arc::clone(issuer.directory()));
         StsEndpoint {
             sigv4: SigV4Verifier::new(verifier, keys, SigV4Config::new().with_service("sts")),

@@ -579,9 +579,20 @@ fn a_role_session_acts_with_its_role_policies_bounded_by_its_session_policy() {
             not_authorized(&assumed("short", "s1"), "sts:AssumeRole", &role("acct"))
         )
     );
-    // role/long names role/short itself: no identity-side allow needed...
-    fx.verify(&fx.assume_ok(&narrow, &role("long"), "c2").credentials);
-    // ...but an explicit deny in the session policy still refuses.
+    // role/long names role/short itself: the role's own policies need not allow...
+    fx.verify(&fx.assume_ok(&open, &role("long"), "c2").credentials);
+    // ...but a grant to the role ARN is limited by the session policy (IAM User Guide, "Session
+    // policies": only a grant to the session ARN is not), so the narrowed session is refused.
+    // This case once asserted the opposite: a scoped-down session escaped its session policy.
+    let e = err(fx.assume(&narrow, &req(&role("long"), "c2").build().unwrap()));
+    assert_eq!(
+        (e.code, e.message),
+        (
+            StsErrorCode::AccessDenied,
+            not_authorized(&assumed("short", "s1"), "sts:AssumeRole", &role("long"))
+        )
+    );
+    // ...and an explicit deny in the session policy refuses as well.
     let deny = session_with(Some(
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*"}]}"#,
     ));

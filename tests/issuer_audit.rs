@@ -73,7 +73,9 @@ fn one_event_per_attempt_with_its_fields() {
         &fx.env(),
     );
     assert!(gft.is_err());
-    fx.issuer.get_caller_identity_at(&fx.carol(), &fx.env());
+    fx.issuer
+        .get_caller_identity_at(&fx.carol(), &fx.env())
+        .unwrap();
 
     let events = fx.audit.take();
     assert_eq!(events.len(), 6, "{events:#?}");

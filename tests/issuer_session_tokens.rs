@@ -285,7 +285,7 @@ fn get_caller_identity_of_every_kind() {
         (&k.federated, &fed, format!("{A}:fed-carol")),
     ];
     for (caller, arn, user_id) in expect {
-        let id = fx.issuer.get_caller_identity_at(caller, &fx.env());
+        let id = fx.issuer.get_caller_identity_at(caller, &fx.env()).unwrap();
         assert_eq!(
             (id.account, id.arn.as_str(), id.user_id.as_str()),
             (acct, arn, user_id.as_str())
@@ -300,11 +300,17 @@ fn get_caller_identity_of_every_kind() {
     }
     // Never denied: bob and carol have no permission for it and still get an answer.
     assert_eq!(
-        fx.issuer.get_caller_identity_at(&fx.bob(), &fx.env()).arn,
+        fx.issuer
+            .get_caller_identity_at(&fx.bob(), &fx.env())
+            .unwrap()
+            .arn,
         BOB
     );
     assert_eq!(
-        fx.issuer.get_caller_identity_at(&fx.carol(), &fx.env()).arn,
+        fx.issuer
+            .get_caller_identity_at(&fx.carol(), &fx.env())
+            .unwrap()
+            .arn,
         CAROL
     );
 }

@@ -1,8 +1,10 @@
 //! Who is calling the Issuer, and which operations each kind of credential may call.
 
+use crate::error::StsError;
 use crate::principal::{AccountId, Partition};
+use crate::time::UnixTime;
 use crate::token::{LongTermPrincipal, SessionPrincipal};
-use crate::verify::VerifiedSession;
+use crate::verify::{RevokedSessions, VerifiedSession, VerifyError};
 
 /// The authenticated caller of an STS operation: a long-term identity (from its access key in the
 /// directory) or a verified temporary session.
@@ -81,6 +83,23 @@ impl Caller {
                 principal,
             } => long_term_arn(*partition, *account, principal),
             Caller::Session(s) => s.caller_identity().arn,
+        }
+    }
+
+    /// Refuses a session caller that has expired or been revoked since it was verified: every
+    /// operation the Issuer runs for a caller, and every authorization, checks it at its own
+    /// `now`. Long-term callers always pass (their keys are looked up per request).
+    pub(crate) fn check_live(
+        &self,
+        now: UnixTime,
+        revoked: &RevokedSessions,
+    ) -> Result<(), StsError> {
+        match self {
+            Caller::LongTerm { .. } => Ok(()),
+            Caller::Session(s) => s.check_at(now, revoked).map_err(|e| match e {
+                VerifyError::Expired => StsError::expired_token(),
+                _ => StsError::invalid_client_token_id(),
+            }),
         }
     }
 

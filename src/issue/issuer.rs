@@ -11,7 +11,7 @@ use crate::directory::{Directory, Role};
 use crate::error::StsError;
 use crate::keys::KeyRing;
 use crate::mfa::MfaVerifier;
-use crate::policy::{self, PolicyDocument, RequestContext};
+use crate::policy::{self, PolicyDocument, PrincipalGrant, RequestContext};
 use crate::principal::{AccountId, Partition, PrincipalArn, RoleName};
 use crate::random::{RandomSource, SystemRandom};
 use crate::request::{
@@ -31,6 +31,7 @@ use crate::token::{
     Claims, LongTermPrincipal, Operation, SealError, SessionPrincipal, TokenId,
     MAX_TOKEN_TEXT_BYTES,
 };
+use crate::verify::RevokedSessions;
 use crate::web_identity::IdentityTokenValidator;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -106,6 +107,7 @@ pub struct Issuer {
     mfa: Option<Arc<dyn MfaVerifier>>,
     web_identity: Option<Arc<dyn IdentityTokenValidator>>,
     saml: Option<Arc<dyn SamlAssertionValidator>>,
+    revoked: RevokedSessions,
 }
 
 /// Builds an [`Issuer`]; only the directory and the key ring are required.
@@ -148,6 +150,16 @@ impl IssuerBuilder {
     /// Validates SAML assertions with `validator`. Without one, `AssumeRoleWithSAML` is refused.
     pub fn saml_validator(mut self, validator: Arc<dyn SamlAssertionValidator>) -> Self {
         self.issuer.saml = Some(validator);
+        self
+    }
+
+    /// Refuses callers whose sessions `revoked` lists (AWS's "revoke active sessions"): a
+    /// revoked session can neither chain nor call any other operation. The [`StsEndpoint`]
+    /// built on this issuer verifies request signatures with the same snapshot.
+    ///
+    /// [`StsEndpoint`]: crate::endpoint::StsEndpoint
+    pub fn revoked_sessions(mut self, revoked: RevokedSessions) -> Self {
+        self.issuer.revoked = revoked;
         self
     }
 
@@ -210,8 +222,14 @@ impl Issuer {
                 mfa: None,
                 web_identity: None,
                 saml: None,
+                revoked: RevokedSessions::default(),
             },
         }
+    }
+
+    /// The revocation snapshot the issuer refuses session callers by.
+    pub fn revoked_sessions(&self) -> &RevokedSessions {
+        &self.revoked
     }
 
     /// The directory the issuer reads.
@@ -293,8 +311,16 @@ impl Issuer {
         self.get_federation_token_at(caller, request, &self.now())
     }
 
-    /// `GetCallerIdentity`: who the caller is. It needs no permission and cannot be denied.
-    pub fn get_caller_identity(&self, caller: &Caller) -> GetCallerIdentityResponse {
+    /// `GetCallerIdentity`: who the caller is. It needs no permission and no policy can deny it;
+    /// only a session that has expired or been revoked since it was verified is refused.
+    ///
+    /// # Errors
+    ///
+    /// `ExpiredToken` or `InvalidClientTokenId` for such a session.
+    pub fn get_caller_identity(
+        &self,
+        caller: &Caller,
+    ) -> Result<GetCallerIdentityResponse, StsError> {
         self.get_caller_identity_at(caller, &self.now())
     }
 
@@ -325,7 +351,7 @@ impl Issuer {
                 StsResponse::GetFederationToken(self.get_federation_token_at(need()?, r, env)?)
             }
             StsRequest::GetCallerIdentity(_) => {
-                StsResponse::GetCallerIdentity(self.get_caller_identity_at(need()?, env))
+                StsResponse::GetCallerIdentity(self.get_caller_identity_at(need()?, env)?)
             }
         })
     }
@@ -449,7 +475,7 @@ impl Issuer {
         &self,
         caller: &Caller,
         env: &CallEnv,
-    ) -> GetCallerIdentityResponse {
+    ) -> Result<GetCallerIdentityResponse, StsError> {
         let (account, arn, user_id) = match caller {
             Caller::Session(s) => {
                 let id = s.caller_identity();
@@ -472,12 +498,18 @@ impl Issuer {
             caller_arn: Some(arn.clone()),
             ..Attempt::default()
         };
-        self.record::<()>(env, AuditAction::GetCallerIdentity, &mut attempt, Ok(&()));
-        GetCallerIdentityResponse {
+        let live = caller.check_live(env.now, &self.revoked);
+        self.record::<()>(
+            env,
+            AuditAction::GetCallerIdentity,
+            &mut attempt,
+            live.as_ref().map(|()| &()),
+        );
+        live.map(|()| GetCallerIdentityResponse {
             account,
             arn,
             user_id,
-        }
+        })
     }
 
     /// `AssumeRoleWithWebIdentity` at `env.now`.
@@ -550,6 +582,7 @@ impl Issuer {
         request: &AssumeRoleRequest,
         env: &CallEnv,
     ) -> Result<(Minted, AssumedRoleUser), StsError> {
+        caller.check_live(env.now, &self.revoked)?;
         let caller_arn = caller.arn();
         let kind = caller.kind();
         if matches!(
@@ -825,19 +858,9 @@ impl Issuer {
             if !trust.is_allowed() {
                 return Err(deny(action));
             }
-            // SPEC §4 rule 3: across accounts, or when the trust policy only names the account,
-            // an IAM caller's own policies must allow too; an explicit deny anywhere refuses.
             if let Some(caller) = a.iam_caller {
-                let cross_account = caller.account != target.account;
-                match caller
-                    .permissions
-                    .allow(&ctx, caller.account, target.account)
-                {
-                    Decision::ExplicitDeny => return Err(deny(action)),
-                    Decision::ImplicitDeny if cross_account || trust.allowed_only_via_account() => {
-                        return Err(deny(action));
-                    }
-                    Decision::Allow | Decision::ImplicitDeny => {}
+                if !identity_side_allows(caller, &ctx, target.account, trust.principal_grant()) {
+                    return Err(deny(action));
                 }
             }
         }
@@ -866,6 +889,7 @@ impl Issuer {
         request: &GetSessionTokenRequest,
         env: &CallEnv,
     ) -> Result<Minted, StsError> {
+        caller.check_live(env.now, &self.revoked)?;
         let (partition, account, principal, secs) =
             long_term_session(caller, "GetSessionToken", request.duration_seconds())?;
         let resolved = resolve::resolve(&*self.directory, caller)?;
@@ -895,6 +919,7 @@ impl Issuer {
         fed_arn: &str,
         env: &CallEnv,
     ) -> Result<Minted, StsError> {
+        caller.check_live(env.now, &self.revoked)?;
         let (partition, account, principal, secs) =
             long_term_session(caller, "GetFederationToken", request.duration_seconds())?;
         let session_policies =
@@ -1218,6 +1243,39 @@ fn assumed_role_user(role: &Role, session_name: &RoleSessionName) -> AssumedRole
             role.name()
         ),
         assumed_role_id: format!("{}:{session_name}", role.role_id()),
+    }
+}
+
+/// The identity side of a trust-policy grant (IAM User Guide: "Session policies", "Cross
+/// account resource access"): an explicit deny in the caller's identity or session policies
+/// always refuses; across accounts, or when the trust policy grants only through the account or a
+/// wildcard, the caller's identity policies ∩ session policies must allow; when it names the
+/// caller's role or user ARN, the caller's session policies (if any) must allow, since such a
+/// grant is added before the session and limited by it; only a grant to the caller's own session
+/// ARN is not limited.
+fn identity_side_allows(
+    caller: &Resolved,
+    ctx: &RequestContext,
+    target_account: AccountId,
+    grant: Option<PrincipalGrant>,
+) -> bool {
+    let effective = caller
+        .permissions
+        .allow(ctx, caller.account, target_account);
+    match effective {
+        Decision::Allow => return true,
+        Decision::ExplicitDeny => return false,
+        Decision::ImplicitDeny => {}
+    }
+    if caller.account != target_account {
+        return false;
+    }
+    match grant {
+        Some(PrincipalGrant::Session) => true,
+        Some(PrincipalGrant::Named) => {
+            caller.permissions.session_policies_allow(ctx) == Decision::Allow
+        }
+        Some(PrincipalGrant::Account | PrincipalGrant::Wildcard) | None => false,
     }
 }
 

@@ -89,7 +89,11 @@ fn long_term(
                 session: None,
             })
         }
-        LongTermPrincipal::User { path, name, .. } => {
+        LongTermPrincipal::User {
+            path,
+            name,
+            user_id,
+        } => {
             let arn = PrincipalArn::User {
                 partition,
                 account,
@@ -98,7 +102,9 @@ fn long_term(
             };
             let user = directory
                 .user(account, name)
-                .filter(|u| u.path() == path)
+                // A user deleted and re-created under the same name is a new principal (its
+                // unique ID differs): sessions and keys of the old one do not carry over.
+                .filter(|u| u.path() == path && u.user_id() == *user_id)
                 .ok_or_else(|| gone(&arn.to_string()))?;
             Ok(Resolved {
                 principal: policy::RequestPrincipal::principal(&arn),
@@ -237,6 +243,20 @@ impl Permissions {
                 policy::evaluate(&sess, ctx).decision
             }
         }
+    }
+}
+
+impl Permissions {
+    /// The session policies' own decision: what limits a grant that a resource-based policy (a
+    /// trust policy) makes to the caller's role or user ARN. No session policy limits nothing.
+    pub(crate) fn session_policies_allow(&self, ctx: &RequestContext) -> Decision {
+        let session = match self {
+            Permissions::Root => return Decision::Allow,
+            Permissions::Policies { session, .. } if session.is_empty() => return Decision::Allow,
+            Permissions::Policies { session, .. } | Permissions::SessionOnly(session) => session,
+        };
+        let sess: Vec<&PolicyDocument> = session.iter().map(|d| &**d).collect();
+        policy::evaluate(&sess, ctx).decision
     }
 }
 

@@ -113,6 +113,10 @@ fn cmp_key(stored: &str, query: &str) -> Ordering {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestPrincipal {
     arns: Vec<Box<str>>,
+    /// The caller's own session ARN (assumed-role or federated-user), when it is a session: a
+    /// grant naming it is to this session alone, which session policies do not limit. Also in
+    /// `arns`.
+    session_arn: Option<Box<str>>,
     account: Option<(Partition, AccountId)>,
     service: Option<Box<str>>,
     federated: Option<Box<str>>,
@@ -128,8 +132,15 @@ impl RequestPrincipal {
             PrincipalArn::OidcProvider { .. } | PrincipalArn::SamlProvider { .. } => None,
             _ => Some((arn.partition(), arn.account())),
         };
+        let text: Box<str> = arn.to_string().into();
+        let session_arn = matches!(
+            arn,
+            PrincipalArn::AssumedRole { .. } | PrincipalArn::FederatedUser { .. }
+        )
+        .then(|| text.clone());
         RequestPrincipal {
-            arns: vec![arn.to_string().into()],
+            arns: vec![text],
+            session_arn,
             account,
             service: None,
             federated: None,
@@ -160,8 +171,10 @@ impl RequestPrincipal {
             role_name: *name,
             session_name: *session_name,
         };
+        let session: Box<str> = session.to_string().into();
         Ok(RequestPrincipal {
-            arns: vec![role.to_string().into(), session.to_string().into()],
+            arns: vec![role.to_string().into(), session.clone()],
+            session_arn: Some(session),
             account: Some((*partition, *account)),
             service: None,
             federated: None,
@@ -172,6 +185,7 @@ impl RequestPrincipal {
     pub fn service(name: &str) -> Self {
         RequestPrincipal {
             arns: Vec::new(),
+            session_arn: None,
             account: None,
             service: Some(name.into()),
             federated: None,
@@ -183,6 +197,7 @@ impl RequestPrincipal {
     pub fn federated(provider: &str) -> Self {
         RequestPrincipal {
             arns: Vec::new(),
+            session_arn: None,
             account: None,
             service: None,
             federated: Some(provider.into()),
@@ -201,6 +216,11 @@ impl RequestPrincipal {
 
     pub(crate) fn has_arn(&self, arn: &str) -> bool {
         self.arns.iter().any(|a| **a == *arn)
+    }
+
+    /// Whether `arn` is exactly the caller's own session ARN.
+    pub(crate) fn is_session_arn(&self, arn: &str) -> bool {
+        self.session_arn.as_deref() == Some(arn)
     }
 
     pub(crate) fn in_account(&self, partition: Option<&str>, account: AccountId) -> bool {

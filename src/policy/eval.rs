@@ -25,7 +25,13 @@ pub enum Decision {
 /// How a `Principal` element matched the caller, strongest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrincipalGrant {
-    /// The caller is named: its ARN, its service or its identity provider.
+    /// The caller's own session ARN is named exactly (`arn:aws:sts::ACCT:assumed-role/ROLE/NAME`
+    /// or `…:federated-user/NAME`). AWS adds such a grant after the session is created, so the
+    /// session's session policies do not limit it (IAM User Guide, "Session policies").
+    Session,
+    /// The caller's identity is named: its user ARN, the role ARN of a role session, its service
+    /// or its identity provider. The grant is added before the session's session policies, which
+    /// therefore limit it: the Issuer requires them to allow too.
     Named,
     /// Only the caller's account is named (`"AWS": "ACCT"` or `arn:…:root`). The Issuer must then
     /// also require the caller's identity policies to allow (SPEC §4 rule 3).
@@ -86,7 +92,11 @@ impl Evaluation<'_> {
     /// also requires the caller's identity policies to allow (SPEC §4 rule 3). Statements without
     /// a `Principal` element count as not naming the caller.
     pub fn allowed_only_via_account(&self) -> bool {
-        self.is_allowed() && self.principal_grant() != Some(PrincipalGrant::Named)
+        self.is_allowed()
+            && !matches!(
+                self.principal_grant(),
+                Some(PrincipalGrant::Named | PrincipalGrant::Session)
+            )
     }
 }
 
@@ -134,6 +144,9 @@ fn principal_grant(
                 (PrincipalKind::Aws, PrincipalTarget::Account(partition, account)) => caller
                     .in_account(partition.as_deref(), *account)
                     .then_some(PrincipalGrant::Account),
+                (PrincipalKind::Aws, PrincipalTarget::Arn(arn)) if caller.is_session_arn(arn) => {
+                    Some(PrincipalGrant::Session)
+                }
                 (PrincipalKind::Aws, PrincipalTarget::Arn(arn)) => {
                     caller.has_arn(arn).then_some(PrincipalGrant::Named)
                 }
@@ -156,7 +169,7 @@ fn principal_grant(
                 (Some(b), Some(g)) => Some(b.min(g)),
                 (b, g) => b.or(g),
             };
-            if best == Some(PrincipalGrant::Named) {
+            if best == Some(PrincipalGrant::Session) {
                 return best;
             }
         }

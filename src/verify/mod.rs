@@ -132,6 +132,11 @@ impl Verifier {
         self
     }
 
+    /// The revocation snapshot this verifier refuses sessions by.
+    pub fn revoked_sessions(&self) -> &RevokedSessions {
+        &self.revoked
+    }
+
     /// The leeway in seconds.
     pub fn clock_skew_leeway(&self) -> u64 {
         self.leeway_secs
@@ -192,17 +197,9 @@ impl Verifier {
             access_key_id: access_key_id_of(&token_mac),
             key_id: *key.id(),
             token_mac,
+            leeway_secs: self.leeway_secs,
         };
-        let claims = &session.claims;
-        if now < claims.issued_at.saturating_sub(self.leeway_secs) {
-            return Err(VerifyError::NotYetValid);
-        }
-        if now >= claims.expires_at.saturating_add(self.leeway_secs) {
-            return Err(VerifyError::Expired);
-        }
-        if self.revoked.is_revoked(claims) {
-            return Err(VerifyError::Revoked);
-        }
+        session.check_at(now, &self.revoked)?;
         Ok((session, key))
     }
 }
@@ -231,6 +228,8 @@ pub struct VerifiedSession {
     access_key_id: AccessKeyId,
     key_id: KeyId,
     token_mac: [u8; MAC_LEN],
+    /// The clock-skew leeway it was verified with, so later decisions re-check expiry the same way.
+    leeway_secs: u64,
 }
 
 impl fmt::Debug for VerifiedSession {
@@ -267,5 +266,30 @@ impl VerifiedSession {
     /// The ID of the key that signed the session's token.
     pub fn key_id(&self) -> &KeyId {
         &self.key_id
+    }
+
+    /// Whether this session is still valid at `now`: not before its issue time nor at or after
+    /// its expiry (each with the leeway it was verified with), and not revoked by `revoked`.
+    ///
+    /// Verification happens once, but a `VerifiedSession` can be kept and used later; every
+    /// decision that takes a `now` (issuing from the session, authorizing it, verifying a request
+    /// signed with it) calls this again, so a session kept in memory stops working when it
+    /// expires or is revoked.
+    ///
+    /// # Errors
+    ///
+    /// [`VerifyError::NotYetValid`], [`VerifyError::Expired`] or [`VerifyError::Revoked`].
+    pub fn check_at(&self, now: UnixTime, revoked: &RevokedSessions) -> Result<(), VerifyError> {
+        let claims = &self.claims;
+        if now < claims.issued_at.saturating_sub(self.leeway_secs) {
+            return Err(VerifyError::NotYetValid);
+        }
+        if now >= claims.expires_at.saturating_add(self.leeway_secs) {
+            return Err(VerifyError::Expired);
+        }
+        if revoked.is_revoked(claims) {
+            return Err(VerifyError::Revoked);
+        }
+        Ok(())
     }
 }
