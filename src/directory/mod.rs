@@ -15,6 +15,22 @@
 //! - secrets (secret access keys, TOTP seeds) live only in their redacting, zeroizing types, so
 //!   `Debug` of any directory type shows none of them;
 //! - unique IDs are stable: derived from the ARN unless given explicitly.
+//!
+//! ## A re-created principal is a new principal
+//!
+//! IAM gives every user and role a unique ID when it is created, and a user or role deleted and
+//! created again under the same name gets a new one; sessions and policies that named the old
+//! principal do not apply to the new one. tempcred keys every session to that ID: a role session
+//! carries its role's `AROA…` ID, a `GetSessionToken` or `GetFederationToken` session its user's
+//! `AIDA…` ID, and every decision (issuing from the session, authorizing it) refuses a session
+//! whose principal in the directory now has another ID (`AccessDenied`).
+//!
+//! The ID is the directory's to give. When none is given (the `id` field of a directory file,
+//! `with_id` in code), it is derived from the ARN, so the same ARN stays the same principal across
+//! restarts and reloads, and old sessions keep working. **To delete and re-create a principal,
+//! give the new one a new ID**; an application whose own store creates and deletes users or roles
+//! should store an ID per creation, as IAM does, and return it from its [`Directory`]. tempcred
+//! cannot tell a re-creation from a reload by itself: a file read twice looks the same either way.
 
 mod arn;
 mod file;
