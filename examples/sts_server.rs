@@ -133,8 +133,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let issuer = issuer.mfa_verifier(Arc::new(tempcred::TotpVerifier::new(Arc::clone(
         &directory,
     ))));
+    #[cfg(not(feature = "totp"))]
+    eprintln!("warning: built without feature `totp`: every MFA code is refused");
     #[cfg(feature = "oidc")]
     let issuer = issuer.web_identity_validator(Arc::new(tempcred::JwksValidator::new()));
+    #[cfg(not(feature = "oidc"))]
+    eprintln!("warning: built without feature `oidc`: AssumeRoleWithWebIdentity is refused");
     let endpoint = Arc::new(StsEndpoint::new(issuer.build()));
     let app = Router::new()
         .fallback(serve_sts)

@@ -40,8 +40,8 @@
 //! | feature | default | adds | extra dependencies |
 //! |---|---|---|---|
 //! | (none) | yes | issuing, verifying, policies, SigV4, the STS Query API and XML, credential JSON | — |
-//! | `totp` | no | `TotpVerifier`: RFC 6238 codes for MFA | `sha1` |
-//! | `oidc` | no | `JwksValidator`: RS256/ES256 ID tokens for `AssumeRoleWithWebIdentity` | `jsonwebtoken` (pure-Rust crypto) |
+//! | `totp` | yes | `TotpVerifier`: RFC 6238 codes for MFA | `sha1` |
+//! | `oidc` | yes | `JwksValidator`: RS256/ES256 ID tokens for `AssumeRoleWithWebIdentity` | `jsonwebtoken` (pure-Rust crypto) |
 //! | `tower` | no | `tower::SigV4Layer`: SigV4 authentication in front of any tower/axum/hyper service | `tower-layer`, `tower-service`, `http`, `http-body`, `http-body-util`, `bytes` |
 //!
 //! ## Layout
