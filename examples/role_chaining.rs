@@ -67,7 +67,7 @@ fn describe(ring: &KeyRing, creds: &Credentials) -> Result<Caller, Box<dyn Error
             tag.key, tag.value, tag.transitive
         );
     }
-    Ok(Caller::Session(Box::new(session)))
+    Ok(Caller::from_session(session))
 }
 
 fn chain(

@@ -113,6 +113,10 @@ pub struct AuditEvent {
     /// The access key ID the caller signed with (public, like in CloudTrail).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_access_key_id: Option<AccessKeyId>,
+    /// How the caller proved who it is (`access_key`, `session`, `application`), when there was
+    /// an authenticated caller.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caller_authentication: Option<crate::issue::Authentication>,
     /// What the attempt was for: the role ARN, or the federated user's ARN.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
@@ -156,6 +160,7 @@ impl AuditEvent {
             action,
             caller_arn: None,
             caller_access_key_id: None,
+            caller_authentication: None,
             target: None,
             session_name: None,
             source_identity: None,

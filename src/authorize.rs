@@ -46,6 +46,28 @@ impl<'a> AuthorizationRequest<'a> {
     }
 }
 
+/// Proof that a session was allowed one action on one resource: only
+/// [`Authorizer::require`] makes it, so a handler that takes an `Authorized` cannot be reached
+/// without the check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct Authorized {
+    action: Box<str>,
+    resource: Box<str>,
+}
+
+impl Authorized {
+    /// The action that was allowed.
+    pub fn action(&self) -> &str {
+        &self.action
+    }
+
+    /// The resource it was allowed on.
+    pub fn resource(&self) -> &str {
+        &self.resource
+    }
+}
+
 /// Decides what verified sessions may do, with the identity policies from a [`Directory`].
 ///
 /// ```
@@ -96,6 +118,55 @@ impl Authorizer {
         self
     }
 
+    /// Requires that `session` may do `request` at `now`: the proof, or the ready AWS error
+    /// (`AccessDenied` in AWS's words, naming the session, the action and the resource) to send
+    /// back as it is.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use tempcred::*;
+    /// # use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+    /// # use tempcred::authorize::{Authorizer, AuthorizationRequest};
+    /// # let directory = Arc::new(InMemoryDirectory::from_json(demo_directory_json())?);
+    /// # let ring = KeyRing::generate(tempcred::keys::KeyId::new("k")?, &SystemRandom)?;
+    /// # let issuer = Issuer::builder(directory.clone(), ring.clone()).build();
+    /// # let alice = issuer.long_term_caller(&"AKIADEMOALICE0000001".parse()?).ok_or("alice")?;
+    /// # let creds = issuer.assume_role(&alice, &AssumeRoleRequest::builder(
+    /// #     "arn:aws:iam::222222222222:role/deploy", "ci").external_id("demo-external-id").build()?)?.credentials;
+    /// # let now = creds.expiration.saturating_sub(60);
+    /// # let session = Verifier::new(&ring).verify(creds.session_token.expose_secret(), now)?;
+    /// let authorizer = Authorizer::new(directory);
+    /// let denied = authorizer
+    ///     .require(&session, &AuthorizationRequest::new("iam:DeleteRole", "*"), now)
+    ///     .unwrap_err();
+    /// assert_eq!(denied.code_str(), "AccessDenied");
+    /// assert_eq!(denied.http_status(), 403);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// `AccessDenied` when the policies do not allow (implicitly or explicitly), and every error
+    /// of [`Authorizer::authorize`].
+    pub fn require(
+        &self,
+        session: &VerifiedSession,
+        request: &AuthorizationRequest<'_>,
+        now: UnixTime,
+    ) -> Result<Authorized, StsError> {
+        match self.authorize(session, request, now)? {
+            Decision::Allow => Ok(Authorized {
+                action: request.action.into(),
+                resource: request.resource.into(),
+            }),
+            Decision::ExplicitDeny | Decision::ImplicitDeny => Err(StsError::not_authorized(
+                &session.caller_identity().arn,
+                request.action,
+                request.resource,
+            )),
+        }
+    }
+
     /// The decision for `request` by `session` at `now`.
     ///
     /// # Errors
@@ -110,7 +181,7 @@ impl Authorizer {
         request: &AuthorizationRequest<'_>,
         now: UnixTime,
     ) -> Result<Decision, StsError> {
-        let caller = Caller::Session(Box::new(session.clone()));
+        let caller = Caller::from_session(session.clone());
         caller.check_live(now, &self.revoked)?;
         let resolved = resolve(&*self.directory, &caller)?;
         let mut ctx = RequestContext::new(request.action)

@@ -11,7 +11,7 @@ use crate::error::{StsError, StsErrorCode};
 use crate::issue::{CallEnv, Caller, Issuer};
 use crate::random::{RandomSource, SystemRandom};
 use crate::sigv4::{
-    LongTermKeys, PayloadHash, SigV4Config, SigV4Error, SigV4Verifier, SignableRequest, SignedBy,
+    LongTermKeys, PayloadHash, SigV4Config, SigV4Error, SigV4Verifier, SignableRequest,
 };
 use crate::time::UnixTime;
 use crate::verify::Verifier;
@@ -181,14 +181,7 @@ impl StsEndpoint {
                 payload: PayloadHash::Bytes(http.body),
             };
             let authenticated = self.sigv4.verify(&signable, now).map_err(sigv4_error)?;
-            Some(match authenticated.into_signer() {
-                SignedBy::Session(session) => Caller::Session(Box::new(session)),
-                SignedBy::LongTerm(owner) => Caller::LongTerm {
-                    partition: owner.partition(),
-                    account: owner.account(),
-                    principal: owner.principal(),
-                },
-            })
+            Some(Caller::from_sigv4(authenticated))
         } else {
             None
         };

@@ -117,7 +117,7 @@ impl Fx {
         let s = Verifier::new(&self.ring)
             .verify(creds.session_token.expose_secret(), UnixTime::from_secs(at))
             .unwrap();
-        Caller::Session(Box::new(s))
+        Caller::from_session(s)
     }
 
     /// alice's session of role/scoped named `name`, narrowed by `policy` and `arns`.
@@ -154,10 +154,7 @@ fn a_scoped_down_session_cannot_chain_into_a_role_that_trusts_its_role_arn() {
     let fx = Fx::new();
     let narrow = fx.scoped("ci", Some(GET_ONLY), &[]);
     // The Authorizer agrees the narrowed session may not call sts:AssumeRole...
-    let s = match &narrow {
-        Caller::Session(s) => s.clone(),
-        Caller::LongTerm { .. } => unreachable!(),
-    };
+    let s = narrow.session().unwrap().clone();
     let authorizer = Authorizer::new(fx.dir.clone());
     let ask = AuthorizationRequest::new("sts:AssumeRole", "arn:aws:iam::111111111111:role/admin");
     assert_eq!(
@@ -318,7 +315,7 @@ proptest! {
         let verified = Verifier::new(&fx.ring)
             .verify(parent.credentials.session_token.expose_secret(), UnixTime::from_secs(NOW))
             .unwrap();
-        let chained = fx.chain(&Caller::Session(Box::new(verified)), "target", NOW).is_ok();
+        let chained = fx.chain(&Caller::from_session(verified), "target", NOW).is_ok();
 
         let session_allows = session_policy.as_deref().is_none_or(allows);
         let deny = denies(&role_policy) || session_policy.as_deref().is_some_and(denies);
@@ -386,10 +383,7 @@ fn a_revoked_session_cannot_chain_or_call_anything_through_the_issuer() {
 #[test]
 fn the_authorizer_refuses_a_revoked_session_that_another_verifier_let_in() {
     let fx = Fx::new();
-    let old = match fx.scoped("ci", None, &[]) {
-        Caller::Session(s) => s,
-        Caller::LongTerm { .. } => unreachable!(),
-    };
+    let old = fx.scoped("ci", None, &[]).session().unwrap().clone();
     let get = AuthorizationRequest::new("s3:GetObject", "arn:aws:s3:::b/k");
     let at = UnixTime::from_secs(NOW + 10);
     let plain = Authorizer::new(fx.dir.clone());
@@ -476,9 +470,7 @@ fn a_revoked_session_cannot_sign_its_way_to_new_credentials_at_the_endpoint() {
 fn a_session_verified_once_stops_working_when_it_expires() {
     let fx = Fx::new();
     let s = fx.scoped("ci", None, &[]);
-    let Caller::Session(verified) = &s else {
-        unreachable!()
-    };
+    let verified = s.session().unwrap();
     let expires = verified.claims().expires_at.as_secs();
     // The verifier's default leeway is 5 minutes: still valid one second before it runs out.
     let last = expires + 299;
@@ -534,9 +526,7 @@ fn sessions_of_a_deleted_user_do_not_act_as_the_user_re_created_under_the_same_n
         new.chain(&session, "scoped", NOW).unwrap_err(),
         StsErrorCode::AccessDenied
     );
-    let Caller::Session(verified) = &session else {
-        unreachable!()
-    };
+    let verified = session.session().unwrap();
     let get = AuthorizationRequest::new("s3:GetObject", "arn:aws:s3:::b/k");
     assert_eq!(
         Authorizer::new(new.dir.clone())

@@ -290,7 +290,7 @@ fn get_caller_identity_of_every_kind() {
             (id.account, id.arn.as_str(), id.user_id.as_str()),
             (acct, arn, user_id.as_str())
         );
-        if let Caller::Session(s) = caller {
+        if let Some(s) = caller.session() {
             let v = s.caller_identity();
             assert_eq!(
                 (v.arn.as_str(), v.user_id.as_str(), v.account.as_str()),

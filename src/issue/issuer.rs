@@ -1,6 +1,6 @@
 //! The Issuer and its operations.
 
-use super::caller::{may_assume_role, Caller, CredentialKind};
+use super::caller::{may_assume_role, Authentication, Caller, CredentialKind};
 use super::duration::{self, DurationError};
 use super::inherit::{child_session, InheritError, SessionAttributes};
 use super::resolve::{self, add_caller, add_environment, Decision, Resolved};
@@ -182,6 +182,7 @@ struct Minted {
 #[derive(Default)]
 struct Attempt {
     caller_arn: Option<String>,
+    caller_authentication: Option<Authentication>,
     target: Option<String>,
     session_name: Option<String>,
     source_identity: Option<SourceIdentity>,
@@ -251,11 +252,7 @@ impl Issuer {
     /// signature is the caller's job (see the `sigv4` module).
     pub fn long_term_caller(&self, id: &crate::AccessKeyId) -> Option<Caller> {
         let (owner, _) = self.directory.user_by_access_key(id)?;
-        Some(Caller::LongTerm {
-            partition: owner.partition(),
-            account: owner.account(),
-            principal: owner.principal(),
-        })
+        Some(Caller::long_term(&owner, Authentication::AccessKey))
     }
 
     /// `AssumeRole`, now.
@@ -367,6 +364,7 @@ impl Issuer {
     ) -> Result<AssumeRoleResponse, StsError> {
         let mut attempt = Attempt {
             caller_arn: Some(caller.arn()),
+            caller_authentication: Some(caller.authentication()),
             target: Some(request.role_arn().to_owned()),
             session_name: Some(request.role_session_name().to_string()),
             source_identity: request.source_identity().copied(),
@@ -424,6 +422,7 @@ impl Issuer {
     ) -> Result<GetSessionTokenResponse, StsError> {
         let mut attempt = Attempt {
             caller_arn: Some(caller.arn()),
+            caller_authentication: Some(caller.authentication()),
             ..Attempt::default()
         };
         let result = self.get_session_token_inner(caller, request, env);
@@ -449,6 +448,7 @@ impl Issuer {
         let fed_arn = format!("arn:{p}:sts::{a}:federated-user/{}", request.name());
         let mut attempt = Attempt {
             caller_arn: Some(caller.arn()),
+            caller_authentication: Some(caller.authentication()),
             target: Some(fed_arn.clone()),
             session_name: Some(request.name().to_string()),
             ..Attempt::default()
@@ -476,29 +476,21 @@ impl Issuer {
         caller: &Caller,
         env: &CallEnv,
     ) -> Result<GetCallerIdentityResponse, StsError> {
-        let (account, arn, user_id) = match caller {
-            Caller::Session(s) => {
-                let id = s.caller_identity();
-                (s.claims().account, id.arn, id.user_id)
-            }
-            Caller::LongTerm {
-                partition,
-                account,
-                principal,
-            } => {
-                let arn = super::caller::long_term_arn(*partition, *account, principal);
-                let user_id = match principal {
-                    LongTermPrincipal::Root => account.to_string(),
-                    LongTermPrincipal::User { user_id, .. } => user_id.to_string(),
-                };
-                (*account, arn, user_id)
-            }
-        };
+        let (account, arn, user_id) = (caller.account(), caller.arn(), caller.user_id());
         let mut attempt = Attempt {
             caller_arn: Some(arn.clone()),
+            caller_authentication: Some(caller.authentication()),
             ..Attempt::default()
         };
-        let live = caller.check_live(env.now, &self.revoked);
+        // A session is its own proof; a long-term or application-authenticated identity must
+        // still be in the directory, under the same unique ID.
+        let live =
+            caller
+                .check_live(env.now, &self.revoked)
+                .and_then(|()| match caller.session() {
+                    Some(_) => Ok(()),
+                    None => resolve::resolve(&*self.directory, caller).map(drop),
+                });
         self.record::<()>(
             env,
             AuditAction::GetCallerIdentity,
@@ -1125,6 +1117,7 @@ impl Issuer {
         };
         let mut event = AuditEvent::new(env.now, action, outcome);
         event.caller_arn = attempt.caller_arn.take();
+        event.caller_authentication = attempt.caller_authentication.take();
         event.target = attempt.target.take();
         event.session_name = attempt.session_name.take();
         event.web_identity_subject = attempt.subject.take();
@@ -1218,19 +1211,18 @@ fn long_term_session<'c>(
     operation: &str,
     requested: Option<u32>,
 ) -> Result<(Partition, AccountId, &'c LongTermPrincipal, u32), StsError> {
-    let Caller::LongTerm {
-        partition,
-        account,
-        principal,
-    } = caller
-    else {
-        return Err(StsError::access_denied(format!(
-            "Cannot call {operation} with session credentials"
-        )));
+    let Some((partition, account, principal)) = caller.long_term_key_holder() else {
+        return Err(StsError::access_denied(
+            if caller.authentication() == Authentication::Application {
+                format!("Cannot call {operation} without long-term access keys")
+            } else {
+                format!("Cannot call {operation} with session credentials")
+            },
+        ));
     };
     let root = matches!(principal, LongTermPrincipal::Root);
     let secs = duration::user_session(requested, root).map_err(duration_error)?;
-    Ok((*partition, *account, principal, secs))
+    Ok((partition, account, principal, secs))
 }
 
 /// `PolicyArns` as the token stores them.

@@ -16,7 +16,7 @@ mod issuer;
 pub(crate) mod resolve;
 mod saml;
 
-pub use caller::Caller;
+pub use caller::{Authentication, Caller};
 pub use duration::{
     DEFAULT_ROLE_SESSION_SECS, DEFAULT_USER_SESSION_SECS, MAX_CHAINED_SESSION_SECS,
     MAX_ROOT_SESSION_SECS, MAX_USER_SESSION_SECS, MIN_SESSION_SECS, ROLE_MAX_SESSION_RANGE,

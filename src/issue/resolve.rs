@@ -127,13 +127,12 @@ fn long_term(
 
 /// Resolves a caller: looks up the user or role behind it and its policies.
 pub(crate) fn resolve(directory: &dyn Directory, caller: &Caller) -> Result<Resolved, StsError> {
-    match caller {
-        Caller::LongTerm {
-            partition,
-            account,
-            principal,
-        } => long_term(directory, *partition, *account, principal),
-        Caller::Session(s) => {
+    if let Some((partition, account, principal)) = caller.long_term_identity() {
+        return long_term(directory, partition, account, principal);
+    }
+    match caller.session() {
+        None => Err(StsError::internal_failure()),
+        Some(s) => {
             let claims = s.claims();
             let (partition, account) = (claims.partition, claims.account);
             let mut r = match &claims.principal {

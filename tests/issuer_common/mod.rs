@@ -285,7 +285,7 @@ impl Fx {
 
     /// The caller signing with `creds`.
     pub fn session(&self, creds: &Credentials) -> Caller {
-        Caller::Session(Box::new(self.verify(creds)))
+        Caller::from_session(self.verify(creds))
     }
 
     /// `AssumeRole` now.
