@@ -32,6 +32,8 @@ pub enum AuditAction {
     GetFederationToken,
     /// `GetCallerIdentity`.
     GetCallerIdentity,
+    /// Credentials served to a workload by a [`crate::workload::WorkloadEndpoint`].
+    WorkloadCredentials,
 }
 
 impl AuditAction {
@@ -46,6 +48,7 @@ impl AuditAction {
             AuditAction::GetSessionToken => "GetSessionToken",
             AuditAction::GetFederationToken => "GetFederationToken",
             AuditAction::GetCallerIdentity => "GetCallerIdentity",
+            AuditAction::WorkloadCredentials => "WorkloadCredentials",
         }
     }
 }

@@ -115,6 +115,7 @@ mod validate;
 mod verify;
 pub mod web_identity;
 pub mod wire;
+pub mod workload;
 
 pub use audit::{AuditEvent, AuditOutcome, AuditSink};
 pub use credentials::{

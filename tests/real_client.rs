@@ -7,7 +7,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::print_stdout
 )]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -34,13 +35,13 @@ impl Drop for Server {
     }
 }
 
-fn example_binary() -> PathBuf {
-    // target/<profile>/deps/real_client-HASH -> target/<profile>/examples/sts_server
+fn example_binary(name: &str) -> PathBuf {
+    // target/<profile>/deps/real_client-HASH -> target/<profile>/examples/NAME
     let exe = std::env::current_exe().unwrap();
     let profile_dir = exe.parent().and_then(Path::parent).unwrap();
     let bin = profile_dir
         .join("examples")
-        .join(format!("sts_server{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         bin.exists(),
         "{} is missing: cargo test builds examples",
@@ -49,11 +50,10 @@ fn example_binary() -> PathBuf {
     bin
 }
 
-fn start_server() -> Server {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut child = Command::new(example_binary())
-        .args(["--listen", "127.0.0.1:0", "--directory"])
-        .arg(manifest.join("tests/data/directory.json"))
+/// Starts example `name` with `args` and waits for its `listening on http://ADDR` line.
+fn start_example(name: &str, args: &[&std::ffi::OsStr]) -> Server {
+    let mut child = Command::new(example_binary(name))
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -72,6 +72,19 @@ fn start_server() -> Server {
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     Server { child, addr }
+}
+
+fn start_server() -> Server {
+    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory.json");
+    start_example(
+        "sts_server",
+        &[
+            "--listen".as_ref(),
+            "127.0.0.1:0".as_ref(),
+            "--directory".as_ref(),
+            directory.as_os_str(),
+        ],
+    )
 }
 
 /// Sends raw bytes, returns (status, body).
@@ -222,5 +235,96 @@ fn bad_requests_get_error_xml_and_the_server_keeps_serving() {
     assert!(
         body.contains("<Arn>arn:aws:iam::111111111111:user/alice</Arn>"),
         "{body}"
+    );
+}
+
+/// A scratch directory for one test, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("tempcred-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `sts_server` and `instance_credentials` (role/instance of the demo directory) sharing one key
+/// ring, then the workload script run against them with `mode`.
+fn run_workload_clients(name: &str, extra: &[&str], mode: Option<&str>) {
+    let scratch = Scratch::new(name);
+    let keys = scratch.0.join("keys.txt");
+    let ring = tempcred::KeyRing::generate(
+        tempcred::keys::KeyId::new("workload-test").unwrap(),
+        &tempcred::SystemRandom,
+    )
+    .unwrap();
+    std::fs::write(&keys, ring.to_text().as_str()).unwrap();
+    let token_file = scratch.0.join("container-token");
+    let sts = start_example(
+        "sts_server",
+        &[
+            "--listen".as_ref(),
+            "127.0.0.1:0".as_ref(),
+            "--keys".as_ref(),
+            keys.as_os_str(),
+        ],
+    );
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "--role".as_ref(),
+        "arn:aws:iam::222222222222:role/instance".as_ref(),
+        "--listen".as_ref(),
+        "127.0.0.1:0".as_ref(),
+        "--keys".as_ref(),
+        keys.as_os_str(),
+        "--token-file".as_ref(),
+        token_file.as_os_str(),
+    ];
+    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+    let workload = start_example("instance_credentials", &args);
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real_client/workload_clients.py");
+    let mut command = Command::new("python3");
+    command
+        .arg(script)
+        .arg(format!("http://{}", sts.addr))
+        .arg(&workload.addr)
+        .arg(&token_file);
+    if let Some(mode) = mode {
+        command.arg(mode);
+    }
+    let output = command
+        .output()
+        .expect("python3 is needed for the real-client test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "workload client checks failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
+
+#[test]
+fn boto3_and_the_aws_cli_find_workload_credentials_with_only_the_printed_variables() {
+    run_workload_clients("workload", &[], None);
+}
+
+#[test]
+fn credentials_re_issued_before_expiry_are_picked_up_without_a_failed_call() {
+    // 900-second sessions re-issued when fewer than 895 seconds remain: a new credential every
+    // five seconds, while the clients call for fourteen.
+    run_workload_clients(
+        "workload-refresh",
+        &["--duration", "900", "--refresh-before", "895"],
+        Some("refresh"),
     );
 }
