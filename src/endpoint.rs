@@ -117,7 +117,7 @@ impl StsEndpoint {
         let verifier = Verifier::new(issuer.key_ring());
         let keys = DirectoryKeys(Arc::clone(issuer.directory()));
         StsEndpoint {
-            sigv4: SigV4Verifier::new(verifier, keys, SigV4Config::new().with_service("sts")),
+            sigv4: SigV4Verifier::new(verifier, keys, SigV4Config::new("sts")),
             issuer,
             limits: QueryLimits::DEFAULT.with_max_body_bytes(256 * 1024),
             random: Arc::new(SystemRandom),

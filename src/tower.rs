@@ -38,7 +38,7 @@
 //! let verifier = SigV4Verifier::new(
 //!     Verifier::new(&ring),
 //!     NoLongTermKeys,
-//!     SigV4Config::new().with_service("execute-api"),
+//!     SigV4Config::new("execute-api"),
 //! );
 //! let app: Router = Router::new()
 //!     .route("/whoami", get(whoami))

@@ -142,9 +142,8 @@ fn params<'a>(c: &'a Context) -> SigningParams<'a> {
 }
 
 fn config(c: &Context) -> SigV4Config {
-    SigV4Config::new()
+    SigV4Config::new(&c.service)
         .with_path_style(c.style)
-        .with_service(&c.service)
         .with_regions([c.region.as_str()])
 }
 

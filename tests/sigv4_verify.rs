@@ -190,7 +190,7 @@ fn verify<K: LongTermKeys>(
 #[test]
 fn temporary_and_long_term_credentials_verify_and_name_the_signer() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new().with_service("sts"));
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let creds = mint(&ring, "ci", T0, 3600);
     let temp = Who {
         id: creds.access_key_id.as_str(),
@@ -241,9 +241,9 @@ impl LongTermKeys for Rotating {
 fn the_signing_key_cache_saves_derivation_and_never_a_check() {
     let ring = ring();
     let cache = NonZeroUsize::new(64).unwrap();
-    let v = verifier(&ring, SigV4Config::new()).with_signing_key_cache(cache);
+    let v = verifier(&ring, SigV4Config::new("sts")).with_signing_key_cache(cache);
     assert_eq!(
-        verifier(&ring, SigV4Config::new()).signing_key_cache_stats(),
+        verifier(&ring, SigV4Config::new("sts")).signing_key_cache_stats(),
         None
     );
     let creds = mint(&ring, "ci", T0, 3600);
@@ -298,7 +298,7 @@ fn a_rotated_long_term_secret_is_not_served_from_the_cache() {
     let old = alice_secret();
     let new = SecretAccessKey::new("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").unwrap();
     let store = std::sync::Arc::new(Rotating(Mutex::new(old.clone())));
-    let v = SigV4Verifier::new(Verifier::new(&ring()), store.clone(), SigV4Config::new())
+    let v = SigV4Verifier::new(Verifier::new(&ring()), store.clone(), SigV4Config::new("sts"))
         .with_signing_key_cache(NonZeroUsize::new(16).unwrap());
     let by_old = sign_headers(&Req::new(), &alice(&old), "us-east-1", "sts", T0);
     let by_new = sign_headers(&Req::new(), &alice(&new), "us-east-1", "sts", T0);
@@ -327,7 +327,7 @@ fn a_rotated_long_term_secret_is_not_served_from_the_cache() {
 #[test]
 fn unknown_and_malformed_keys_are_invalid_client_token_ids() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let secret = alice_secret();
     for id in ["AKIAIOSFODNN7EXAMPLF", "AKIDEXAMPLE"] {
         let who = Who {
@@ -366,7 +366,7 @@ fn unknown_and_malformed_keys_are_invalid_client_token_ids() {
 #[test]
 fn temporary_keys_need_their_own_valid_token() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let a = mint(&ring, "alpha", T0, 3600);
     let b = mint(&ring, "bravo-session", T0, 3600);
     fn with<'a>(a: &'a Credentials, token: Option<&'a str>) -> Who<'a> {
@@ -466,7 +466,7 @@ fn temporary_keys_need_their_own_valid_token() {
 #[test]
 fn scope_date_must_be_the_request_date() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let secret = alice_secret();
     let who = alice(&secret);
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
@@ -483,7 +483,7 @@ fn scope_date_must_be_the_request_date() {
 #[test]
 fn the_skew_window_is_inclusive_at_five_minutes() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let secret = alice_secret();
     let who = alice(&secret);
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
@@ -508,7 +508,7 @@ fn the_skew_window_is_inclusive_at_five_minutes() {
     // A wider window is an explicit choice.
     let wide = verifier(
         &ring,
-        SigV4Config::new().with_clock_skew_leeway(900).unwrap(),
+        SigV4Config::new("sts").with_clock_skew_leeway(900).unwrap(),
     );
     assert!(verify(&wide, &signed, T0 + 900).is_ok());
     assert!(verify(&wide, &signed, T0 + 901).is_err());
@@ -517,7 +517,7 @@ fn the_skew_window_is_inclusive_at_five_minutes() {
 #[test]
 fn host_and_x_amz_date_must_be_signed() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let secret = alice_secret();
     let who = alice(&secret);
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
@@ -555,7 +555,7 @@ fn host_and_x_amz_date_must_be_signed() {
 #[test]
 fn presigned_urls_expire_exactly_on_time() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let secret = alice_secret();
     let who = alice(&secret);
     let get = Req {
@@ -634,8 +634,7 @@ fn service_and_region_policy() {
     let ring = ring();
     let v = verifier(
         &ring,
-        SigV4Config::new()
-            .with_service("sts")
+        SigV4Config::new("sts")
             .with_regions(["us-east-1", "eu-west-1"]),
     );
     let secret = alice_secret();
@@ -668,7 +667,7 @@ fn service_and_region_policy() {
 #[test]
 fn authentication_must_be_present_once() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let e = verify(&v, &Req::new(), T0).unwrap_err();
     assert_eq!(
         (e.aws_code(), e.http_status()),
@@ -715,7 +714,7 @@ fn authentication_must_be_present_once() {
 #[test]
 fn content_sha256_must_match_the_payload() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("s3"));
     let secret = alice_secret();
     let mut settings = SigningSettings::default();
     settings.content_sha256_header = true;
@@ -750,7 +749,7 @@ fn size_limits_are_enforced_before_parsing() {
     limits.max_path_bytes = 16;
     limits.max_query_bytes = 16;
     limits.max_query_params = 2;
-    let v = verifier(&ring, SigV4Config::new().with_limits(limits));
+    let v = verifier(&ring, SigV4Config::new("sts").with_limits(limits));
     assert_eq!(v.config().limits(), &limits);
     let secret = alice_secret();
     let who = alice(&secret);
@@ -790,7 +789,7 @@ fn size_limits_are_enforced_before_parsing() {
     );
     let mut huge = signed.clone();
     huge.headers[1].1 = "x".repeat(40_000);
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     assert_eq!(
         verify(&v, &huge, T0).unwrap_err(),
         SigV4Error::TooLarge(Limit::HeaderBytes)
@@ -800,7 +799,7 @@ fn size_limits_are_enforced_before_parsing() {
 #[test]
 fn the_method_must_be_an_http_token_of_at_most_32_bytes() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let secret = alice_secret();
     let who = alice(&secret);
     // Any RFC 9110 token is a method, up to 32 bytes.
@@ -840,11 +839,11 @@ fn long_term_keys_can_be_looked_up_through_a_reference_or_an_arc() {
     let who = alice(&secret);
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
     let owned = users();
-    let by_ref = SigV4Verifier::new(Verifier::new(&ring), &owned, SigV4Config::new());
+    let by_ref = SigV4Verifier::new(Verifier::new(&ring), &owned, SigV4Config::new("sts"));
     let by_arc = SigV4Verifier::new(
         Verifier::new(&ring),
         std::sync::Arc::new(users()),
-        SigV4Config::new(),
+        SigV4Config::new("sts"),
     );
     let alice = "arn:aws:iam::111111111111:user/alice";
     assert_eq!(
@@ -891,9 +890,9 @@ fn s3_paths_are_signed_unnormalized() {
     signed
         .headers
         .extend(out.headers.into_iter().map(|(n, v)| (n.to_string(), v)));
-    let s3 = verifier(&ring, SigV4Config::new().with_path_style(PathStyle::S3));
+    let s3 = verifier(&ring, SigV4Config::new("s3").with_path_style(PathStyle::S3));
     assert!(verify(&s3, &signed, T0).is_ok());
-    let normalized = verifier(&ring, SigV4Config::new());
+    let normalized = verifier(&ring, SigV4Config::new("s3").accept_unnormalized_paths());
     assert_eq!(
         verify(&normalized, &signed, T0).unwrap_err(),
         SigV4Error::SignatureDoesNotMatch
@@ -1063,7 +1062,7 @@ proptest! {
     #[test]
     fn signed_requests_verify(c in case()) {
         let ring = ring();
-        let v = verifier(&ring, SigV4Config::new().with_service(&c.service).with_regions([c.region.as_str()]));
+        let v = verifier(&ring, SigV4Config::new(&c.service).with_regions([c.region.as_str()]));
         let b = build(&ring, &c);
         let ok = verify(&v, &b.req, now(&c));
         prop_assert!(ok.is_ok(), "{:?}", ok.err());
@@ -1075,7 +1074,7 @@ proptest! {
     #[test]
     fn altered_requests_are_refused(c in case(), which in 0usize..8, cached in any::<bool>()) {
         let ring = ring();
-        let v = verifier(&ring, SigV4Config::new());
+        let v = verifier(&ring, SigV4Config::new(&c.service));
         // With the signing-key cache warmed by the genuine request, the altered one must still be
         // refused: the cache saves derivation, never a check.
         let v = if cached { v.with_signing_key_cache(NonZeroUsize::new(64).unwrap()) } else { v };
@@ -1137,9 +1136,58 @@ proptest! {
         date in "[0-9TZ]{0,17}",
     ) {
         let ring = ring();
-        let v = verifier(&ring, SigV4Config::new());
+        let v = verifier(&ring, SigV4Config::new("sts"));
         let headers = [("host", "h"), ("authorization", auth.as_str()), ("x-amz-date", date.as_str())];
         let req = SignableRequest { method: &method, path: &path, query: &query, headers: &headers, payload: PayloadHash::Unsigned };
         prop_assert!(v.verify(&req, UnixTime::from_secs(T0)).is_err());
     }
+}
+
+/// Security issue 12 F: two services that trust the same keys must not accept each other's
+/// captured requests. `SigV4Config::new` takes the service, so no verifier is built without one.
+#[test]
+fn a_request_signed_for_one_service_is_refused_by_another() {
+    let ring = ring();
+    let secret = alice_secret();
+    let who = alice(&secret);
+    let creds = mint(&ring, "ci", T0, 3600);
+    let temp = Who {
+        id: creds.access_key_id.as_str(),
+        secret: &creds.secret_access_key,
+        token: Some(creds.session_token.expose_secret()),
+    };
+    for (signed_for, verified_by) in [("s3", "sts"), ("sts", "s3"), ("execute-api", "sts")] {
+        let v = verifier(&ring, SigV4Config::new(verified_by));
+        for signer in [&who, &temp] {
+            let captured = sign_headers(&Req::new(), signer, "us-east-1", signed_for, T0);
+            assert_eq!(
+                verify(&v, &captured, T0).unwrap_err(),
+                SigV4Error::WrongService {
+                    expected: verified_by.to_string()
+                },
+                "{signed_for} request accepted by {verified_by}"
+            );
+            // The legitimate neighbour: signed for the verifier's own service.
+            let own = sign_headers(&Req::new(), signer, "us-east-1", verified_by, T0);
+            assert!(verify(&v, &own, T0).is_ok(), "{verified_by}");
+        }
+        // Presigned too.
+        let presigned = {
+            let p = SigningParams::new(
+                ALICE_ID,
+                &secret,
+                "us-east-1",
+                signed_for,
+                UnixTime::from_secs(T0),
+            );
+            let mut r = Req::new();
+            r.query = Req::new().with(|q| presign(q, &p, 60)).unwrap().query;
+            r
+        };
+        assert!(matches!(
+            verify(&v, &presigned, T0),
+            Err(SigV4Error::WrongService { .. })
+        ));
+    }
+    assert_eq!(SigV4Config::new("sts").service(), "sts");
 }

@@ -77,7 +77,7 @@ async fn start() -> Fixture {
     let verifier = SigV4Verifier::new(
         Verifier::new(&ring),
         ServiceKeys,
-        SigV4Config::new().with_service("execute-api"),
+        SigV4Config::new("execute-api"),
     );
     let app = Router::new()
         .route("/whoami", get(whoami))

@@ -86,7 +86,7 @@ pub(crate) fn check(data: &[u8]) {
         headers: &headers,
         payload: PayloadHash::Bytes(body.as_bytes()),
     };
-    let verifier = SigV4Verifier::new(Verifier::new(&ring()), OneKey, SigV4Config::new());
+    let verifier = SigV4Verifier::new(Verifier::new(&ring()), OneKey, SigV4Config::new("sts"));
     let mut instants = vec![0, FUZZ_NOW, u64::MAX];
     if let Some(d) = tempcred::sigv4::AmzDate::parse(&date) {
         instants.push(d.to_unix().as_secs());

@@ -381,12 +381,10 @@ impl<'r> UntrustedRequest<'r> {
                 request: self.date,
             });
         }
-        if let Some(service) = &config.service {
-            if service != cred.service {
-                return Err(SigV4Error::WrongService {
-                    expected: service.clone(),
-                });
-            }
+        if config.service != cred.service {
+            return Err(SigV4Error::WrongService {
+                expected: config.service.clone(),
+            });
         }
         if let Some(regions) = &config.regions {
             if !regions.iter().any(|r| r == cred.region) {
@@ -500,7 +498,7 @@ impl<'r> UntrustedRequest<'r> {
 /// all.extend(signed.headers.iter().map(|(n, v)| (*n, v.as_str())));
 /// let request = SignableRequest { headers: &all, ..request };
 /// let verifier = SigV4Verifier::new(Verifier::new(&ring), NoLongTermKeys,
-///     SigV4Config::new().with_service("sts"));
+///     SigV4Config::new("sts"));
 /// let ok = verifier.verify(&request, now).unwrap();
 /// assert_eq!(ok.session().unwrap().caller_identity().arn,
 ///     "arn:aws:sts::123456789012:assumed-role/deploy/ci");
@@ -547,7 +545,7 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
     /// use tempcred::{KeyRing, SeededRandom, Verifier};
     /// use tempcred::keys::KeyId;
     /// let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
-    /// let verifier = SigV4Verifier::new(Verifier::new(&ring), NoLongTermKeys, SigV4Config::new())
+    /// let verifier = SigV4Verifier::new(Verifier::new(&ring), NoLongTermKeys, SigV4Config::new("sts"))
     ///     .with_signing_key_cache(NonZeroUsize::new(4096).unwrap());
     /// assert_eq!(verifier.signing_key_cache_stats().unwrap().len, 0);
     /// ```
