@@ -5,8 +5,10 @@
 //! ```
 //!
 //! - Path: see [`PathStyle`].
-//! - Query: each `key=value` decoded once and re-encoded strictly, sorted by encoded key, then
-//!   encoded value; a key without `=` gets an empty value; empty pairs (`&&`) are dropped.
+//! - Query: each `key=value` decoded once (`%XY` a byte, `+` a space, as form decoders read it)
+//!   and re-encoded strictly, sorted by encoded key, then encoded value; a key without `=` gets
+//!   an empty value (`a` and `a=` mean the same to the Query API parser too); empty pairs (`&&`)
+//!   are dropped.
 //! - Headers: for each signed name (already lowercase and sorted), the values of every header of
 //!   that name in order, each trimmed with inner runs of whitespace (including folded line
 //!   breaks) collapsed to one space, joined with commas.
@@ -372,7 +374,9 @@ mod tests {
     fn queries_are_decoded_reencoded_and_sorted() {
         assert_eq!(query("b=2&a=1&a=0"), "a=0&a=1&b=2");
         assert_eq!(query("Param-3=3&Param=2"), "Param=2&Param-3=3");
-        assert_eq!(query("k&&x=a+b%2f"), "k=&x=a%2Bb%2F");
+        assert_eq!(query("k&&x=a+b%2f"), "k=&x=a%20b%2F");
+        assert_eq!(query("x=a%2Bb"), "x=a%2Bb");
+        assert_eq!(query("x=a%20b"), query("x=a+b"));
         assert_eq!(query("%7e=%41"), "~=A");
         assert!(parse_query("a=%zz", 10).is_err());
         assert!(parse_query("a&b&c", 2).is_err());

@@ -28,7 +28,9 @@ pub struct SignableRequest<'a> {
     pub method: &'a str,
     /// The path as it appears in the request line (percent-encoded as sent), without the query.
     pub path: &'a str,
-    /// The query as sent, without the leading `?`; may be empty.
+    /// The query as sent, without the leading `?`; may be empty. Read as
+    /// `application/x-www-form-urlencoded`: `%XY` is a byte and a raw `+` a space (a literal plus
+    /// is `%2B`), the meaning the application's form decoder gives it.
     pub query: &'a str,
     /// Every header line in order, names in any case. Repeated names are allowed; their values
     /// are joined with commas in order. A value may contain folded line breaks.
