@@ -298,8 +298,12 @@ fn a_rotated_long_term_secret_is_not_served_from_the_cache() {
     let old = alice_secret();
     let new = SecretAccessKey::new("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").unwrap();
     let store = std::sync::Arc::new(Rotating(Mutex::new(old.clone())));
-    let v = SigV4Verifier::new(Verifier::new(&ring()), store.clone(), SigV4Config::new("sts"))
-        .with_signing_key_cache(NonZeroUsize::new(16).unwrap());
+    let v = SigV4Verifier::new(
+        Verifier::new(&ring()),
+        store.clone(),
+        SigV4Config::new("sts"),
+    )
+    .with_signing_key_cache(NonZeroUsize::new(16).unwrap());
     let by_old = sign_headers(&Req::new(), &alice(&old), "us-east-1", "sts", T0);
     let by_new = sign_headers(&Req::new(), &alice(&new), "us-east-1", "sts", T0);
     verify(&v, &by_old, T0).unwrap();
@@ -634,8 +638,7 @@ fn service_and_region_policy() {
     let ring = ring();
     let v = verifier(
         &ring,
-        SigV4Config::new("sts")
-            .with_regions(["us-east-1", "eu-west-1"]),
+        SigV4Config::new("sts").with_regions(["us-east-1", "eu-west-1"]),
     );
     let secret = alice_secret();
     let who = alice(&secret);
@@ -1062,7 +1065,15 @@ proptest! {
     #[test]
     fn signed_requests_verify(c in case()) {
         let ring = ring();
-        let v = verifier(&ring, SigV4Config::new(&c.service).with_regions([c.region.as_str()]));
+        // Generated paths may have `.`, `..` and empty segments; the signature property holds
+        // for them under the explicit relaxation (the default refuses them, see
+        // `paths_that_sign_as_another_path_are_refused_by_default`).
+        let v = verifier(
+            &ring,
+            SigV4Config::new(&c.service)
+                .with_regions([c.region.as_str()])
+                .accept_unnormalized_paths(),
+        );
         let b = build(&ring, &c);
         let ok = verify(&v, &b.req, now(&c));
         prop_assert!(ok.is_ok(), "{:?}", ok.err());
@@ -1074,7 +1085,7 @@ proptest! {
     #[test]
     fn altered_requests_are_refused(c in case(), which in 0usize..8, cached in any::<bool>()) {
         let ring = ring();
-        let v = verifier(&ring, SigV4Config::new(&c.service));
+        let v = verifier(&ring, SigV4Config::new(&c.service).accept_unnormalized_paths());
         // With the signing-key cache warmed by the genuine request, the altered one must still be
         // refused: the cache saves derivation, never a check.
         let v = if cached { v.with_signing_key_cache(NonZeroUsize::new(64).unwrap()) } else { v };
@@ -1125,6 +1136,23 @@ proptest! {
         // alteration must be caught.
         let result = verify(&v, &r, now(&c));
         prop_assert!(result.is_err(), "alteration {} accepted", which);
+    }
+
+    /// Security issue 12 B: by default a path verifies only if it is the path that was signed;
+    /// one with `.`, `..` or empty segments (which signs as its normalized form) is refused.
+    #[test]
+    fn paths_that_sign_as_another_path_are_refused_by_default(c in case()) {
+        let ring = ring();
+        let v = verifier(&ring, SigV4Config::new(&c.service));
+        let b = build(&ring, &c);
+        let aliased = c.path.contains("//")
+            || c.path.split('/').any(|s| s == "." || s == "..");
+        let result = verify(&v, &b.req, now(&c));
+        if aliased {
+            prop_assert_eq!(result.err(), Some(SigV4Error::UnnormalizedPath));
+        } else {
+            prop_assert!(result.is_ok(), "{:?}", result.err());
+        }
     }
 
     #[test]
@@ -1190,4 +1218,62 @@ fn a_request_signed_for_one_service_is_refused_by_another() {
         ));
     }
     assert_eq!(SigV4Config::new("sts").service(), "sts");
+}
+
+/// Security issue 12 B, for the verifier used directly: a request signed for `/public/report`
+/// cannot be sent as another raw path that normalizes to it, and a second `Host` header (which
+/// would be signed joined to the first, while the application reads one) is refused.
+#[test]
+fn the_verified_path_and_host_are_the_ones_the_application_reads() {
+    let ring = ring();
+    let secret = alice_secret();
+    let v = verifier(&ring, SigV4Config::new("sts"));
+    let mut req = Req::new();
+    req.path = "/public/report".into();
+    let signed = sign_headers(&req, &alice(&secret), "us-east-1", "sts", T0);
+    assert!(verify(&v, &signed, T0).is_ok());
+    for alias in [
+        "/admin/../public/report",
+        "//public/report",
+        "/public/./report",
+        "/public//report",
+        "public/report",
+    ] {
+        let mut attack = signed.clone();
+        attack.path = alias.into();
+        assert_eq!(
+            verify(&v, &attack, T0).unwrap_err(),
+            SigV4Error::UnnormalizedPath,
+            "{alias}"
+        );
+        // The relaxation verifies it against the normalized path, as the AWS suite does.
+        let relaxed = verifier(&ring, SigV4Config::new("sts").accept_unnormalized_paths());
+        assert!(verify(&relaxed, &attack, T0).is_ok(), "{alias}");
+    }
+    // Signing an unnormalized path signs the normalized one; sending it raw is refused too.
+    let mut raw = Req::new();
+    raw.path = "/admin/../public/report".into();
+    let signed_raw = sign_headers(&raw, &alice(&secret), "us-east-1", "sts", T0);
+    assert_eq!(
+        verify(&v, &signed_raw, T0).unwrap_err(),
+        SigV4Error::UnnormalizedPath
+    );
+    // Dots inside a segment, and encoded dots, are ordinary path bytes and verify.
+    for fine in ["/a..b/.c", "/%2E%2E/x", "/trailing/"] {
+        let mut r = Req::new();
+        r.path = fine.into();
+        let s = sign_headers(&r, &alice(&secret), "us-east-1", "sts", T0);
+        assert!(verify(&v, &s, T0).is_ok(), "{fine}");
+    }
+
+    // Two Host headers: the signature covers "a,b", the application reads one of them.
+    let mut two_hosts = Req::new();
+    two_hosts
+        .headers
+        .push(("Host".into(), "tenant-b.example.com".into()));
+    let signed_two = sign_headers(&two_hosts, &alice(&secret), "us-east-1", "sts", T0);
+    assert_eq!(
+        verify(&v, &signed_two, T0).unwrap_err(),
+        SigV4Error::IncompleteSignature(tempcred::sigv4::Malformed::Duplicate("host"))
+    );
 }

@@ -819,7 +819,14 @@ mod signed_query_meaning {
         let session = Verifier::new(e.issuer().key_ring())
             .verify(&body[start..end], UnixTime::from_secs(NOW))
             .unwrap();
-        session.claims().tags.get("k").unwrap().value.as_str().to_string()
+        session
+            .claims()
+            .tags
+            .get("k")
+            .unwrap()
+            .value
+            .as_str()
+            .to_string()
     }
 
     #[test]
@@ -862,10 +869,18 @@ mod signed_query_meaning {
         let headers = signed_headers(&q);
         // A second copy of a signed parameter is refused (by the parser as a duplicate, and it is
         // not covered by the signature either), whichever spelling it uses (`%4B` is `K`).
-        for extra in ["&Tags.member.1.Value=w", "&Tags.member.1.%4Bey=x", "&Tags.member.1.Value"] {
+        for extra in [
+            "&Tags.member.1.Value=w",
+            "&Tags.member.1.%4Bey=x",
+            "&Tags.member.1.Value",
+        ] {
             let dup = format!("{q}{extra}");
             let answer = get(&e, &dup, &headers);
-            assert!(matches!(answer.status, 400 | 403), "{extra}: {}", answer.status);
+            assert!(
+                matches!(answer.status, 400 | 403),
+                "{extra}: {}",
+                answer.status
+            );
         }
         // Reordering is not a change of meaning: both readers ignore order.
         let reordered = format!(

@@ -137,6 +137,14 @@ fn needs_normalizing(path: &[u8]) -> bool {
             .any(|seg| seg == b"." || seg == b"..")
 }
 
+/// Whether `path` is already the path that [`write_path`] signs for `style`, so that the
+/// application, which acts on the raw path, acts on the signed one: it starts with `/` and, for
+/// [`PathStyle::Normalized`], has no `.`, `..` or empty segments (`/a/../b`, `/./b` and `//b`
+/// all sign as `/b`). S3 paths are signed as sent.
+pub(crate) fn path_is_normal(path: &str, style: PathStyle) -> bool {
+    path.starts_with('/') && (style == PathStyle::S3 || !needs_normalizing(path.as_bytes()))
+}
+
 /// Writes the canonical path.
 pub(crate) fn write_path<S: Sink>(s: &mut S, path: &str, style: PathStyle) {
     let raw = path.as_bytes();
@@ -368,6 +376,21 @@ mod tests {
         assert_eq!(path("/a b/\u{1234}", n), "/a%20b/%E1%88%B4");
         assert_eq!(path("/a%20b/c+d", PathStyle::S3), "/a%20b/c+d");
         assert_eq!(path("//a/../b c", PathStyle::S3), "//a/../b%20c");
+    }
+
+    #[test]
+    fn only_paths_already_in_signed_form_are_normal() {
+        let n = PathStyle::Normalized;
+        for ok in ["/", "/a", "/a/", "/a/b.c", "/a%2E%2E/b", "/...", "/a..b"] {
+            assert!(path_is_normal(ok, n), "{ok}");
+        }
+        for bad in [
+            "", "a", "*", "//", "/a//b", "/a/./b", "/a/../b", "/..", "/.", "/a/.",
+        ] {
+            assert!(!path_is_normal(bad, n), "{bad}");
+        }
+        assert!(path_is_normal("//a/../b", PathStyle::S3));
+        assert!(!path_is_normal("a", PathStyle::S3));
     }
 
     #[test]

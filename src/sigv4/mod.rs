@@ -16,6 +16,10 @@
 //!   are refused.
 //! - Bounds ([`Limits`]) are checked before any parsing or hashing; nothing grows without bound.
 //! - [`Signature`] has no `PartialEq`; signatures are compared in constant time.
+//! - What is verified is what the application reads: a raw `+` in the query is a space (as
+//!   form decoders read it); a path must already be in the form that is signed (no `.`, `..`
+//!   or empty segments with [`PathStyle::Normalized`]) unless
+//!   [`SigV4Config::accept_unnormalized_paths`]; at most one `host` header.
 //! - `host` is always signed, and `x-amz-date` in header mode; the scope's date is the request's;
 //!   the request time is within the skew window; presigned URLs expire.
 //! - Errors carry AWS codes and HTTP statuses ([`SigV4Error::aws_code`]) and never a secret,
@@ -38,6 +42,8 @@ mod verify;
 
 pub use authorization::{AuthorizationHeader, Credential, MAX_SCOPE_PART_BYTES};
 pub use cache::SigningKeyCacheStats;
+#[cfg(feature = "tower")]
+pub(crate) use canonical::path_is_normal;
 pub use config::{Limits, SigV4Config};
 pub use date::AmzDate;
 pub use error::{AmzDateDay, Limit, Malformed, SigV4Error};

@@ -14,7 +14,8 @@
 use super::authorization::{signs, AuthorizationHeader, Credential};
 use super::cache::{SigningKeyCache, SigningKeyCacheStats};
 use super::canonical::{
-    parse_query, sort_query, write_canonical_request, CanonicalParts, HashSink, QueryParam,
+    parse_query, path_is_normal, sort_query, write_canonical_request, CanonicalParts, HashSink,
+    QueryParam,
 };
 use super::config::SigV4Config;
 use super::date::AmzDate;
@@ -244,10 +245,22 @@ fn scan_headers<'r>(
     }
     let mut out = AuthHeaders::default();
     let mut total = 0usize;
+    let mut hosts = 0u8;
     for (name, value) in headers {
         total = total.saturating_add(name.len()).saturating_add(value.len());
         if total > limits.max_header_bytes {
             return Err(SigV4Error::TooLarge(Limit::HeaderBytes));
+        }
+        if name.eq_ignore_ascii_case("host") {
+            // One request, one host (RFC 9110 §7.2): two would be signed joined by a comma, and
+            // the application would read only one of them.
+            if hosts > 0 {
+                return Err(SigV4Error::IncompleteSignature(Malformed::Duplicate(
+                    "host",
+                )));
+            }
+            hosts += 1;
+            continue;
         }
         let (slot, label) = if name.eq_ignore_ascii_case("authorization") {
             (&mut out.authorization, "authorization")
@@ -280,6 +293,9 @@ impl<'r> UntrustedRequest<'r> {
         }
         if req.query.len() > limits.max_query_bytes {
             return Err(SigV4Error::TooLarge(Limit::QueryBytes));
+        }
+        if !config.accept_unnormalized_paths && !path_is_normal(req.path, config.path_style) {
+            return Err(SigV4Error::UnnormalizedPath);
         }
         let found = scan_headers(req.headers, config)?;
         let mut params = parse_query(req.query, limits.max_query_params)?;
@@ -565,12 +581,51 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
     }
 
     /// Verifies `req` at instant `now`.
+    ///
+    /// `req` must be the request exactly as the application will act on it: the raw path,
+    /// query and header values it reads. A header whose value is not text must not be passed
+    /// as empty or converted lossily (refuse the request instead): the signature would then
+    /// cover another value than the one the application sees.
     pub fn verify(
         &self,
         req: &SignableRequest<'_>,
         now: UnixTime,
     ) -> Result<Authenticated<K::Owner>, SigV4Error> {
+        self.verify_refusing_unreadable(req, now, &[])
+    }
+
+    /// [`SigV4Verifier::verify`] of a request from which the headers named in `unreadable` were
+    /// left out because their values are not visible ASCII: refused if one of them is signed or
+    /// read by SigV4, since the application would see a value the signature does not cover.
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
+    pub(crate) fn verify_refusing_unreadable(
+        &self,
+        req: &SignableRequest<'_>,
+        now: UnixTime,
+        unreadable: &[&str],
+    ) -> Result<Authenticated<K::Owner>, SigV4Error> {
+        const READ_BY_SIGV4: [&str; 5] = [
+            "authorization",
+            "host",
+            "x-amz-date",
+            "x-amz-security-token",
+            "x-amz-content-sha256",
+        ];
+        if unreadable
+            .iter()
+            .any(|n| READ_BY_SIGV4.iter().any(|r| n.eq_ignore_ascii_case(r)))
+        {
+            return Err(SigV4Error::InvalidHeaderValue);
+        }
         let untrusted = UntrustedRequest::parse(req, &self.config)?;
+        if unreadable.iter().any(|n| {
+            untrusted
+                .signed_headers
+                .split(';')
+                .any(|s| s.eq_ignore_ascii_case(n))
+        }) {
+            return Err(SigV4Error::InvalidHeaderValue);
+        }
         untrusted.check_at(&self.config, now)?;
         let cred = untrusted.cred()?;
         let access_key_id =
