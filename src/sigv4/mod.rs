@@ -23,7 +23,9 @@
 //! - `host` is always signed, and `x-amz-date` in header mode; the scope's date is the request's;
 //!   the request time is within the skew window; presigned URLs expire.
 //! - Errors carry AWS codes and HTTP statuses ([`SigV4Error::aws_code`]) and never a secret,
-//!   a signature or a session token.
+//!   a signature or a session token; neither does any `Debug` of this module's types (request
+//!   header values other than `host`, `x-amz-date` and the content headers, query values and
+//!   bodies are redacted).
 //! - Verification streams the canonical request into SHA-256; a request in header mode without a
 //!   query costs no heap allocation in this module.
 
@@ -48,6 +50,7 @@ pub use config::{Limits, SigV4Config};
 pub use date::AmzDate;
 pub use error::{AmzDateDay, Limit, Malformed, SigV4Error};
 pub use presign::{PresignedQuery, MAX_PRESIGN_EXPIRES_SECS};
+pub(crate) use request::{HeadersForDebug, QueryForDebug};
 pub use request::{
     PathStyle, PayloadHash, SignableRequest, EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD,
 };

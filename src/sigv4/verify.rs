@@ -170,7 +170,9 @@ impl<O> Authenticated<O> {
 /// [`UntrustedRequest::check_at`], find the secret for [`UntrustedRequest::credential`]'s key ID
 /// yourself (binding the ID to the secret is then your job, as is checking any session token),
 /// and call [`UntrustedRequest::verify_signature`]. [`SigV4Verifier::verify`] does all of it.
-#[derive(Debug)]
+///
+/// `Debug` shows neither the signature nor the session token (nor the request's redacted parts,
+/// see [`SignableRequest`]).
 pub struct UntrustedRequest<'r> {
     req: SignableRequest<'r>,
     params: Vec<QueryParam<'r>>,
@@ -184,6 +186,25 @@ pub struct UntrustedRequest<'r> {
     security_token: Option<Cow<'r, str>>,
     content_sha256: Option<&'r str>,
     style: PathStyle,
+}
+
+impl std::fmt::Debug for UntrustedRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UntrustedRequest")
+            .field("req", &self.req)
+            .field("mode", &self.mode())
+            .field("credential", &self.credential)
+            .field("signed_headers", &self.signed_headers)
+            .field("signature", &self.signature)
+            .field("date", &self.date)
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("content_sha256", &self.content_sha256)
+            .field("style", &self.style)
+            .finish_non_exhaustive()
+    }
 }
 
 fn is_method(m: &str) -> bool {
