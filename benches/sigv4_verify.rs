@@ -84,7 +84,7 @@ fn benches(c: &mut Criterion) {
     let verifier = SigV4Verifier::new(
         Verifier::new(&ring),
         NoLongTermKeys,
-        SigV4Config::new().with_service("sts"),
+        SigV4Config::new("sts"),
     );
     let now = UnixTime::from_secs(NOW);
     assert!(verifier.verify(&signed_request, now).is_ok());
@@ -109,7 +109,7 @@ fn benches(c: &mut Criterion) {
     let cached = SigV4Verifier::new(
         Verifier::new(&ring),
         NoLongTermKeys,
-        SigV4Config::new().with_service("sts"),
+        SigV4Config::new("sts"),
     )
     .with_signing_key_cache(NonZeroUsize::new(1024).unwrap());
     g.bench_function(
@@ -118,7 +118,7 @@ fn benches(c: &mut Criterion) {
     );
     let stats = cached.signing_key_cache_stats().unwrap();
     assert!(stats.hits > 0 && stats.misses == 1 && stats.len == 1);
-    let config = SigV4Config::new().with_service("sts");
+    let config = SigV4Config::new("sts");
     g.bench_function("parse + checks + signature only (secret given)", |b| {
         b.iter(|| {
             let u = UntrustedRequest::parse(black_box(&signed_request), &config).unwrap();

@@ -171,9 +171,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let verifier = SigV4Verifier::new(
         Verifier::new(&ring),
         NoLongTermKeys,
-        SigV4Config::new()
-            .with_service(SERVICE)
-            .with_regions([REGION]),
+        SigV4Config::new(SERVICE).with_regions([REGION]),
     )
     .with_signing_key_cache(std::num::NonZeroUsize::new(4096).ok_or("capacity")?);
     let app = Router::new()

@@ -25,7 +25,10 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 /// The parts of an HTTP request the endpoint needs.
-#[derive(Debug, Clone, Copy)]
+///
+/// `Debug` redacts what may carry a secret: query values, header values other than `host`,
+/// `x-amz-date` and the content headers, and the body (only its length is shown).
+#[derive(Clone, Copy)]
 pub struct HttpRequest<'a> {
     /// `GET` or `POST`.
     pub method: &'a str,
@@ -42,7 +45,9 @@ pub struct HttpRequest<'a> {
 }
 
 /// What to send back.
-#[derive(Debug)]
+///
+/// `Debug` shows the body's length, not the body (it may hold a secret access key and a session
+/// token).
 pub struct HttpResponse {
     /// The HTTP status.
     pub status: u16,
@@ -52,6 +57,30 @@ pub struct HttpResponse {
     pub request_id: RequestId,
     /// The XML document. It may hold a secret access key, so it is wiped on drop.
     pub body: Zeroizing<String>,
+}
+
+impl std::fmt::Debug for HttpRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &crate::sigv4::QueryForDebug(self.query))
+            .field("headers", &crate::sigv4::HeadersForDebug(self.headers))
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field("source_ip", &self.source_ip)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("request_id", &self.request_id)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 /// Long-term keys from a [`Directory`], for SigV4.
@@ -120,7 +149,7 @@ impl StsEndpoint {
             .with_revoked_sessions(issuer.revoked_sessions().clone());
         let keys = DirectoryKeys(Arc::clone(issuer.directory()));
         StsEndpoint {
-            sigv4: SigV4Verifier::new(verifier, keys, SigV4Config::new().with_service("sts")),
+            sigv4: SigV4Verifier::new(verifier, keys, SigV4Config::new("sts")),
             issuer,
             limits: QueryLimits::DEFAULT.with_max_body_bytes(256 * 1024),
             random: Arc::new(SystemRandom),

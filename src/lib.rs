@@ -98,6 +98,7 @@ pub mod directory;
 pub mod endpoint;
 mod error;
 pub mod issue;
+mod json;
 pub mod keys;
 pub mod mfa;
 pub mod policy;

@@ -8,13 +8,34 @@
 //! 1. buffers the body, refusing more than [`SigV4Layer::max_body_bytes`] (default
 //!    [`DEFAULT_MAX_BODY_BYTES`]) with `413 RequestEntityTooLarge`, because the body's SHA-256 is
 //!    part of what was signed;
-//! 2. verifies the signature (`Authorization` header or presigned query) at the layer's clock;
+//! 2. verifies the signature (`Authorization` header or presigned query) at the layer's clock,
+//!    refusing with `400 InvalidRequest` any request the inner service would read differently
+//!    from what was signed (see below);
 //! 3. on failure answers with the AWS error XML and status the SigV4 error maps to
 //!    (`MissingAuthenticationToken` 403, `SignatureDoesNotMatch` 403, `ExpiredToken` 400, …) and
 //!    never calls the inner service;
 //! 4. on success inserts the [`Authenticated`] result into the request's extensions, and, for
 //!    temporary credentials, the [`VerifiedSession`] too, then calls the inner service with the
 //!    buffered body as an [`http_body_util::Full`].
+//!
+//! What is verified is what the inner service gets, byte for byte: the layer hands on the
+//! request it verified, unchanged, and so refuses, before the inner service is called,
+//!
+//! - a path that is not already in the form that is signed: with [`PathStyle::Normalized`]
+//!   `/admin/../public/report`, `//public/report` and `/public/./report` all sign as
+//!   `/public/report`, but the inner service would route the raw path (whatever the verifier's
+//!   [`SigV4Config::accept_unnormalized_paths`] says);
+//! - an absolute-form request target (`GET http://tenant-b.example/obj`) whose authority is not
+//!   the signed `Host` (without a `Host` header, as in HTTP/2, the authority is what is
+//!   verified as `host`); and more than one `Host` header;
+//! - a header whose value is not visible ASCII text, if it is signed or read by SigV4 (such a
+//!   value can be no part of a signature, and must not verify as anything else).
+//!
+//! The query is handed on as sent; SigV4 reads it with the meaning form decoders give it
+//! (`+` is a space), so `axum::extract::Query` sees what was signed.
+//!
+//! [`PathStyle::Normalized`]: crate::sigv4::PathStyle::Normalized
+//! [`SigV4Config::accept_unnormalized_paths`]: crate::sigv4::SigV4Config::accept_unnormalized_paths
 //!
 //! The layer only authenticates. Deciding whether the session may perform the request is the
 //! handler's job, usually with [`crate::authorize::Authorizer`], because only the service knows
@@ -38,7 +59,7 @@
 //! let verifier = SigV4Verifier::new(
 //!     Verifier::new(&ring),
 //!     NoLongTermKeys,
-//!     SigV4Config::new().with_service("execute-api"),
+//!     SigV4Config::new("execute-api"),
 //! );
 //! let app: Router = Router::new()
 //!     .route("/whoami", get(whoami))
@@ -47,7 +68,10 @@
 //! ```
 
 use crate::random::{RandomSource, SystemRandom};
-use crate::sigv4::{Authenticated, LongTermKeys, PayloadHash, SigV4Verifier, SignableRequest};
+use crate::sigv4::{
+    path_is_normal, Authenticated, LongTermKeys, PayloadHash, SigV4Error, SigV4Verifier,
+    SignableRequest,
+};
 use crate::time::{Clock, SystemClock};
 use crate::verify::VerifiedSession;
 use crate::wire::RequestId;
@@ -261,20 +285,32 @@ fn authenticate<K: LongTermKeys>(
     parts: &http::request::Parts,
     body: &[u8],
     clock: &dyn Clock,
-) -> Result<Authenticated<K::Owner>, crate::sigv4::SigV4Error> {
-    // Header values that are not visible ASCII cannot be part of a valid signature; they are
-    // passed as empty so that a signature over them fails.
-    let mut headers: Vec<(&str, &str)> = parts
-        .headers
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or("")))
-        .collect();
-    // HTTP/2 carries the host in `:authority`, which is the URI's authority here; clients sign
-    // it as `host`.
-    if !parts.headers.contains_key(http::header::HOST) {
-        if let Some(authority) = parts.uri.authority() {
-            headers.push(("host", authority.as_str()));
+) -> Result<Authenticated<K::Owner>, SigV4Error> {
+    // The inner service routes the raw path; it must be the one that was signed.
+    if !path_is_normal(parts.uri.path(), verifier.config().path_style()) {
+        return Err(SigV4Error::UnnormalizedPath);
+    }
+    // Header values that are not visible ASCII cannot be part of a valid signature: they are
+    // left out, and the verifier refuses the request if one of them is signed or read by SigV4
+    // (a value must never verify as something other than what the inner service reads).
+    let mut headers: Vec<(&str, &str)> = Vec::with_capacity(parts.headers.len() + 1);
+    let mut unreadable: Vec<&str> = Vec::new();
+    for (name, value) in &parts.headers {
+        match value.to_str() {
+            Ok(text) => headers.push((name.as_str(), text)),
+            Err(_) => unreadable.push(name.as_str()),
         }
+    }
+    match (parts.uri.authority(), parts.headers.get(http::header::HOST)) {
+        // An absolute-form target names the host the inner service may act on (RFC 9112 §3.2.2
+        // tells servers to prefer it to `Host`): it must be the signed one.
+        (Some(authority), Some(host)) if authority.as_str().as_bytes() != host.as_bytes() => {
+            return Err(SigV4Error::HostMismatch);
+        }
+        // HTTP/2 carries the host in `:authority`, which is the URI's authority here; clients
+        // sign it as `host`.
+        (Some(authority), None) => headers.push(("host", authority.as_str())),
+        _ => {}
     }
     let request = SignableRequest {
         method: parts.method.as_str(),
@@ -283,7 +319,7 @@ fn authenticate<K: LongTermKeys>(
         headers: &headers,
         payload: PayloadHash::Bytes(body),
     };
-    verifier.verify(&request, clock.now())
+    verifier.verify_refusing_unreadable(&request, clock.now(), &unreadable)
 }
 
 /// An AWS error document (`<ErrorResponse><Error><Type>Sender</Type><Code>…`), as AWS services

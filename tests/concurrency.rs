@@ -176,8 +176,12 @@ fn a_shared_signing_key_cache_never_accepts_a_forgery_or_exceeds_its_bound() {
             })
         })
         .collect();
-    let verifier = SigV4Verifier::new(Verifier::new(&ring), NoLongTermKeys, SigV4Config::new())
-        .with_signing_key_cache(NonZeroUsize::new(32).unwrap());
+    let verifier = SigV4Verifier::new(
+        Verifier::new(&ring),
+        NoLongTermKeys,
+        SigV4Config::new("sts"),
+    )
+    .with_signing_key_cache(NonZeroUsize::new(32).unwrap());
     let wrong = AtomicUsize::new(0);
     std::thread::scope(|s| {
         for t in 0..4usize {

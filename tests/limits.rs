@@ -103,7 +103,11 @@ fn query_api_bodies_are_bounded_before_decoding() {
 
 #[test]
 fn sigv4_header_count_and_size_are_bounded() {
-    let verifier = SigV4Verifier::new(Verifier::new(&ring()), NoLongTermKeys, SigV4Config::new());
+    let verifier = SigV4Verifier::new(
+        Verifier::new(&ring()),
+        NoLongTermKeys,
+        SigV4Config::new("sts"),
+    );
     let limits = tempcred::sigv4::Limits::default();
     let check = |headers: &[(&str, &str)]| {
         verifier

@@ -210,3 +210,331 @@ fn audit_events_and_errors_of_real_flows_show_no_secret() {
     let json = tempcred::wire::credential_process_json(&assumed.credentials);
     assert!(json.contains(assumed.credentials.secret_access_key.expose_secret()));
 }
+
+/// Canaries: distinctive texts placed wherever a secret can travel (session token, signature,
+/// web identity token, body), then looked for in every `Debug` of the types that carry them.
+mod wire_canaries {
+    pub(crate) const TOKEN: &str = "CanarySessionTokenQ2FuYXJ5";
+    pub(crate) const QUERY_TOKEN: &str = "CanaryWebIdentityTokenInQuery";
+    pub(crate) const BODY: &str = "CanaryBodyAssertionPHNhbWw";
+    /// 64 lowercase hex digits, as a signature.
+    pub(crate) const SIGNATURE: &str =
+        "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e";
+    pub(crate) const ALL: [&str; 5] = [TOKEN, QUERY_TOKEN, BODY, SIGNATURE, "5ca1ab1e"];
+}
+
+/// Security issue 12 C: the SigV4, wire and endpoint types that hold a request or a response
+/// show no token, signature, authorization header, query value or body in `Debug`.
+#[test]
+fn debug_of_requests_signatures_and_responses_shows_no_canary() {
+    use tempcred::endpoint::HttpRequest;
+    use tempcred::sigv4::{
+        AuthorizationHeader, PayloadHash, PresignedQuery, SigV4Config, SignableRequest, Signature,
+        UntrustedRequest,
+    };
+    use wire_canaries::*;
+
+    let authorization = format!(
+        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240101/us-east-1/sts/aws4_request, \
+         SignedHeaders=host;x-amz-date;x-amz-security-token, Signature={SIGNATURE}"
+    );
+    let headers = [
+        ("Host", "sts.example.com"),
+        ("X-Amz-Date", "20240101T000000Z"),
+        ("X-Amz-Security-Token", TOKEN),
+        ("Authorization", authorization.as_str()),
+        ("Cookie", TOKEN),
+    ];
+    let body = format!("Action=AssumeRoleWithSAML&SAMLAssertion={BODY}");
+    let query = format!("WebIdentityToken={QUERY_TOKEN}&{QUERY_TOKEN}");
+    let header_req = SignableRequest {
+        method: "POST",
+        path: "/",
+        query: &query,
+        headers: &headers,
+        payload: PayloadHash::Bytes(body.as_bytes()),
+    };
+    let config = SigV4Config::new("sts");
+    let untrusted = UntrustedRequest::parse(&header_req, &config).unwrap();
+
+    let presigned_query = format!(
+        "X-Amz-Algorithm=AWS4-HMAC-SHA256\
+         &X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240101%2Fus-east-1%2Fsts%2Faws4_request\
+         &X-Amz-Date=20240101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host\
+         &X-Amz-Security-Token={TOKEN}&X-Amz-Signature={SIGNATURE}&WebIdentityToken={QUERY_TOKEN}"
+    );
+    let host = [("Host", "sts.example.com")];
+    let presigned_req = SignableRequest {
+        method: "GET",
+        path: "/",
+        query: &presigned_query,
+        headers: &host,
+        payload: PayloadHash::Bytes(b""),
+    };
+    let presigned = UntrustedRequest::parse(&presigned_req, &config).unwrap();
+    let presigned_params = PresignedQuery::parse(&presigned_query, 64)
+        .unwrap()
+        .unwrap();
+    let auth = AuthorizationHeader::parse(&authorization, 64).unwrap();
+    let http = HttpRequest {
+        method: "POST",
+        path: "/",
+        query: &presigned_query,
+        headers: &headers,
+        body: body.as_bytes(),
+        source_ip: None,
+    };
+
+    let texts = [
+        format!("{header_req:?}"),
+        format!("{presigned_req:?}"),
+        format!("{:?}", PayloadHash::Bytes(body.as_bytes())),
+        format!("{untrusted:?}"),
+        format!("{presigned:?}"),
+        format!("{presigned_params:?}"),
+        format!("{auth:?}"),
+        format!("{:?}", Signature::parse(SIGNATURE).unwrap()),
+        format!("{http:?}"),
+    ];
+    for text in &texts {
+        assert_clean("Debug", text, &ALL);
+    }
+    // Redacted, not hidden: what helps to debug a signature is still there.
+    assert!(texts[0].contains("sts.example.com") && texts[0].contains("20240101T000000Z"));
+    assert!(texts[0].contains("WebIdentityToken=<redacted>"));
+    assert!(texts[3].contains("AKIAIOSFODNN7EXAMPLE/20240101/us-east-1/sts/aws4_request"));
+}
+
+/// Security issue 12 C, end to end: the endpoint's response (which carries new credentials), the
+/// signer's outputs and the verifier's result show none of the credentials in `Debug`.
+#[test]
+fn debug_of_real_exchanges_shows_no_credential() {
+    use std::sync::Arc;
+    use tempcred::endpoint::{HttpRequest, StsEndpoint};
+    use tempcred::sigv4::{
+        presign, sign, NoLongTermKeys, PayloadHash, SigV4Config, SigV4Verifier, SignableRequest,
+        SigningParams,
+    };
+    use tempcred::{Issuer, UnixTime};
+
+    let now = UnixTime::from_secs(1_767_225_600);
+    let ring = KeyRing::from_text(&format!("sign:k1:{KEY_B64}")).unwrap();
+    let endpoint = StsEndpoint::new(Issuer::builder(Arc::new(directory()), ring.clone()).build());
+    let body = b"Action=AssumeRole&Version=2011-06-15\
+        &RoleArn=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2Fdeploy&RoleSessionName=s1";
+    let host = [("host", "sts.example.com")];
+    let unsigned = SignableRequest {
+        method: "POST",
+        path: "/",
+        query: "",
+        headers: &host,
+        payload: PayloadHash::Bytes(body),
+    };
+    let alice = SecretAccessKey::new(ALICE_SECRET).unwrap();
+    let params = SigningParams::new("AKIAALICEEXAMPLE0001", &alice, "us-east-1", "sts", now);
+    let signed = sign(&unsigned, &params).unwrap();
+    let mut headers = host.to_vec();
+    headers.extend(signed.headers.iter().map(|(n, v)| (*n, v.as_str())));
+    let request = HttpRequest {
+        method: "POST",
+        path: "/",
+        query: "",
+        headers: &headers,
+        body,
+        source_ip: None,
+    };
+    let answer = endpoint.handle(&request, now);
+    assert_eq!(answer.status, 200, "{}", answer.body.as_str());
+    let between = |open: &str, close: &str| {
+        let text = answer.body.as_str();
+        let start = text.find(open).unwrap() + open.len();
+        text[start..text.find(close).unwrap()].to_string()
+    };
+    let secret = between("<SecretAccessKey>", "</SecretAccessKey>");
+    let token = between("<SessionToken>", "</SessionToken>");
+    let key_id = between("<AccessKeyId>", "</AccessKeyId>");
+
+    // The new credentials sign a request, which the verifier accepts.
+    let session_secret = SecretAccessKey::new(&secret).unwrap();
+    let params = SigningParams::new(&key_id, &session_secret, "us-east-1", "sts", now)
+        .with_session_token(&token);
+    let signed_again = sign(&unsigned, &params).unwrap();
+    let presigned = presign(&unsigned, &params, 60).unwrap();
+    let mut headers = host.to_vec();
+    headers.extend(signed_again.headers.iter().map(|(n, v)| (*n, v.as_str())));
+    let verified = SigV4Verifier::new(
+        Verifier::new(&ring),
+        NoLongTermKeys,
+        SigV4Config::new("sts"),
+    )
+    .verify(
+        &SignableRequest {
+            headers: &headers,
+            ..unsigned
+        },
+        now,
+    )
+    .unwrap();
+
+    let secrets = [
+        ALICE_SECRET,
+        secret.as_str(),
+        &token[..32],
+        &signed.signature.to_string(),
+        &signed_again.signature.to_string(),
+        &presigned.signature.to_string(),
+    ];
+    for (what, text) in [
+        ("HttpRequest", format!("{request:?}")),
+        ("HttpResponse", format!("{answer:?}")),
+        ("SignedOutput", format!("{signed:?} {signed_again:?}")),
+        ("PresignedOutput", format!("{presigned:?}")),
+        ("SigningParams", format!("{params:?}")),
+        ("Authenticated", format!("{verified:?}")),
+    ] {
+        assert_clean(what, &text, &secrets);
+    }
+}
+
+/// Security issue 12 C, by construction: no public type derives `Debug` over a field that holds
+/// a secret as plain text. A field is suspect when its name says it carries a token, secret,
+/// signature, authorization, assertion, password, headers, query, body or payload, and its type
+/// is plain text or bytes (`str`, `String`, `Cow`, `[u8]`, `Vec<u8>`, `Zeroizing`) rather than
+/// one of the crate's redacting types. A new one fails here until it gets a redacting `Debug`
+/// (or a reviewed entry in `REVIEWED`).
+#[test]
+fn no_public_type_derives_debug_over_a_plain_text_secret() {
+    /// (type, field): reviewed, not secret.
+    const REVIEWED: [(&str, &str, &str); 3] = [
+        (
+            "AssumeRoleWithWebIdentityResponse",
+            "subject_from_web_identity_token",
+            "the token's `sub` claim, not the token",
+        ),
+        ("AuthorizationHeader", "signed_headers", "header names only"),
+        ("PresignedQuery", "signed_headers", "header names only"),
+    ];
+    const SECRET_NAMES: [&str; 10] = [
+        "token",
+        "secret",
+        "signature",
+        "authorization",
+        "assertion",
+        "password",
+        "headers",
+        "query",
+        "body",
+        "payload",
+    ];
+    const PLAIN: [&str; 7] = [
+        "str",
+        "String",
+        "Cow<",
+        "[u8]",
+        "Vec<u8>",
+        "Zeroizing<",
+        "Bytes",
+    ];
+
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    rust_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    assert!(files.len() > 40, "the scan found the sources");
+
+    let mut found = Vec::new();
+    let mut scanned = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let line = line.trim();
+            if !(line.starts_with("#[derive(") && line.contains("Debug")) {
+                continue;
+            }
+            // The item the derive applies to, past attributes and doc comments.
+            let mut j = i + 1;
+            while j < lines.len()
+                && (lines[j].trim().starts_with("#[") || lines[j].trim().starts_with("///"))
+            {
+                j += 1;
+            }
+            let Some(item) = lines.get(j).map(|l| l.trim()) else {
+                continue;
+            };
+            let Some(rest) = item
+                .strip_prefix("pub struct ")
+                .or_else(|| item.strip_prefix("pub enum "))
+            else {
+                continue;
+            };
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            scanned += 1;
+            // Its fields (named, or one per tuple/variant line), up to the closing line.
+            let mut fields: Vec<(String, String)> = Vec::new();
+            if let (Some(open), Some(close)) = (rest.find('('), rest.rfind(')')) {
+                if !rest.contains('{') && open < close {
+                    fields.push((name.to_lowercase(), rest[open + 1..close].to_string()));
+                }
+            }
+            if rest.trim_end().ends_with('{') {
+                for body in &lines[j + 1..] {
+                    let body = body.trim();
+                    if body.starts_with('}') && !body.starts_with("},") {
+                        break;
+                    }
+                    if body.starts_with("///") || body.starts_with("#[") || body.is_empty() {
+                        continue;
+                    }
+                    let body = body
+                        .trim_start_matches("pub(crate) ")
+                        .trim_start_matches("pub ");
+                    if let Some((field, ty)) = body.split_once(": ") {
+                        fields.push((field.to_lowercase(), ty.to_string()));
+                    } else if let (Some(open), Some(close)) = (body.find('('), body.rfind(')')) {
+                        if open < close {
+                            fields
+                                .push((body[..open].to_lowercase(), body[open + 1..close].into()));
+                        }
+                    }
+                }
+            }
+            for (field, ty) in fields {
+                let suspect_name = SECRET_NAMES.iter().any(|s| field.contains(s));
+                // `Redacted<…>` prints nothing of what it wraps.
+                let plain_type = PLAIN.iter().any(|p| ty.contains(p)) && !ty.contains("Redacted<");
+                let reviewed = REVIEWED
+                    .iter()
+                    .any(|(t, f, _)| *t == name && field == f.to_lowercase());
+                if suspect_name && plain_type && !reviewed {
+                    found.push(format!(
+                        "{}: {name}.{field}: {ty}",
+                        file.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                            .unwrap()
+                            .display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(scanned > 50, "the scan saw the derives ({scanned})");
+    assert!(
+        found.is_empty(),
+        "public types deriving Debug over plain-text secrets (write a redacting Debug):\n{}",
+        found.join("\n")
+    );
+}

@@ -141,11 +141,59 @@ fn params<'a>(c: &'a Context) -> SigningParams<'a> {
     }
 }
 
+/// The verifier config of a case. The suite's `*-normalized` cases send paths with `.`, `..` and
+/// empty segments and sign their normalized form; verifying them needs the explicit relaxation
+/// (the default refuses them, see `the_strict_default_refuses_paths_that_sign_as_another_path`).
 fn config(c: &Context) -> SigV4Config {
-    SigV4Config::new()
+    SigV4Config::new(&c.service)
         .with_path_style(c.style)
-        .with_service(&c.service)
         .with_regions([c.region.as_str()])
+        .accept_unnormalized_paths()
+}
+
+/// The suite's normalized cases whose request path is not the path they sign.
+const ALIASED_PATHS: [&str; 6] = [
+    "get-relative-normalized",
+    "get-relative-relative-normalized",
+    "get-slash-dot-slash-normalized",
+    "get-slash-normalized",
+    "get-slash-pointless-dot-normalized",
+    "get-slashes-normalized",
+];
+
+/// Security issue 12 B: with the default config, a path that signs as another path (`/example/..`
+/// signs as `/`) is refused, because the application would act on the raw path; every other
+/// case of the suite, S3's unnormalized paths included, verifies unchanged.
+#[test]
+fn the_strict_default_refuses_paths_that_sign_as_another_path() {
+    let mut refused = Vec::new();
+    for dir in &cases() {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let c = context(dir);
+        let strict = SigV4Config::new(&c.service)
+            .with_path_style(c.style)
+            .with_regions([c.region.as_str()]);
+        let theirs =
+            parse_http(&fs::read_to_string(dir.join("header-signed-request.txt")).unwrap());
+        let headers = theirs.header_refs();
+        let req = SignableRequest {
+            method: &theirs.method,
+            path: &theirs.path,
+            query: &theirs.query,
+            headers: &headers,
+            payload: PayloadHash::Bytes(&theirs.body),
+        };
+        match UntrustedRequest::parse(&req, &strict) {
+            Err(SigV4Error::UnnormalizedPath) => refused.push(name),
+            Err(e) => panic!("{name}: {e}"),
+            Ok(u) => {
+                u.check_at(&strict, c.time).unwrap();
+                u.verify_signature(&c.secret)
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+            }
+        }
+    }
+    assert_eq!(refused, ALIASED_PATHS);
 }
 
 /// Verifies a signed request with the case's secret through the low-level path (the suite's key

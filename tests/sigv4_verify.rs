@@ -190,7 +190,7 @@ fn verify<K: LongTermKeys>(
 #[test]
 fn temporary_and_long_term_credentials_verify_and_name_the_signer() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new().with_service("sts"));
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let creds = mint(&ring, "ci", T0, 3600);
     let temp = Who {
         id: creds.access_key_id.as_str(),
@@ -241,9 +241,9 @@ impl LongTermKeys for Rotating {
 fn the_signing_key_cache_saves_derivation_and_never_a_check() {
     let ring = ring();
     let cache = NonZeroUsize::new(64).unwrap();
-    let v = verifier(&ring, SigV4Config::new()).with_signing_key_cache(cache);
+    let v = verifier(&ring, SigV4Config::new("sts")).with_signing_key_cache(cache);
     assert_eq!(
-        verifier(&ring, SigV4Config::new()).signing_key_cache_stats(),
+        verifier(&ring, SigV4Config::new("sts")).signing_key_cache_stats(),
         None
     );
     let creds = mint(&ring, "ci", T0, 3600);
@@ -298,8 +298,12 @@ fn a_rotated_long_term_secret_is_not_served_from_the_cache() {
     let old = alice_secret();
     let new = SecretAccessKey::new("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").unwrap();
     let store = std::sync::Arc::new(Rotating(Mutex::new(old.clone())));
-    let v = SigV4Verifier::new(Verifier::new(&ring()), store.clone(), SigV4Config::new())
-        .with_signing_key_cache(NonZeroUsize::new(16).unwrap());
+    let v = SigV4Verifier::new(
+        Verifier::new(&ring()),
+        store.clone(),
+        SigV4Config::new("sts"),
+    )
+    .with_signing_key_cache(NonZeroUsize::new(16).unwrap());
     let by_old = sign_headers(&Req::new(), &alice(&old), "us-east-1", "sts", T0);
     let by_new = sign_headers(&Req::new(), &alice(&new), "us-east-1", "sts", T0);
     verify(&v, &by_old, T0).unwrap();
@@ -327,7 +331,7 @@ fn a_rotated_long_term_secret_is_not_served_from_the_cache() {
 #[test]
 fn unknown_and_malformed_keys_are_invalid_client_token_ids() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let secret = alice_secret();
     for id in ["AKIAIOSFODNN7EXAMPLF", "AKIDEXAMPLE"] {
         let who = Who {
@@ -366,7 +370,7 @@ fn unknown_and_malformed_keys_are_invalid_client_token_ids() {
 #[test]
 fn temporary_keys_need_their_own_valid_token() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let a = mint(&ring, "alpha", T0, 3600);
     let b = mint(&ring, "bravo-session", T0, 3600);
     fn with<'a>(a: &'a Credentials, token: Option<&'a str>) -> Who<'a> {
@@ -466,7 +470,7 @@ fn temporary_keys_need_their_own_valid_token() {
 #[test]
 fn scope_date_must_be_the_request_date() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let secret = alice_secret();
     let who = alice(&secret);
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
@@ -483,7 +487,7 @@ fn scope_date_must_be_the_request_date() {
 #[test]
 fn the_skew_window_is_inclusive_at_five_minutes() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let secret = alice_secret();
     let who = alice(&secret);
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
@@ -508,7 +512,7 @@ fn the_skew_window_is_inclusive_at_five_minutes() {
     // A wider window is an explicit choice.
     let wide = verifier(
         &ring,
-        SigV4Config::new().with_clock_skew_leeway(900).unwrap(),
+        SigV4Config::new("sts").with_clock_skew_leeway(900).unwrap(),
     );
     assert!(verify(&wide, &signed, T0 + 900).is_ok());
     assert!(verify(&wide, &signed, T0 + 901).is_err());
@@ -517,7 +521,7 @@ fn the_skew_window_is_inclusive_at_five_minutes() {
 #[test]
 fn host_and_x_amz_date_must_be_signed() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let secret = alice_secret();
     let who = alice(&secret);
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
@@ -555,7 +559,7 @@ fn host_and_x_amz_date_must_be_signed() {
 #[test]
 fn presigned_urls_expire_exactly_on_time() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let secret = alice_secret();
     let who = alice(&secret);
     let get = Req {
@@ -634,9 +638,7 @@ fn service_and_region_policy() {
     let ring = ring();
     let v = verifier(
         &ring,
-        SigV4Config::new()
-            .with_service("sts")
-            .with_regions(["us-east-1", "eu-west-1"]),
+        SigV4Config::new("sts").with_regions(["us-east-1", "eu-west-1"]),
     );
     let secret = alice_secret();
     let who = alice(&secret);
@@ -668,7 +670,7 @@ fn service_and_region_policy() {
 #[test]
 fn authentication_must_be_present_once() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let e = verify(&v, &Req::new(), T0).unwrap_err();
     assert_eq!(
         (e.aws_code(), e.http_status()),
@@ -715,7 +717,7 @@ fn authentication_must_be_present_once() {
 #[test]
 fn content_sha256_must_match_the_payload() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("s3"));
     let secret = alice_secret();
     let mut settings = SigningSettings::default();
     settings.content_sha256_header = true;
@@ -750,7 +752,7 @@ fn size_limits_are_enforced_before_parsing() {
     limits.max_path_bytes = 16;
     limits.max_query_bytes = 16;
     limits.max_query_params = 2;
-    let v = verifier(&ring, SigV4Config::new().with_limits(limits));
+    let v = verifier(&ring, SigV4Config::new("sts").with_limits(limits));
     assert_eq!(v.config().limits(), &limits);
     let secret = alice_secret();
     let who = alice(&secret);
@@ -790,7 +792,7 @@ fn size_limits_are_enforced_before_parsing() {
     );
     let mut huge = signed.clone();
     huge.headers[1].1 = "x".repeat(40_000);
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     assert_eq!(
         verify(&v, &huge, T0).unwrap_err(),
         SigV4Error::TooLarge(Limit::HeaderBytes)
@@ -800,7 +802,7 @@ fn size_limits_are_enforced_before_parsing() {
 #[test]
 fn the_method_must_be_an_http_token_of_at_most_32_bytes() {
     let ring = ring();
-    let v = verifier(&ring, SigV4Config::new());
+    let v = verifier(&ring, SigV4Config::new("sts"));
     let secret = alice_secret();
     let who = alice(&secret);
     // Any RFC 9110 token is a method, up to 32 bytes.
@@ -840,11 +842,11 @@ fn long_term_keys_can_be_looked_up_through_a_reference_or_an_arc() {
     let who = alice(&secret);
     let signed = sign_headers(&Req::new(), &who, "us-east-1", "sts", T0);
     let owned = users();
-    let by_ref = SigV4Verifier::new(Verifier::new(&ring), &owned, SigV4Config::new());
+    let by_ref = SigV4Verifier::new(Verifier::new(&ring), &owned, SigV4Config::new("sts"));
     let by_arc = SigV4Verifier::new(
         Verifier::new(&ring),
         std::sync::Arc::new(users()),
-        SigV4Config::new(),
+        SigV4Config::new("sts"),
     );
     let alice = "arn:aws:iam::111111111111:user/alice";
     assert_eq!(
@@ -891,9 +893,9 @@ fn s3_paths_are_signed_unnormalized() {
     signed
         .headers
         .extend(out.headers.into_iter().map(|(n, v)| (n.to_string(), v)));
-    let s3 = verifier(&ring, SigV4Config::new().with_path_style(PathStyle::S3));
+    let s3 = verifier(&ring, SigV4Config::new("s3").with_path_style(PathStyle::S3));
     assert!(verify(&s3, &signed, T0).is_ok());
-    let normalized = verifier(&ring, SigV4Config::new());
+    let normalized = verifier(&ring, SigV4Config::new("s3").accept_unnormalized_paths());
     assert_eq!(
         verify(&normalized, &signed, T0).unwrap_err(),
         SigV4Error::SignatureDoesNotMatch
@@ -1063,7 +1065,15 @@ proptest! {
     #[test]
     fn signed_requests_verify(c in case()) {
         let ring = ring();
-        let v = verifier(&ring, SigV4Config::new().with_service(&c.service).with_regions([c.region.as_str()]));
+        // Generated paths may have `.`, `..` and empty segments; the signature property holds
+        // for them under the explicit relaxation (the default refuses them, see
+        // `paths_that_sign_as_another_path_are_refused_by_default`).
+        let v = verifier(
+            &ring,
+            SigV4Config::new(&c.service)
+                .with_regions([c.region.as_str()])
+                .accept_unnormalized_paths(),
+        );
         let b = build(&ring, &c);
         let ok = verify(&v, &b.req, now(&c));
         prop_assert!(ok.is_ok(), "{:?}", ok.err());
@@ -1075,7 +1085,7 @@ proptest! {
     #[test]
     fn altered_requests_are_refused(c in case(), which in 0usize..8, cached in any::<bool>()) {
         let ring = ring();
-        let v = verifier(&ring, SigV4Config::new());
+        let v = verifier(&ring, SigV4Config::new(&c.service).accept_unnormalized_paths());
         // With the signing-key cache warmed by the genuine request, the altered one must still be
         // refused: the cache saves derivation, never a check.
         let v = if cached { v.with_signing_key_cache(NonZeroUsize::new(64).unwrap()) } else { v };
@@ -1128,6 +1138,23 @@ proptest! {
         prop_assert!(result.is_err(), "alteration {} accepted", which);
     }
 
+    /// Security issue 12 B: by default a path verifies only if it is the path that was signed;
+    /// one with `.`, `..` or empty segments (which signs as its normalized form) is refused.
+    #[test]
+    fn paths_that_sign_as_another_path_are_refused_by_default(c in case()) {
+        let ring = ring();
+        let v = verifier(&ring, SigV4Config::new(&c.service));
+        let b = build(&ring, &c);
+        let aliased = c.path.contains("//")
+            || c.path.split('/').any(|s| s == "." || s == "..");
+        let result = verify(&v, &b.req, now(&c));
+        if aliased {
+            prop_assert_eq!(result.err(), Some(SigV4Error::UnnormalizedPath));
+        } else {
+            prop_assert!(result.is_ok(), "{:?}", result.err());
+        }
+    }
+
     #[test]
     fn arbitrary_requests_never_panic(
         method in "[ -~]{0,8}",
@@ -1137,9 +1164,116 @@ proptest! {
         date in "[0-9TZ]{0,17}",
     ) {
         let ring = ring();
-        let v = verifier(&ring, SigV4Config::new());
+        let v = verifier(&ring, SigV4Config::new("sts"));
         let headers = [("host", "h"), ("authorization", auth.as_str()), ("x-amz-date", date.as_str())];
         let req = SignableRequest { method: &method, path: &path, query: &query, headers: &headers, payload: PayloadHash::Unsigned };
         prop_assert!(v.verify(&req, UnixTime::from_secs(T0)).is_err());
     }
+}
+
+/// Security issue 12 F: two services that trust the same keys must not accept each other's
+/// captured requests. `SigV4Config::new` takes the service, so no verifier is built without one.
+#[test]
+fn a_request_signed_for_one_service_is_refused_by_another() {
+    let ring = ring();
+    let secret = alice_secret();
+    let who = alice(&secret);
+    let creds = mint(&ring, "ci", T0, 3600);
+    let temp = Who {
+        id: creds.access_key_id.as_str(),
+        secret: &creds.secret_access_key,
+        token: Some(creds.session_token.expose_secret()),
+    };
+    for (signed_for, verified_by) in [("s3", "sts"), ("sts", "s3"), ("execute-api", "sts")] {
+        let v = verifier(&ring, SigV4Config::new(verified_by));
+        for signer in [&who, &temp] {
+            let captured = sign_headers(&Req::new(), signer, "us-east-1", signed_for, T0);
+            assert_eq!(
+                verify(&v, &captured, T0).unwrap_err(),
+                SigV4Error::WrongService {
+                    expected: verified_by.to_string()
+                },
+                "{signed_for} request accepted by {verified_by}"
+            );
+            // The legitimate neighbour: signed for the verifier's own service.
+            let own = sign_headers(&Req::new(), signer, "us-east-1", verified_by, T0);
+            assert!(verify(&v, &own, T0).is_ok(), "{verified_by}");
+        }
+        // Presigned too.
+        let presigned = {
+            let p = SigningParams::new(
+                ALICE_ID,
+                &secret,
+                "us-east-1",
+                signed_for,
+                UnixTime::from_secs(T0),
+            );
+            let mut r = Req::new();
+            r.query = Req::new().with(|q| presign(q, &p, 60)).unwrap().query;
+            r
+        };
+        assert!(matches!(
+            verify(&v, &presigned, T0),
+            Err(SigV4Error::WrongService { .. })
+        ));
+    }
+    assert_eq!(SigV4Config::new("sts").service(), "sts");
+}
+
+/// Security issue 12 B, for the verifier used directly: a request signed for `/public/report`
+/// cannot be sent as another raw path that normalizes to it, and a second `Host` header (which
+/// would be signed joined to the first, while the application reads one) is refused.
+#[test]
+fn the_verified_path_and_host_are_the_ones_the_application_reads() {
+    let ring = ring();
+    let secret = alice_secret();
+    let v = verifier(&ring, SigV4Config::new("sts"));
+    let mut req = Req::new();
+    req.path = "/public/report".into();
+    let signed = sign_headers(&req, &alice(&secret), "us-east-1", "sts", T0);
+    assert!(verify(&v, &signed, T0).is_ok());
+    for alias in [
+        "/admin/../public/report",
+        "//public/report",
+        "/public/./report",
+        "/public//report",
+        "public/report",
+    ] {
+        let mut attack = signed.clone();
+        attack.path = alias.into();
+        assert_eq!(
+            verify(&v, &attack, T0).unwrap_err(),
+            SigV4Error::UnnormalizedPath,
+            "{alias}"
+        );
+        // The relaxation verifies it against the normalized path, as the AWS suite does.
+        let relaxed = verifier(&ring, SigV4Config::new("sts").accept_unnormalized_paths());
+        assert!(verify(&relaxed, &attack, T0).is_ok(), "{alias}");
+    }
+    // Signing an unnormalized path signs the normalized one; sending it raw is refused too.
+    let mut raw = Req::new();
+    raw.path = "/admin/../public/report".into();
+    let signed_raw = sign_headers(&raw, &alice(&secret), "us-east-1", "sts", T0);
+    assert_eq!(
+        verify(&v, &signed_raw, T0).unwrap_err(),
+        SigV4Error::UnnormalizedPath
+    );
+    // Dots inside a segment, and encoded dots, are ordinary path bytes and verify.
+    for fine in ["/a..b/.c", "/%2E%2E/x", "/trailing/"] {
+        let mut r = Req::new();
+        r.path = fine.into();
+        let s = sign_headers(&r, &alice(&secret), "us-east-1", "sts", T0);
+        assert!(verify(&v, &s, T0).is_ok(), "{fine}");
+    }
+
+    // Two Host headers: the signature covers "a,b", the application reads one of them.
+    let mut two_hosts = Req::new();
+    two_hosts
+        .headers
+        .push(("Host".into(), "tenant-b.example.com".into()));
+    let signed_two = sign_headers(&two_hosts, &alice(&secret), "us-east-1", "sts", T0);
+    assert_eq!(
+        verify(&v, &signed_two, T0).unwrap_err(),
+        SigV4Error::IncompleteSignature(tempcred::sigv4::Malformed::Duplicate("host"))
+    );
 }

@@ -77,7 +77,7 @@ async fn start() -> Fixture {
     let verifier = SigV4Verifier::new(
         Verifier::new(&ring),
         ServiceKeys,
-        SigV4Config::new().with_service("execute-api"),
+        SigV4Config::new("execute-api"),
     );
     let app = Router::new()
         .route("/whoami", get(whoami))
@@ -372,4 +372,178 @@ async fn oversized_body_and_wrong_service_are_refused() {
     let answer = send(f.addr, "GET", "/whoami", &sent, b"").await;
     assert_eq!(answer.status, 403);
     assert!(answer.body.contains("execute-api"), "{}", answer.body);
+}
+
+/// Security issue 12 B: the inner service gets exactly the request that was verified. These
+/// call the layered service directly, so that request targets and header bytes a client library
+/// would not produce can be sent.
+mod what_is_verified_is_what_is_served {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{HeaderMap, HeaderValue, Request, Uri};
+    use http_body_util::BodyExt;
+    use tempcred::tower::{Layer, Service};
+
+    const NOW: u64 = 1_767_225_600;
+    const HOST: &str = "svc.example";
+
+    /// Echoes what the inner service would route and act on.
+    async fn seen(uri: Uri, headers: HeaderMap) -> String {
+        format!(
+            "path={} authority={:?} host={:?} tenant={:?}",
+            uri.path(),
+            uri.authority().map(|a| a.as_str()),
+            headers.get("host"),
+            headers.get("x-tenant"),
+        )
+    }
+
+    /// Calls the layered service once; the status and body, and whether the inner service ran.
+    async fn call(request: Request<Body>) -> (u16, String) {
+        let verifier = SigV4Verifier::new(
+            Verifier::new(
+                &KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(7)).unwrap(),
+            ),
+            ServiceKeys,
+            SigV4Config::new("execute-api"),
+        );
+        let layer =
+            SigV4Layer::new(verifier).clock(Arc::new(ManualClock::new(UnixTime::from_secs(NOW))));
+        let mut svc = layer.layer(Router::new().fallback(seen));
+        std::future::poll_fn(|cx| Service::<Request<Body>>::poll_ready(&mut svc, cx))
+            .await
+            .unwrap();
+        let response = svc.call(request).await.unwrap();
+        let status = response.status().as_u16();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Headers signing a GET of `path` to `host` with bob's key, plus the `extra` headers.
+    fn signed(host: &str, path: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut headers: Vec<(&str, &str)> = vec![("host", host)];
+        headers.extend_from_slice(extra);
+        let request = SignableRequest {
+            method: "GET",
+            path,
+            query: "",
+            headers: &headers,
+            payload: PayloadHash::Bytes(b""),
+        };
+        let secret = SecretAccessKey::new(BOB_SECRET).unwrap();
+        let params = SigningParams::new(
+            BOB_KEY,
+            &secret,
+            "eu-west-1",
+            "execute-api",
+            UnixTime::from_secs(NOW),
+        );
+        let mut out: Vec<(String, String)> = headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        out.extend(
+            sign(&request, &params)
+                .unwrap()
+                .headers
+                .into_iter()
+                .map(|(n, v)| (n.to_string(), v)),
+        );
+        out
+    }
+
+    fn request(target: &str, headers: &[(String, String)]) -> Request<Body> {
+        let mut b = Request::builder().method("GET").uri(target);
+        for (n, v) in headers {
+            b = b.header(n.as_str(), v.as_str());
+        }
+        b.body(Body::empty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_path_that_signs_as_another_never_reaches_the_inner_service() {
+        let headers = signed(HOST, "/public/report", &[]);
+        let (status, body) = call(request("/public/report", &headers)).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.starts_with("path=/public/report "), "{body}");
+        for alias in [
+            "/admin/../public/report",
+            "//public/report",
+            "/public/./report",
+            "/public//report",
+        ] {
+            let (status, body) = call(request(alias, &headers)).await;
+            assert_eq!(status, 400, "{alias}: {body}");
+            assert!(body.contains("<Code>InvalidRequest</Code>"), "{body}");
+            assert!(!body.contains("path="), "{alias} reached the inner service");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_absolute_form_target_must_name_the_signed_host() {
+        let headers = signed(HOST, "/obj", &[]);
+        // Another tenant's authority with the signed Host header: refused.
+        let (status, body) = call(request("http://tenant-b.example/obj", &headers)).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(!body.contains("path="), "{body}");
+        let (status, _) = call(request("http://user@svc.example/obj", &headers)).await;
+        assert_eq!(status, 400);
+        // The signed host as the authority: served.
+        let (status, body) = call(request("http://svc.example/obj", &headers)).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("authority=Some(\"svc.example\")"), "{body}");
+        // No Host header (HTTP/2 style): the authority is what is verified as `host`.
+        let no_host: Vec<(String, String)> = headers
+            .iter()
+            .filter(|(n, _)| n != "host")
+            .cloned()
+            .collect();
+        let (status, _) = call(request("http://svc.example/obj", &no_host)).await;
+        assert_eq!(status, 200);
+        let (status, _) = call(request("http://tenant-b.example/obj", &no_host)).await;
+        assert_eq!(status, 403);
+        // Two Host headers: refused, whichever the inner service would read.
+        let mut two = headers.clone();
+        two.push(("host".into(), "tenant-b.example".into()));
+        let (status, _) = call(request("/obj", &two)).await;
+        assert_eq!(status, 400);
+    }
+
+    #[tokio::test]
+    async fn a_signed_header_that_is_not_text_does_not_verify_as_empty() {
+        let headers = signed(HOST, "/obj", &[("x-tenant", "")]);
+        let (status, body) = call(request("/obj", &headers)).await;
+        assert_eq!(status, 200, "{body}");
+        // The signed empty value replaced by bytes that are not visible ASCII.
+        let attack = |value: &'static [u8], keep_empty: bool| {
+            let mut r = request("/obj", &headers);
+            if !keep_empty {
+                r.headers_mut().remove("x-tenant");
+            }
+            r.headers_mut()
+                .append("x-tenant", HeaderValue::from_bytes(value).unwrap());
+            r
+        };
+        for (value, keep_empty) in [
+            (&b"\xfftenant-b"[..], false),
+            (&b"caf\xc3\xa9"[..], false),
+            (&b"\x80"[..], true),
+        ] {
+            let (status, body) = call(attack(value, keep_empty)).await;
+            assert_eq!(status, 400, "{value:?}: {body}");
+            assert!(!body.contains("path="), "{body}");
+        }
+        // An authentication header that is not text is refused too.
+        let mut r = request("/obj", &headers);
+        r.headers_mut().append(
+            "x-amz-security-token",
+            HeaderValue::from_bytes(b"\xff").unwrap(),
+        );
+        assert_eq!(call(r).await.0, 400);
+        // An unsigned header may carry such bytes: it is not part of what was verified.
+        let mut r = request("/obj", &headers);
+        r.headers_mut()
+            .append("x-note", HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap());
+        assert_eq!(call(r).await.0, 200);
+    }
 }

@@ -475,3 +475,99 @@ fn a_key_must_fit_the_algorithm_in_type_declared_alg_and_use() {
         );
     }
 }
+
+/// Signs `header.payload` (both already JSON text) with the RS256 test key, whatever JSON they
+/// hold: the signature is valid, so only the shape of the JSON can refuse the token.
+fn rs256_raw(header: &str, payload: &str) -> String {
+    let enc = |s: &str| data_encoding::BASE64URL_NOPAD.encode(s.as_bytes());
+    let message = format!("{}.{}", enc(header), enc(payload));
+    let sig = jsonwebtoken::crypto::sign(
+        message.as_bytes(),
+        &EncodingKey::from_rsa_der(RSA_DER),
+        Algorithm::RS256,
+    )
+    .unwrap();
+    format!("{message}.{sig}")
+}
+
+/// Security issue 12 D: serde reads a JSON array into a struct positionally; an ID token whose
+/// header or claims are arrays is refused as `InvalidIdentityToken`, however well signed.
+#[test]
+fn header_or_claims_that_are_json_arrays_are_refused() {
+    let header = r#"{"alg":"RS256","kid":"rsa-1","typ":"JWT"}"#;
+    let payload = claims().to_string();
+    // The legitimate neighbour: the same parts as objects, signed the same way.
+    assert_eq!(
+        check(&rs256_raw(header, &payload)).unwrap().subject,
+        "user-42"
+    );
+
+    let array_header = r#"["RS256","rsa-1"]"#;
+    let array_claims = format!(
+        r#"["https://id.example.com","user-42","sts.amazonaws.com",{},{},{},["pwd"]]"#,
+        NOW + 3600,
+        NOW - 10,
+        NOW - 10
+    );
+    let array_tags = claims_with(json!(["not", "an", "object"]));
+    for (what, token) in [
+        ("array header", rs256_raw(array_header, &payload)),
+        ("array claims", rs256_raw(header, &array_claims)),
+        ("both", rs256_raw(array_header, &array_claims)),
+        ("array tags claim", rs256_raw(header, &array_tags)),
+    ] {
+        let e = check(&token).unwrap_err();
+        assert!(matches!(e, WebIdentityError::Malformed(_)), "{what}: {e:?}");
+        assert_eq!(e.aws_code(), "InvalidIdentityToken", "{what}");
+    }
+    // Reading the issuer to choose a provider refuses an array too.
+    assert!(tempcred::web_identity::unverified_issuer(&rs256_raw(header, &array_claims)).is_err());
+    assert!(tempcred::web_identity::unverified_issuer(&rs256_raw(header, &payload)).is_ok());
+}
+
+fn claims_with(tags: Value) -> String {
+    let mut c = claims();
+    c["https://aws.amazon.com/tags"] = tags;
+    c.to_string()
+}
+
+/// Security issue 12 D, the JWKS side: a key set or a key that is an array is not read
+/// positionally, at directory load or at validation.
+#[test]
+fn jwks_and_keys_must_be_objects() {
+    use tempcred::principal::Partition;
+    let p = provider();
+    let account = AccountId::new("222222222222").unwrap();
+    let new = |jwks: &str| {
+        OidcProvider::new(
+            Partition::aws(),
+            account,
+            "https://id.example.com",
+            vec!["sts.amazonaws.com".into()],
+            jwks,
+        )
+    };
+    assert!(new(p.jwks()).is_ok());
+    assert!(new(r#"[[]]"#).is_err());
+    // A key written as an array is skipped: with it the only candidate, the token is refused.
+    let v: Value = serde_json::from_str(p.jwks()).unwrap();
+    let rsa = v["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == "rsa-1")
+        .unwrap()
+        .clone();
+    let positional: Vec<Value> = rsa.as_object().unwrap().values().cloned().collect();
+    let with_array_key = new(&json!({ "keys": [positional] }).to_string()).unwrap();
+    let token = rs256(&claims());
+    let validate = |provider: &OidcProvider| {
+        JwksValidator::new().validate(&token, provider, UnixTime::from_secs(NOW))
+    };
+    assert_eq!(
+        validate(&with_array_key).unwrap_err(),
+        WebIdentityError::UnknownKey
+    );
+    let with_object_key = new(&json!({ "keys": [rsa] }).to_string()).unwrap();
+    assert!(validate(&with_object_key).is_ok());
+}

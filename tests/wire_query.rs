@@ -733,3 +733,167 @@ proptest! {
         let _ = parse_query(body.as_bytes());
     }
 }
+
+/// Security issue 12 A: what SigV4 verifies and what the Query API parser uses are the same
+/// parameters with the same meaning. A GET query is read the way every form decoder reads it:
+/// `%2B` is a plus, `+` a space, and SigV4 canonicalizes it that way too (`+` as `%20`, as MinIO
+/// does), so turning a signed `%2B` into `+` changes the signature.
+mod signed_query_meaning {
+    use std::sync::Arc;
+    use tempcred::directory::InMemoryDirectory;
+    use tempcred::endpoint::{HttpRequest, HttpResponse, StsEndpoint};
+    use tempcred::keys::KeyId;
+    use tempcred::sigv4::{sign, PayloadHash, SignableRequest, SigningParams};
+    use tempcred::{Issuer, KeyRing, SecretAccessKey, SeededRandom, UnixTime, Verifier};
+
+    const ID: &str = "AKIAALICEEXAMPLE0001";
+    const SECRET: &str = "aliceSecretKeyForTestsOnly0000000000000A";
+    const NOW: u64 = 1_767_225_600;
+    const BASE: &str = "Action=AssumeRole&Version=2011-06-15\
+        &RoleArn=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2Ftagged&RoleSessionName=s1\
+        &Tags.member.1.Key=k";
+
+    fn endpoint() -> StsEndpoint {
+        let dir = InMemoryDirectory::from_json(&format!(
+            r#"{{
+          "users": [{{ "arn": "arn:aws:iam::111111111111:user/alice",
+            "access_keys": [{{ "id": "{ID}", "secret": "{SECRET}" }}],
+            "policies": [{{ "Version": "2012-10-17", "Statement": [{{ "Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "*" }}] }}] }}],
+          "roles": [{{ "arn": "arn:aws:iam::111111111111:role/tagged",
+            "trust_policy": {{ "Version": "2012-10-17", "Statement": [{{ "Effect": "Allow",
+              "Principal": {{ "AWS": "arn:aws:iam::111111111111:user/alice" }}, "Action": ["sts:AssumeRole", "sts:TagSession"] }}] }} }}]
+        }}"#
+        ))
+        .unwrap();
+        let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(7)).unwrap();
+        StsEndpoint::new(Issuer::builder(Arc::new(dir), ring).build())
+    }
+
+    /// The signed headers of a GET of `query`.
+    fn signed_headers(query: &str) -> Vec<(String, String)> {
+        let host = [("host", "sts.example.com")];
+        let req = SignableRequest {
+            method: "GET",
+            path: "/",
+            query,
+            headers: &host,
+            payload: PayloadHash::Bytes(b""),
+        };
+        let secret = SecretAccessKey::new(SECRET).unwrap();
+        let p = SigningParams::new(ID, &secret, "us-east-1", "sts", UnixTime::from_secs(NOW));
+        let mut out: Vec<(String, String)> = vec![("host".into(), "sts.example.com".into())];
+        out.extend(
+            sign(&req, &p)
+                .unwrap()
+                .headers
+                .into_iter()
+                .map(|(n, v)| (n.to_string(), v)),
+        );
+        out
+    }
+
+    fn get(e: &StsEndpoint, query: &str, headers: &[(String, String)]) -> HttpResponse {
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        e.handle(
+            &HttpRequest {
+                method: "GET",
+                path: "/",
+                query,
+                headers: &headers,
+                body: b"",
+                source_ip: None,
+            },
+            UnixTime::from_secs(NOW),
+        )
+    }
+
+    /// The value of tag `k` in the session the answer carries.
+    fn issued_tag(e: &StsEndpoint, answer: &HttpResponse) -> String {
+        assert_eq!(answer.status, 200, "{}", answer.body.as_str());
+        let body = answer.body.as_str();
+        let start = body.find("<SessionToken>").unwrap() + "<SessionToken>".len();
+        let end = body.find("</SessionToken>").unwrap();
+        let session = Verifier::new(e.issuer().key_ring())
+            .verify(&body[start..end], UnixTime::from_secs(NOW))
+            .unwrap();
+        session
+            .claims()
+            .tags
+            .get("k")
+            .unwrap()
+            .value
+            .as_str()
+            .to_string()
+    }
+
+    #[test]
+    fn a_signed_percent_2b_rewritten_to_plus_is_refused() {
+        let e = endpoint();
+        let signed = format!("{BASE}&Tags.member.1.Value=a%2Bb");
+        let headers = signed_headers(&signed);
+        let altered = signed.replace("a%2Bb", "a+b");
+        let answer = get(&e, &altered, &headers);
+        assert_eq!(answer.status, 403, "{}", answer.body.as_str());
+        assert!(answer.body.contains("<Code>SignatureDoesNotMatch</Code>"));
+        // And the other way: a signed space (`+`) cannot become a plus.
+        let signed = format!("{BASE}&Tags.member.1.Value=a+b");
+        let headers = signed_headers(&signed);
+        let answer = get(&e, &signed.replace("a+b", "a%2Bb"), &headers);
+        assert_eq!(answer.status, 403, "{}", answer.body.as_str());
+    }
+
+    #[test]
+    fn plus_and_space_keep_the_meaning_they_were_signed_with() {
+        let e = endpoint();
+        // `%2B` signed and sent: the tag is a plus.
+        let q = format!("{BASE}&Tags.member.1.Value=a%2Bb");
+        assert_eq!(issued_tag(&e, &get(&e, &q, &signed_headers(&q))), "a+b");
+        // `+` signed and sent: the tag is a space, the meaning the signer's form encoder gave it.
+        let q = format!("{BASE}&Tags.member.1.Value=a+b");
+        assert_eq!(issued_tag(&e, &get(&e, &q, &signed_headers(&q))), "a b");
+        // `%20` and `+` are two spellings of one space: either spelling of the signed meaning
+        // verifies, and the tag is the same.
+        let q = format!("{BASE}&Tags.member.1.Value=a%20b");
+        let headers = signed_headers(&q);
+        let respelled = q.replace("a%20b", "a+b");
+        assert_eq!(issued_tag(&e, &get(&e, &respelled, &headers)), "a b");
+    }
+
+    #[test]
+    fn duplicates_empty_values_and_order_cannot_change_the_meaning() {
+        let e = endpoint();
+        let q = format!("{BASE}&Tags.member.1.Value=v");
+        let headers = signed_headers(&q);
+        // A second copy of a signed parameter is refused (by the parser as a duplicate, and it is
+        // not covered by the signature either), whichever spelling it uses (`%4B` is `K`).
+        for extra in [
+            "&Tags.member.1.Value=w",
+            "&Tags.member.1.%4Bey=x",
+            "&Tags.member.1.Value",
+        ] {
+            let dup = format!("{q}{extra}");
+            let answer = get(&e, &dup, &headers);
+            assert!(
+                matches!(answer.status, 400 | 403),
+                "{extra}: {}",
+                answer.status
+            );
+        }
+        // Reordering is not a change of meaning: both readers ignore order.
+        let reordered = format!(
+            "Tags.member.1.Value=v&{}",
+            q.replace("&Tags.member.1.Value=v", "")
+        );
+        assert_eq!(issued_tag(&e, &get(&e, &reordered, &headers)), "v");
+        // `Value` and `Value=` are one empty value to both readers.
+        let q = format!("{BASE}&Tags.member.1.Value=v&ExternalId=");
+        let headers = signed_headers(&q);
+        let respelled = q.replace("&ExternalId=", "&ExternalId");
+        let a = get(&e, &respelled, &headers);
+        let b = get(&e, &q, &headers);
+        assert_eq!(a.status, b.status);
+    }
+}

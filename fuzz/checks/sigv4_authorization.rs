@@ -7,7 +7,9 @@
 //! - verification of the request never panics, with long-term and temporary keys known to the
 //!   harness, at the request's own time and at fixed instants;
 //! - whatever verifies names the scope and key ID its `Authorization` header (or presigned query)
-//!   claimed, and verifies no more once its signature is altered.
+//!   claimed, and verifies no more once its signature is altered;
+//! - the strict default (paths must already be normalized) accepts exactly what the relaxed
+//!   config accepts, minus paths with `.`, `..` or empty segments.
 
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::sigv4::{
@@ -86,15 +88,34 @@ pub(crate) fn check(data: &[u8]) {
         headers: &headers,
         payload: PayloadHash::Bytes(body.as_bytes()),
     };
-    let verifier = SigV4Verifier::new(Verifier::new(&ring()), OneKey, SigV4Config::new());
+    // Relaxed about unnormalized paths so that signatures over `/a/../b` are explored; the
+    // strict default must never accept what the relaxed one refuses.
+    let verifier = SigV4Verifier::new(
+        Verifier::new(&ring()),
+        OneKey,
+        SigV4Config::new("sts").accept_unnormalized_paths(),
+    );
+    let strict = SigV4Verifier::new(Verifier::new(&ring()), OneKey, SigV4Config::new("sts"));
     let mut instants = vec![0, FUZZ_NOW, u64::MAX];
     if let Some(d) = tempcred::sigv4::AmzDate::parse(&date) {
         instants.push(d.to_unix().as_secs());
     }
     for now in instants {
+        let strict_ok = strict.verify(&req, UnixTime::from_secs(now)).is_ok();
         let Ok(ok) = verifier.verify(&req, UnixTime::from_secs(now)) else {
+            assert!(
+                !strict_ok,
+                "the strict verifier accepted what the relaxed one refused"
+            );
             continue;
         };
+        assert!(
+            strict_ok
+                || path.contains("//")
+                || path.split('/').any(|s| s == "." || s == "..")
+                || !path.starts_with('/'),
+            "a normal path verified only when relaxed"
+        );
         let (id, region, service) = match (&parsed_header, &parsed_query) {
             (Some(h), _) => (
                 h.credential.access_key_id.to_owned(),

@@ -119,6 +119,9 @@ impl Directory for InMemoryDirectory {
 pub struct InMemoryDirectoryBuilder {
     dir: InMemoryDirectory,
     unique_ids: HashSet<UniqueId>,
+    /// SAML provider ARNs and (account, OIDC URL) pairs, lowercased: two providers that differ
+    /// only in case are refused, so that no trust policy or lookup can mistake one for the other.
+    provider_names: HashSet<String>,
 }
 
 impl InMemoryDirectoryBuilder {
@@ -130,6 +133,7 @@ impl InMemoryDirectoryBuilder {
                 ..InMemoryDirectory::default()
             },
             unique_ids: HashSet::new(),
+            provider_names: HashSet::new(),
         }
     }
 
@@ -233,12 +237,21 @@ impl InMemoryDirectoryBuilder {
         Ok(self)
     }
 
-    /// Adds an OIDC provider. One account may not register the same URL twice.
+    /// Adds an OIDC provider. One account may not register the same URL twice, nor two URLs
+    /// that differ only in case.
     pub fn oidc_provider(&mut self, provider: OidcProvider) -> Result<&mut Self, DirectoryError> {
         self.check_partition(provider.partition())?;
         let arn = provider.arn();
         let url_key = (provider.account(), Box::<str>::from(provider.url()));
-        if self.dir.oidc_by_arn.contains_key(&arn) || self.dir.oidc_by_url.contains_key(&url_key) {
+        let folded = format!(
+            "oidc {} {}",
+            provider.account(),
+            provider.url().to_lowercase()
+        );
+        if self.dir.oidc_by_arn.contains_key(&arn)
+            || self.dir.oidc_by_url.contains_key(&url_key)
+            || !self.provider_names.insert(folded)
+        {
             return Err(DirectoryError::Duplicate {
                 what: "OIDC provider",
                 id: arn,
@@ -250,11 +263,16 @@ impl InMemoryDirectoryBuilder {
         Ok(self)
     }
 
-    /// Adds a SAML provider.
+    /// Adds a SAML provider. Two providers whose ARNs differ only in case (`Corp`, `corp`) are
+    /// refused, as IAM refuses names that differ only in case.
     pub fn saml_provider(&mut self, provider: SamlProvider) -> Result<&mut Self, DirectoryError> {
         self.check_partition(provider.partition)?;
         let arn = provider.arn();
-        if self.dir.saml.contains_key(&arn) {
+        if self.dir.saml.contains_key(&arn)
+            || !self
+                .provider_names
+                .insert(format!("saml {}", arn.to_lowercase()))
+        {
             return Err(DirectoryError::Duplicate {
                 what: "SAML provider",
                 id: arn,

@@ -668,7 +668,7 @@ impl OidcProvider {
         }
         let raw: &serde_json::value::RawValue =
             serde_json::from_str(jwks).map_err(|_| bad("the JWKS is not valid JSON"))?;
-        serde_json::from_str::<Jwks>(raw.get())
+        crate::json::object_from_str::<Jwks>(raw.get())
             .map_err(|_| bad("the JWKS must be an object with a `keys` array"))?;
         Ok(OidcProvider {
             partition,

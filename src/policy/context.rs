@@ -5,7 +5,6 @@
 //! case-insensitive binary searches that allocate nothing; every value keeps its text and, parsed
 //! once at insertion, its number and date readings. The action is stored lowercased.
 
-use super::matching::eq_ignore_case;
 use crate::principal::{AccountId, Partition, PrincipalArn};
 use crate::session::{RoleSessionName, SessionTags};
 use crate::time::UnixTime;
@@ -241,7 +240,8 @@ impl RequestPrincipal {
     pub(crate) fn is_federated(&self, name: &str) -> bool {
         self.federated
             .as_deref()
-            .is_some_and(|s| name == "*" || eq_ignore_case(s, name))
+            // Exact: a provider's ARN is case-sensitive (security issue 12 E).
+            .is_some_and(|s| name == "*" || s == name)
     }
 }
 

@@ -5,8 +5,10 @@
 //! ```
 //!
 //! - Path: see [`PathStyle`].
-//! - Query: each `key=value` decoded once and re-encoded strictly, sorted by encoded key, then
-//!   encoded value; a key without `=` gets an empty value; empty pairs (`&&`) are dropped.
+//! - Query: each `key=value` decoded once (`%XY` a byte, `+` a space, as form decoders read it)
+//!   and re-encoded strictly, sorted by encoded key, then encoded value; a key without `=` gets
+//!   an empty value (`a` and `a=` mean the same to the Query API parser too); empty pairs (`&&`)
+//!   are dropped.
 //! - Headers: for each signed name (already lowercase and sorted), the values of every header of
 //!   that name in order, each trimmed with inner runs of whitespace (including folded line
 //!   breaks) collapsed to one space, joined with commas.
@@ -133,6 +135,14 @@ fn needs_normalizing(path: &[u8]) -> bool {
         || path
             .split(|b| *b == b'/')
             .any(|seg| seg == b"." || seg == b"..")
+}
+
+/// Whether `path` is already the path that [`write_path`] signs for `style`, so that the
+/// application, which acts on the raw path, acts on the signed one: it starts with `/` and, for
+/// [`PathStyle::Normalized`], has no `.`, `..` or empty segments (`/a/../b`, `/./b` and `//b`
+/// all sign as `/b`). S3 paths are signed as sent.
+pub(crate) fn path_is_normal(path: &str, style: PathStyle) -> bool {
+    path.starts_with('/') && (style == PathStyle::S3 || !needs_normalizing(path.as_bytes()))
 }
 
 /// Writes the canonical path.
@@ -369,10 +379,27 @@ mod tests {
     }
 
     #[test]
+    fn only_paths_already_in_signed_form_are_normal() {
+        let n = PathStyle::Normalized;
+        for ok in ["/", "/a", "/a/", "/a/b.c", "/a%2E%2E/b", "/...", "/a..b"] {
+            assert!(path_is_normal(ok, n), "{ok}");
+        }
+        for bad in [
+            "", "a", "*", "//", "/a//b", "/a/./b", "/a/../b", "/..", "/.", "/a/.",
+        ] {
+            assert!(!path_is_normal(bad, n), "{bad}");
+        }
+        assert!(path_is_normal("//a/../b", PathStyle::S3));
+        assert!(!path_is_normal("a", PathStyle::S3));
+    }
+
+    #[test]
     fn queries_are_decoded_reencoded_and_sorted() {
         assert_eq!(query("b=2&a=1&a=0"), "a=0&a=1&b=2");
         assert_eq!(query("Param-3=3&Param=2"), "Param=2&Param-3=3");
-        assert_eq!(query("k&&x=a+b%2f"), "k=&x=a%2Bb%2F");
+        assert_eq!(query("k&&x=a+b%2f"), "k=&x=a%20b%2F");
+        assert_eq!(query("x=a%2Bb"), "x=a%2Bb");
+        assert_eq!(query("x=a%20b"), query("x=a+b"));
         assert_eq!(query("%7e=%41"), "~=A");
         assert!(parse_query("a=%zz", 10).is_err());
         assert!(parse_query("a&b&c", 2).is_err());

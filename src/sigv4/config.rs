@@ -1,7 +1,9 @@
 //! What a SigV4 verifier accepts: clock skew, path style, service and region policy, size limits.
 //!
-//! Strict by default: a 5-minute skew window (at most 15 may be configured), normalized paths,
-//! any service and region (set them!), and the [`Limits`] below.
+//! Strict by default: the service must be named to build a config at all (so that services
+//! sharing a key ring cannot replay each other's captured requests), a 5-minute skew window (at
+//! most 15 may be configured), normalized paths that must already be in their normalized form,
+//! and the [`Limits`] below. Regions are open unless [`SigV4Config::with_regions`] narrows them.
 
 use super::request::PathStyle;
 use crate::verify::{VerifierConfigError, DEFAULT_LEEWAY_SECS, MAX_LEEWAY_SECS};
@@ -41,47 +43,54 @@ impl Default for Limits {
 ///
 /// ```
 /// use tempcred::sigv4::{PathStyle, SigV4Config};
-/// let config = SigV4Config::new()
-///     .with_service("s3")
+/// let config = SigV4Config::new("s3")
 ///     .with_regions(["eu-west-1"])
 ///     .with_path_style(PathStyle::S3)
 ///     .with_clock_skew_leeway(600)
 ///     .unwrap();
 /// assert_eq!(config.clock_skew_leeway(), 600);
-/// assert!(SigV4Config::new().with_clock_skew_leeway(901).is_err());
+/// assert_eq!(config.service(), "s3");
+/// assert!(SigV4Config::new("sts").with_clock_skew_leeway(901).is_err());
 /// ```
+///
+/// There is no `Default`: a verifier that accepted any service would accept a request captured
+/// from any other service that trusts the same keys (an `s3` request replayed to `sts`), so the
+/// service is the one setting that cannot be forgotten.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct SigV4Config {
     pub(crate) skew_secs: u64,
     pub(crate) path_style: PathStyle,
-    pub(crate) service: Option<String>,
+    pub(crate) service: String,
     pub(crate) regions: Option<Vec<String>>,
     pub(crate) limits: Limits,
-}
-
-impl Default for SigV4Config {
-    fn default() -> Self {
-        SigV4Config {
-            skew_secs: DEFAULT_LEEWAY_SECS,
-            path_style: PathStyle::Normalized,
-            service: None,
-            regions: None,
-            limits: Limits::default(),
-        }
-    }
+    pub(crate) accept_unnormalized_paths: bool,
 }
 
 impl SigV4Config {
-    /// The defaults: 5-minute skew, normalized paths, any service and region, default limits.
-    pub fn new() -> Self {
-        Self::default()
+    /// A config accepting only signatures scoped to `service` (the scope's fourth part, e.g.
+    /// `sts`, `s3`, `execute-api`), in any region (narrow them with
+    /// [`SigV4Config::with_regions`]), with a 5-minute skew, normalized paths and default limits.
+    pub fn new(service: &str) -> Self {
+        SigV4Config {
+            skew_secs: DEFAULT_LEEWAY_SECS,
+            path_style: PathStyle::Normalized,
+            service: service.to_owned(),
+            regions: None,
+            limits: Limits::default(),
+            accept_unnormalized_paths: false,
+        }
     }
 
-    /// Accepts only signatures scoped to `service` (e.g. `sts`).
+    /// Accepts only signatures scoped to `service` instead.
     pub fn with_service(mut self, service: &str) -> Self {
-        self.service = Some(service.to_owned());
+        self.service = service.to_owned();
         self
+    }
+
+    /// The service signatures must be scoped to.
+    pub fn service(&self) -> &str {
+        &self.service
     }
 
     /// Accepts only signatures scoped to one of `regions`.
@@ -97,6 +106,18 @@ impl SigV4Config {
     /// How the path is canonicalized (S3 signs it unnormalized).
     pub fn with_path_style(mut self, style: PathStyle) -> Self {
         self.path_style = style;
+        self
+    }
+
+    /// With [`PathStyle::Normalized`], also accepts paths that are not already in their
+    /// normalized form (`/a/../b`, `//b`, `/./b`, `b`): they verify against the signature of the
+    /// normalized path (`/b`), as the AWS signing test suite's `*-normalized` cases expect.
+    ///
+    /// By default such requests are refused, because the application would otherwise act on a
+    /// path (`/admin/../public`) other than the one that was signed (`/public`). Turn this on
+    /// only if the application routes on the normalized path, never on the raw one.
+    pub fn accept_unnormalized_paths(mut self) -> Self {
+        self.accept_unnormalized_paths = true;
         self
     }
 

@@ -1,8 +1,14 @@
 //! RFC 3986 percent-encoding as SigV4 uses it: everything but the unreserved characters
 //! `A-Z a-z 0-9 - . _ ~` is encoded, with uppercase hex digits.
 //!
-//! Decoding is strict: a `%` must be followed by two hex digits. `+` is a literal plus sign, never
-//! a space (SigV4 signs `%20` for spaces).
+//! Decoding is strict: a `%` must be followed by two hex digits. Decoding is only ever applied to
+//! query components, and there a raw `+` is a space, exactly as every
+//! `application/x-www-form-urlencoded` reader behind the verifier reads it (the STS Query API
+//! parser, axum's `Query`, `serde_urlencoded`, Go's `url.ParseQuery`): so `a+b` is canonicalized
+//! as `a%20b`, and a literal plus must be sent as `%2B`, as every AWS SDK sends it. MinIO's
+//! verifier does the same (`strings.ReplaceAll(queryStr, "+", "%20")`). Reading `+` as a plus
+//! here while the application reads it as a space would let anyone turn a signed `%2B` into an
+//! unsigned space (security issue 12 A).
 
 use std::borrow::Cow;
 
@@ -46,7 +52,7 @@ pub(crate) fn is_well_escaped(raw: &[u8]) -> bool {
     true
 }
 
-/// The decoded bytes of a well-escaped component, one at a time.
+/// The decoded bytes of a well-escaped query component, one at a time; `+` decodes to a space.
 pub(crate) struct Decoded<'a> {
     raw: &'a [u8],
     at: usize,
@@ -69,7 +75,7 @@ impl Iterator for Decoded<'_> {
             }
         }
         self.at += 1;
-        Some(b)
+        Some(if b == b'+' { b' ' } else { b })
     }
 }
 
@@ -143,7 +149,7 @@ pub(crate) fn encode_into(bytes: &[u8], out: &mut String) {
 /// Decodes a well-escaped query value, borrowing when it has no escapes. `None` if an escape is
 /// malformed or the result is not UTF-8.
 pub(crate) fn decode_str(raw: &str) -> Option<Cow<'_, str>> {
-    if !raw.as_bytes().contains(&b'%') {
+    if !raw.as_bytes().iter().any(|b| matches!(b, b'%' | b'+')) {
         return Some(Cow::Borrowed(raw));
     }
     if !is_well_escaped(raw.as_bytes()) {
@@ -159,13 +165,14 @@ mod tests {
 
     #[test]
     fn encodes_strictly_and_decodes_strictly() {
-        let enc: Vec<u8> = canonical_component(b"a b+%2fc~%7E\xe1").collect();
-        assert_eq!(enc, b"a%20b%2B%2Fc~~%E1");
+        let enc: Vec<u8> = canonical_component(b"a b+%2fc~%7E\xe1%2B").collect();
+        assert_eq!(enc, b"a%20b%20%2Fc~~%E1%2B");
         assert!(is_well_escaped(b"%41%42"));
         assert!(!is_well_escaped(b"%4"));
         assert!(!is_well_escaped(b"%zz"));
         assert!(!is_well_escaped(b"abc%"));
         assert_eq!(decode_str("a%2Fb").as_deref(), Some("a/b"));
+        assert_eq!(decode_str("a+b%2Bc").as_deref(), Some("a b+c"));
         assert_eq!(decode_str("a%FF"), None);
         let mut s = String::new();
         encode_into(b"A/B;c", &mut s);

@@ -163,6 +163,23 @@ pub enum SigV4Error {
     /// A size bound was exceeded. `InvalidRequest`, 400.
     #[error("The request exceeds a size limit: {0:?}")]
     TooLarge(Limit),
+    /// The path is not in the form that is signed (it has `.`, `..` or empty segments, or does
+    /// not start with `/`), so the application would act on a path other than the signed one.
+    /// `InvalidRequest`, 400. See [`super::SigV4Config::accept_unnormalized_paths`].
+    #[error(
+        "The request path must be in normalized form: starting with '/', without '.', '..' or \
+         empty segments"
+    )]
+    UnnormalizedPath,
+    /// A signed header, or one SigV4 reads (`authorization`, `host`, `x-amz-*`), has a value
+    /// that is not visible ASCII text, so it cannot be verified as what the application reads.
+    /// `InvalidRequest`, 400.
+    #[error("A signed or authentication header has a value that is not visible ASCII text")]
+    InvalidHeaderValue,
+    /// The request target is in absolute form and its authority is not the `Host` header that
+    /// was signed. `InvalidRequest`, 400.
+    #[error("The authority of the request target does not match the Host header")]
+    HostMismatch,
 }
 
 impl SigV4Error {
@@ -181,7 +198,11 @@ impl SigV4Error {
             | SigV4Error::WrongRegion => "SignatureDoesNotMatch",
             SigV4Error::HeaderNotSigned(_) | SigV4Error::PresignExpired => "AccessDenied",
             SigV4Error::ContentSha256Mismatch => "XAmzContentSHA256Mismatch",
-            SigV4Error::BadEncoding(_) | SigV4Error::TooLarge(_) => "InvalidRequest",
+            SigV4Error::BadEncoding(_)
+            | SigV4Error::TooLarge(_)
+            | SigV4Error::UnnormalizedPath
+            | SigV4Error::InvalidHeaderValue
+            | SigV4Error::HostMismatch => "InvalidRequest",
         }
     }
 
@@ -193,7 +214,10 @@ impl SigV4Error {
             | SigV4Error::ExpiredToken
             | SigV4Error::ContentSha256Mismatch
             | SigV4Error::BadEncoding(_)
-            | SigV4Error::TooLarge(_) => 400,
+            | SigV4Error::TooLarge(_)
+            | SigV4Error::UnnormalizedPath
+            | SigV4Error::InvalidHeaderValue
+            | SigV4Error::HostMismatch => 400,
             _ => 403,
         }
     }

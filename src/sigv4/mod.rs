@@ -16,10 +16,16 @@
 //!   are refused.
 //! - Bounds ([`Limits`]) are checked before any parsing or hashing; nothing grows without bound.
 //! - [`Signature`] has no `PartialEq`; signatures are compared in constant time.
+//! - What is verified is what the application reads: a raw `+` in the query is a space (as
+//!   form decoders read it); a path must already be in the form that is signed (no `.`, `..`
+//!   or empty segments with [`PathStyle::Normalized`]) unless
+//!   [`SigV4Config::accept_unnormalized_paths`]; at most one `host` header.
 //! - `host` is always signed, and `x-amz-date` in header mode; the scope's date is the request's;
 //!   the request time is within the skew window; presigned URLs expire.
 //! - Errors carry AWS codes and HTTP statuses ([`SigV4Error::aws_code`]) and never a secret,
-//!   a signature or a session token.
+//!   a signature or a session token; neither does any `Debug` of this module's types (request
+//!   header values other than `host`, `x-amz-date` and the content headers, query values and
+//!   bodies are redacted).
 //! - Verification streams the canonical request into SHA-256; a request in header mode without a
 //!   query costs no heap allocation in this module.
 
@@ -38,10 +44,13 @@ mod verify;
 
 pub use authorization::{AuthorizationHeader, Credential, MAX_SCOPE_PART_BYTES};
 pub use cache::SigningKeyCacheStats;
+#[cfg(feature = "tower")]
+pub(crate) use canonical::path_is_normal;
 pub use config::{Limits, SigV4Config};
 pub use date::AmzDate;
 pub use error::{AmzDateDay, Limit, Malformed, SigV4Error};
 pub use presign::{PresignedQuery, MAX_PRESIGN_EXPIRES_SECS};
+pub(crate) use request::{HeadersForDebug, QueryForDebug};
 pub use request::{
     PathStyle, PayloadHash, SignableRequest, EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD,
 };

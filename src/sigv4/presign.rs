@@ -16,7 +16,9 @@ use std::borrow::Cow;
 pub const MAX_PRESIGN_EXPIRES_SECS: u64 = 604_800;
 
 /// The authentication parameters of a presigned URL; nothing in them is trusted yet.
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows neither the signature nor the session token.
+#[derive(Clone)]
 pub struct PresignedQuery<'a> {
     pub(crate) credential: Cow<'a, str>,
     /// `X-Amz-SignedHeaders`, validated.
@@ -29,6 +31,22 @@ pub struct PresignedQuery<'a> {
     pub signature: Signature,
     /// `X-Amz-Security-Token`, decoded.
     pub security_token: Option<Cow<'a, str>>,
+}
+
+impl std::fmt::Debug for PresignedQuery<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PresignedQuery")
+            .field("credential", &self.credential)
+            .field("signed_headers", &self.signed_headers)
+            .field("date", &self.date)
+            .field("expires_secs", &self.expires_secs)
+            .field("signature", &self.signature)
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
 }
 
 const NAMES: [&str; 7] = [

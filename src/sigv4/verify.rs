@@ -14,7 +14,8 @@
 use super::authorization::{signs, AuthorizationHeader, Credential};
 use super::cache::{SigningKeyCache, SigningKeyCacheStats};
 use super::canonical::{
-    parse_query, sort_query, write_canonical_request, CanonicalParts, HashSink, QueryParam,
+    parse_query, path_is_normal, sort_query, write_canonical_request, CanonicalParts, HashSink,
+    QueryParam,
 };
 use super::config::SigV4Config;
 use super::date::AmzDate;
@@ -169,7 +170,9 @@ impl<O> Authenticated<O> {
 /// [`UntrustedRequest::check_at`], find the secret for [`UntrustedRequest::credential`]'s key ID
 /// yourself (binding the ID to the secret is then your job, as is checking any session token),
 /// and call [`UntrustedRequest::verify_signature`]. [`SigV4Verifier::verify`] does all of it.
-#[derive(Debug)]
+///
+/// `Debug` shows neither the signature nor the session token (nor the request's redacted parts,
+/// see [`SignableRequest`]).
 pub struct UntrustedRequest<'r> {
     req: SignableRequest<'r>,
     params: Vec<QueryParam<'r>>,
@@ -183,6 +186,25 @@ pub struct UntrustedRequest<'r> {
     security_token: Option<Cow<'r, str>>,
     content_sha256: Option<&'r str>,
     style: PathStyle,
+}
+
+impl std::fmt::Debug for UntrustedRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UntrustedRequest")
+            .field("req", &self.req)
+            .field("mode", &self.mode())
+            .field("credential", &self.credential)
+            .field("signed_headers", &self.signed_headers)
+            .field("signature", &self.signature)
+            .field("date", &self.date)
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("content_sha256", &self.content_sha256)
+            .field("style", &self.style)
+            .finish_non_exhaustive()
+    }
 }
 
 fn is_method(m: &str) -> bool {
@@ -244,10 +266,22 @@ fn scan_headers<'r>(
     }
     let mut out = AuthHeaders::default();
     let mut total = 0usize;
+    let mut hosts = 0u8;
     for (name, value) in headers {
         total = total.saturating_add(name.len()).saturating_add(value.len());
         if total > limits.max_header_bytes {
             return Err(SigV4Error::TooLarge(Limit::HeaderBytes));
+        }
+        if name.eq_ignore_ascii_case("host") {
+            // One request, one host (RFC 9110 §7.2): two would be signed joined by a comma, and
+            // the application would read only one of them.
+            if hosts > 0 {
+                return Err(SigV4Error::IncompleteSignature(Malformed::Duplicate(
+                    "host",
+                )));
+            }
+            hosts += 1;
+            continue;
         }
         let (slot, label) = if name.eq_ignore_ascii_case("authorization") {
             (&mut out.authorization, "authorization")
@@ -280,6 +314,9 @@ impl<'r> UntrustedRequest<'r> {
         }
         if req.query.len() > limits.max_query_bytes {
             return Err(SigV4Error::TooLarge(Limit::QueryBytes));
+        }
+        if !config.accept_unnormalized_paths && !path_is_normal(req.path, config.path_style) {
+            return Err(SigV4Error::UnnormalizedPath);
         }
         let found = scan_headers(req.headers, config)?;
         let mut params = parse_query(req.query, limits.max_query_params)?;
@@ -381,12 +418,10 @@ impl<'r> UntrustedRequest<'r> {
                 request: self.date,
             });
         }
-        if let Some(service) = &config.service {
-            if service != cred.service {
-                return Err(SigV4Error::WrongService {
-                    expected: service.clone(),
-                });
-            }
+        if config.service != cred.service {
+            return Err(SigV4Error::WrongService {
+                expected: config.service.clone(),
+            });
         }
         if let Some(regions) = &config.regions {
             if !regions.iter().any(|r| r == cred.region) {
@@ -500,7 +535,7 @@ impl<'r> UntrustedRequest<'r> {
 /// all.extend(signed.headers.iter().map(|(n, v)| (*n, v.as_str())));
 /// let request = SignableRequest { headers: &all, ..request };
 /// let verifier = SigV4Verifier::new(Verifier::new(&ring), NoLongTermKeys,
-///     SigV4Config::new().with_service("sts"));
+///     SigV4Config::new("sts"));
 /// let ok = verifier.verify(&request, now).unwrap();
 /// assert_eq!(ok.session().unwrap().caller_identity().arn,
 ///     "arn:aws:sts::123456789012:assumed-role/deploy/ci");
@@ -547,7 +582,7 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
     /// use tempcred::{KeyRing, SeededRandom, Verifier};
     /// use tempcred::keys::KeyId;
     /// let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
-    /// let verifier = SigV4Verifier::new(Verifier::new(&ring), NoLongTermKeys, SigV4Config::new())
+    /// let verifier = SigV4Verifier::new(Verifier::new(&ring), NoLongTermKeys, SigV4Config::new("sts"))
     ///     .with_signing_key_cache(NonZeroUsize::new(4096).unwrap());
     /// assert_eq!(verifier.signing_key_cache_stats().unwrap().len, 0);
     /// ```
@@ -567,12 +602,51 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
     }
 
     /// Verifies `req` at instant `now`.
+    ///
+    /// `req` must be the request exactly as the application will act on it: the raw path,
+    /// query and header values it reads. A header whose value is not text must not be passed
+    /// as empty or converted lossily (refuse the request instead): the signature would then
+    /// cover another value than the one the application sees.
     pub fn verify(
         &self,
         req: &SignableRequest<'_>,
         now: UnixTime,
     ) -> Result<Authenticated<K::Owner>, SigV4Error> {
+        self.verify_refusing_unreadable(req, now, &[])
+    }
+
+    /// [`SigV4Verifier::verify`] of a request from which the headers named in `unreadable` were
+    /// left out because their values are not visible ASCII: refused if one of them is signed or
+    /// read by SigV4, since the application would see a value the signature does not cover.
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
+    pub(crate) fn verify_refusing_unreadable(
+        &self,
+        req: &SignableRequest<'_>,
+        now: UnixTime,
+        unreadable: &[&str],
+    ) -> Result<Authenticated<K::Owner>, SigV4Error> {
+        const READ_BY_SIGV4: [&str; 5] = [
+            "authorization",
+            "host",
+            "x-amz-date",
+            "x-amz-security-token",
+            "x-amz-content-sha256",
+        ];
+        if unreadable
+            .iter()
+            .any(|n| READ_BY_SIGV4.iter().any(|r| n.eq_ignore_ascii_case(r)))
+        {
+            return Err(SigV4Error::InvalidHeaderValue);
+        }
         let untrusted = UntrustedRequest::parse(req, &self.config)?;
+        if unreadable.iter().any(|n| {
+            untrusted
+                .signed_headers
+                .split(';')
+                .any(|s| s.eq_ignore_ascii_case(n))
+        }) {
+            return Err(SigV4Error::InvalidHeaderValue);
+        }
         untrusted.check_at(&self.config, now)?;
         let cred = untrusted.cred()?;
         let access_key_id =

@@ -5,6 +5,7 @@ use super::{
     MAX_ID_TOKEN_BYTES, MAX_ID_TOKEN_LEEWAY_SECS,
 };
 use crate::directory::OidcProvider;
+use crate::json::JsonObject;
 use crate::session::{SessionTags, SourceIdentity, TagKey, TagValue};
 use crate::time::{UnixTime, MAX_UNIX_TIME};
 use crate::validate::{Constraint, InvalidParameter};
@@ -153,8 +154,9 @@ struct IdClaims {
     iat: Option<NumericDate>,
     #[serde(default)]
     amr: Option<OneOrMany>,
+    // Positional arrays are refused here too, as for the header and the claims themselves.
     #[serde(default, rename = "https://aws.amazon.com/tags")]
-    tags: Option<AwsTags>,
+    tags: Option<JsonObject<AwsTags>>,
     #[serde(default, rename = "https://aws.amazon.com/source_identity")]
     source_identity: Option<String>,
 }
@@ -192,10 +194,12 @@ fn find_key(jwks: &str, kid: Option<&str>, alg: Algorithm) -> Result<DecodingKey
     struct RawSet {
         keys: Vec<serde_json::Value>,
     }
-    let set: RawSet = serde_json::from_str(jwks).map_err(|_| E::InvalidJwks)?;
+    let set: RawSet = crate::json::object_from_str(jwks).map_err(|_| E::InvalidJwks)?;
     let mut candidates = set
         .keys
         .into_iter()
+        // A JWK is an object (RFC 7517 §4); an array would be read positionally.
+        .filter(serde_json::Value::is_object)
         .filter_map(|v| serde_json::from_value::<Jwk>(v).ok())
         .filter(|k| kid.is_none() || k.common.key_id.as_deref() == kid)
         .filter(|k| key_fits(k, alg));
@@ -260,8 +264,9 @@ impl IdentityTokenValidator for JwksValidator {
             return Err(E::Malformed("expected three dot-separated parts"));
         };
 
-        let header: Header = serde_json::from_slice(&b64(header_b64, "header is not base64url")?)
-            .map_err(|_| E::Malformed("header is not a JSON object with `alg`"))?;
+        let header: Header =
+            crate::json::object_from_slice(&b64(header_b64, "header is not base64url")?)
+                .map_err(|_| E::Malformed("header is not a JSON object with `alg`"))?;
         let alg = match header.alg.as_str() {
             "RS256" => Algorithm::RS256,
             "ES256" => Algorithm::ES256,
@@ -287,7 +292,7 @@ impl IdentityTokenValidator for JwksValidator {
 
         // Signed by the provider from here on.
         let payload = b64(payload_b64, "payload is not base64url")?;
-        let claims: IdClaims = serde_json::from_slice(&payload)
+        let claims: IdClaims = crate::json::object_from_slice(&payload)
             .map_err(|_| E::Malformed("payload is not a JSON object of valid claims"))?;
         let issuer = claims.iss.ok_or(E::InvalidClaim("iss"))?;
         if issuer != provider.url() {
@@ -312,7 +317,11 @@ impl IdentityTokenValidator for JwksValidator {
         if claims.nbf.is_some_and(|n| n.0 > future) || claims.iat.is_some_and(|i| i.0 > future) {
             return Err(E::NotYetValid);
         }
-        let tags = claims.tags.map(tags).transpose()?.unwrap_or_default();
+        let tags = claims
+            .tags
+            .map(|t| tags(t.0))
+            .transpose()?
+            .unwrap_or_default();
         let source_identity = claims
             .source_identity
             .map(|s| {

@@ -5,7 +5,9 @@
 //! [`OidcProvider`] (supplied by the application: no network).
 //!
 //! Invariants: a token is refused before any decoding if it is over [`MAX_ID_TOKEN_BYTES`]; no
-//! claim is looked at before the signature is verified; the token itself is never stored, logged
+//! claim is looked at before the signature is verified; the header, the claims, the tags claim
+//! and the JWKS and its keys must be JSON objects (an array, which serde would read
+//! positionally, is refused as `InvalidIdentityToken`); the token itself is never stored, logged
 //! or put in an error (it is a bearer credential). What comes out, [`ValidatedIdentity`], holds
 //! only the claims the issuer needs.
 
@@ -248,7 +250,7 @@ pub fn unverified_issuer(token: &str) -> Result<String, WebIdentityError> {
     let payload = data_encoding::BASE64URL_NOPAD
         .decode(payload.as_bytes())
         .map_err(|_| WebIdentityError::Malformed("the payload is not base64url"))?;
-    serde_json::from_slice::<Issuer>(&payload)
+    crate::json::object_from_slice::<Issuer>(&payload)
         .map(|i| i.iss)
         .map_err(|_| WebIdentityError::InvalidClaim("iss"))
 }

@@ -76,6 +76,8 @@ impl Default for QueryLimits {
 ///
 /// `input` is the POST body (`Content-Type: application/x-www-form-urlencoded`) or the GET query
 /// string without its `?`. `+` decodes as a space; `%XX` as a byte; the result must be UTF-8.
+/// SigV4 canonicalizes a GET query with the same meaning (`+` as `%20`), so what the signature
+/// covers is what this parser reads; a literal plus is sent as `%2B`.
 ///
 /// ```
 /// use tempcred::{wire::parse_query, StsRequest};
