@@ -28,7 +28,8 @@ use tempcred::audit::JsonLinesAuditSink;
 use tempcred::directory::{Directory, InMemoryDirectory};
 use tempcred::endpoint::{HttpRequest, StsEndpoint};
 use tempcred::keys::KeyId;
-use tempcred::{Clock, Issuer, KeyRing, SystemClock, SystemRandom};
+use tempcred::wire::{render_error, RequestId, XML_CONTENT_TYPE};
+use tempcred::{Clock, Issuer, KeyRing, StsError, SystemClock, SystemRandom};
 
 /// The largest request body accepted: SAML assertions can be large.
 const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -71,12 +72,25 @@ async fn serve_sts(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    // Header values that are not visible ASCII cannot be part of a valid signature; they are
-    // passed as empty so the signature check refuses them.
-    let header_pairs: Vec<(&str, &str)> = headers
+    // A header value that is not visible ASCII has no one meaning to verify: refused, never
+    // read as something else (such as empty).
+    let Some(header_pairs) = headers
         .iter()
-        .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or("")))
-        .collect();
+        .map(|(name, value)| value.to_str().ok().map(|v| (name.as_str(), v)))
+        .collect::<Option<Vec<(&str, &str)>>>()
+    else {
+        let error = StsError::invalid_parameter_value("A header value is not visible ASCII.");
+        let body = match RequestId::generate(&SystemRandom) {
+            Ok(id) => render_error(&error, &id),
+            Err(_) => String::new(),
+        };
+        return (
+            StatusCode::BAD_REQUEST,
+            [("content-type", XML_CONTENT_TYPE)],
+            body,
+        )
+            .into_response();
+    };
     let request = HttpRequest {
         method: method.as_str(),
         path: uri.path(),

@@ -253,8 +253,8 @@ pub enum WorkloadConfigError {
 /// The longest IMDSv2 session, in seconds (6 hours), as on EC2.
 pub const MAX_IMDS_TOKEN_TTL_SECS: u64 = 21_600;
 
-/// An answer of the workload endpoint.
-#[derive(Debug)]
+/// An answer of the workload endpoint. `Debug` shows the body's length only: it may hold
+/// credentials.
 pub struct WorkloadResponse {
     /// The HTTP status.
     pub status: u16,
@@ -264,6 +264,17 @@ pub struct WorkloadResponse {
     pub token_ttl_secs: Option<u64>,
     /// The body; it may hold a secret access key, so it is wiped on drop.
     pub body: Zeroizing<String>,
+}
+
+impl fmt::Debug for WorkloadResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WorkloadResponse")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("token_ttl_secs", &self.token_ttl_secs)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 impl WorkloadResponse {

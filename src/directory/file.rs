@@ -509,7 +509,8 @@ impl From<DirectoryError> for DirectoryFileError {
 /// - account `222222222222`: role `deploy` (trusts account 111111111111 with external ID
 ///   `demo-external-id`, 2 h maximum), role `readonly` (trusts sessions of `deploy`: chaining),
 ///   role `web` (trusts the OIDC provider `https://id.example.com` for audience
-///   `sts.amazonaws.com`).
+///   `sts.amazonaws.com`), role `instance` (trusts the service `ec2.amazonaws.com`: the
+///   instance-role case, served by the `instance_credentials` example).
 /// - the OIDC provider's JWKS holds the public halves of the test keys in the repository's
 ///   `tests/data/` (RSA `rsa-1`, P-256 `ec-1`), so tests and examples can sign ID tokens for it.
 ///
@@ -517,7 +518,7 @@ impl From<DirectoryError> for DirectoryFileError {
 /// use tempcred::directory::{demo_directory_json, InMemoryDirectory};
 /// let dir = InMemoryDirectory::from_json(demo_directory_json()).unwrap();
 /// assert_eq!(dir.users().count(), 1);
-/// assert_eq!(dir.roles().count(), 3);
+/// assert_eq!(dir.roles().count(), 4);
 /// ```
 pub fn demo_directory_json() -> &'static str {
     include_str!("demo.json")
