@@ -10,7 +10,12 @@
 //!   token is sent as the `Authorization` header of a `GET` on the full URI.
 //! - Credential documents: the SDKs refresh 5–15 minutes before `Expiration`, so a credential is
 //!   re-issued before that window, and an expired one is never served.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::sync::Arc;
 use tempcred::audit::MemoryAuditSink;
@@ -137,7 +142,7 @@ fn imds_serves_the_role_name_and_credentials_for_a_valid_session_token() {
         &h,
         at(1),
     );
-    assert_eq!((list.status, &*list.body.as_str()), (200, "instance"));
+    assert_eq!((list.status, list.body.as_str()), (200, "instance"));
     let creds = e.handle(
         "GET",
         "/latest/meta-data/iam/security-credentials/instance",
