@@ -29,8 +29,12 @@ pub enum StsErrorCode {
     MalformedPolicyDocument,
     /// `PackedPolicyTooLarge` (400): policy and tags do not fit in a session token.
     PackedPolicyTooLarge,
-    /// `ExpiredToken` (400): the security token (or web identity token) has expired.
+    /// `ExpiredToken` (400): the security token (the caller's session token) has expired.
     ExpiredToken,
+    /// `ExpiredTokenException` (400): the web identity token (or SAML assertion) passed to
+    /// `AssumeRoleWithWebIdentity` has expired: the code the STS API model gives, and the only
+    /// one the SDKs map to their typed `ExpiredTokenException`.
+    ExpiredTokenException,
     /// `InvalidIdentityToken` (400): the web identity token is not valid.
     InvalidIdentityToken,
     /// `IDPRejectedClaim` (403): the identity provider's token or assertion was refused.
@@ -90,6 +94,7 @@ impl StsErrorCode {
             StsErrorCode::MalformedPolicyDocument => "MalformedPolicyDocument",
             StsErrorCode::PackedPolicyTooLarge => "PackedPolicyTooLarge",
             StsErrorCode::ExpiredToken => "ExpiredToken",
+            StsErrorCode::ExpiredTokenException => "ExpiredTokenException",
             StsErrorCode::InvalidIdentityToken => "InvalidIdentityToken",
             StsErrorCode::IdpRejectedClaim => "IDPRejectedClaim",
             StsErrorCode::InvalidClientTokenId => "InvalidClientTokenId",
@@ -114,6 +119,7 @@ impl StsErrorCode {
             | StsErrorCode::MalformedPolicyDocument
             | StsErrorCode::PackedPolicyTooLarge
             | StsErrorCode::ExpiredToken
+            | StsErrorCode::ExpiredTokenException
             | StsErrorCode::InvalidIdentityToken
             | StsErrorCode::IncompleteSignature
             | StsErrorCode::InvalidAction
@@ -412,6 +418,7 @@ mod tests {
             ("MalformedPolicyDocument", 400),
             ("PackedPolicyTooLarge", 400),
             ("ExpiredToken", 400),
+            ("ExpiredTokenException", 400),
             ("InvalidIdentityToken", 400),
             ("IDPRejectedClaim", 403),
             ("InvalidClientTokenId", 403),

@@ -79,13 +79,17 @@ fn valid_token_gives_credentials_and_the_identity_fields() {
     );
 }
 
+/// The STS API model (botocore `sts/2011-06-15/service-2.json`, the Rust and JS SDKs) gives
+/// `AssumeRoleWithWebIdentity` the error `ExpiredTokenException` (code `ExpiredTokenException`,
+/// HTTP 400); the SDKs map only that code to their typed error.
 #[test]
-fn expired_token_is_expired_token() {
+fn expired_token_is_expired_token_exception() {
     let fx = Fx::new();
     let mut c = claims();
     c["exp"] = json!(NOW - 400); // beyond the 5-minute leeway
     let e = err(call(&fx, &web(), &sign(&c)));
-    assert_eq!(e.code, StsErrorCode::ExpiredToken);
+    assert_eq!(e.code, StsErrorCode::ExpiredTokenException);
+    assert_eq!(e.code_str(), "ExpiredTokenException");
     assert_eq!(e.http_status(), 400);
 }
 

@@ -76,14 +76,16 @@ pub enum WebIdentityError {
 }
 
 impl WebIdentityError {
-    /// The AWS error code: `IDPRejectedClaim` for issuer and audience mismatches, `ExpiredToken`
-    /// for an expired token (as AWS STS answers), `InvalidIdentityToken` for everything else.
+    /// The AWS error code: `IDPRejectedClaim` for issuer and audience mismatches,
+    /// `ExpiredTokenException` for an expired token (the STS API model's code for
+    /// `AssumeRoleWithWebIdentity`, which the SDKs map to their typed error),
+    /// `InvalidIdentityToken` for everything else.
     pub fn aws_code(&self) -> &'static str {
         match self {
             WebIdentityError::IssuerMismatch | WebIdentityError::AudienceMismatch => {
                 "IDPRejectedClaim"
             }
-            WebIdentityError::Expired => "ExpiredToken",
+            WebIdentityError::Expired => "ExpiredTokenException",
             _ => "InvalidIdentityToken",
         }
     }
@@ -227,7 +229,7 @@ mod tests {
             "InvalidIdentityToken"
         );
         assert_eq!(WebIdentityError::UnknownKey.http_status(), 400);
-        assert_eq!(WebIdentityError::Expired.aws_code(), "ExpiredToken");
+        assert_eq!(WebIdentityError::Expired.aws_code(), "ExpiredTokenException");
     }
 }
 
@@ -260,8 +262,8 @@ impl From<WebIdentityError> for crate::error::StsError {
         use crate::error::StsError;
         match e.aws_code() {
             "IDPRejectedClaim" => StsError::idp_rejected_claim(e.to_string()),
-            "ExpiredToken" => StsError::new(
-                crate::error::StsErrorCode::ExpiredToken,
+            "ExpiredTokenException" => StsError::new(
+                crate::error::StsErrorCode::ExpiredTokenException,
                 "Token expired: the web identity token has expired.",
             ),
             _ => StsError::invalid_identity_token(e.to_string()),
