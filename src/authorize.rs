@@ -103,6 +103,14 @@ pub struct Authorizer {
     revoked: RevokedSessions,
 }
 
+impl std::fmt::Debug for Authorizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authorizer")
+            .field("revoked", &self.revoked)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Authorizer {
     /// An authorizer reading identity policies from `directory`.
     pub fn new(directory: Arc<dyn Directory>) -> Self {
@@ -154,13 +162,27 @@ impl Authorizer {
         request: &AuthorizationRequest<'_>,
         now: UnixTime,
     ) -> Result<Authorized, StsError> {
-        match self.authorize(session, request, now)? {
+        self.require_caller(&Caller::from_session(session.clone()), request, now)
+    }
+
+    /// [`Authorizer::require`] for any authenticated caller.
+    ///
+    /// # Errors
+    ///
+    /// As [`Authorizer::require`].
+    pub fn require_caller(
+        &self,
+        caller: &Caller,
+        request: &AuthorizationRequest<'_>,
+        now: UnixTime,
+    ) -> Result<Authorized, StsError> {
+        match self.authorize_caller(caller, request, now)? {
             Decision::Allow => Ok(Authorized {
                 action: request.action.into(),
                 resource: request.resource.into(),
             }),
             Decision::ExplicitDeny | Decision::ImplicitDeny => Err(StsError::not_authorized(
-                &session.caller_identity().arn,
+                &caller.arn(),
                 request.action,
                 request.resource,
             )),
@@ -181,7 +203,22 @@ impl Authorizer {
         request: &AuthorizationRequest<'_>,
         now: UnixTime,
     ) -> Result<Decision, StsError> {
-        let caller = Caller::from_session(session.clone());
+        self.authorize_caller(&Caller::from_session(session.clone()), request, now)
+    }
+
+    /// The decision for `request` by any authenticated caller at `now`: a session, or a user
+    /// who signed with a long-term key (its identity policies alone), or one the application
+    /// authenticated.
+    ///
+    /// # Errors
+    ///
+    /// As [`Authorizer::authorize`].
+    pub fn authorize_caller(
+        &self,
+        caller: &Caller,
+        request: &AuthorizationRequest<'_>,
+        now: UnixTime,
+    ) -> Result<Decision, StsError> {
         caller.check_live(now, &self.revoked)?;
         let resolved = resolve(&*self.directory, &caller)?;
         let mut ctx = RequestContext::new(request.action)

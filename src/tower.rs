@@ -67,10 +67,14 @@
 //! # let _ = app; Ok(()) }
 //! ```
 
+use crate::authorize::{AuthorizationRequest, Authorized, Authorizer};
+use crate::directory::LongTermOwner;
+use crate::error::StsError;
+use crate::issue::Caller;
 use crate::random::{RandomSource, SystemRandom};
 use crate::sigv4::{
     path_is_normal, Authenticated, LongTermKeys, PayloadHash, SigV4Error, SigV4Verifier,
-    SignableRequest,
+    SignableRequest, SignedBy,
 };
 use crate::time::{Clock, SystemClock};
 use crate::verify::VerifiedSession;
@@ -102,6 +106,25 @@ pub struct SigV4Layer<K> {
     max_body_bytes: usize,
     clock: Arc<dyn Clock>,
     random: Arc<dyn RandomSource>,
+    authorization: Option<Arc<Authorization>>,
+}
+
+/// What a request asks to do, as a service names it: the action (`s3:GetObject`) and the
+/// resource ARN (`arn:aws:s3:::bucket/key`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestedAction {
+    /// The action.
+    pub action: String,
+    /// The resource ARN.
+    pub resource: String,
+}
+
+type ActionOf = dyn Fn(&http::request::Parts) -> Option<RequestedAction> + Send + Sync;
+
+/// The layer's authorization step: which action a request is, and who decides.
+struct Authorization {
+    authorizer: Arc<Authorizer>,
+    action_of: Box<ActionOf>,
 }
 
 impl<K> Clone for SigV4Layer<K> {
@@ -111,6 +134,7 @@ impl<K> Clone for SigV4Layer<K> {
             max_body_bytes: self.max_body_bytes,
             clock: Arc::clone(&self.clock),
             random: Arc::clone(&self.random),
+            authorization: self.authorization.clone(),
         }
     }
 }
@@ -132,7 +156,52 @@ impl<K: LongTermKeys> SigV4Layer<K> {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             clock: Arc::new(SystemClock),
             random: Arc::new(SystemRandom),
+            authorization: None,
         }
+    }
+
+    /// Authorizes every authenticated request before the inner service sees it: `action_of`
+    /// names the action and resource a request is (`None`: the request is refused, so a route
+    /// the mapping forgets is closed, not open), and `authorizer` decides with the caller's
+    /// policies (a session's role policies ∩ its session policies; a long-term user's own
+    /// policies). A refusal is the AWS `AccessDenied` error document (403); an allowed request
+    /// carries the [`Authorized`] proof in its extensions.
+    ///
+    /// To mix public and signed routes in axum, put the layer on the signed routes only, with
+    /// `Router::route_layer`, and merge the public router beside them.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use tempcred::authorize::Authorizer;
+    /// use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+    /// use tempcred::sigv4::{NoLongTermKeys, SigV4Config, SigV4Verifier};
+    /// use tempcred::tower::{RequestedAction, SigV4Layer};
+    /// use tempcred::{KeyRing, SystemRandom, Verifier};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let directory = Arc::new(InMemoryDirectory::from_json(demo_directory_json())?);
+    /// let ring = KeyRing::generate(tempcred::keys::KeyId::new("k1")?, &SystemRandom)?;
+    /// let verifier = SigV4Verifier::new(Verifier::new(&ring), NoLongTermKeys, SigV4Config::new("execute-api"));
+    /// let layer = SigV4Layer::new(verifier).authorize_with(
+    ///     Arc::new(Authorizer::new(directory)),
+    ///     |parts| {
+    ///         let id = parts.uri.path().strip_prefix("/reports/")?;
+    ///         Some(RequestedAction {
+    ///             action: "reports:Get".into(),
+    ///             resource: format!("arn:aws:reports:::report/{id}"),
+    ///         })
+    ///     },
+    /// );
+    /// # let _ = layer; Ok(()) }
+    /// ```
+    pub fn authorize_with<F>(mut self, authorizer: Arc<Authorizer>, action_of: F) -> Self
+    where
+        F: Fn(&http::request::Parts) -> Option<RequestedAction> + Send + Sync + 'static,
+    {
+        self.authorization = Some(Arc::new(Authorization {
+            authorizer,
+            action_of: Box::new(action_of),
+        }));
+        self
     }
 
     /// Buffers bodies up to `limit` bytes; larger ones are refused with
@@ -229,6 +298,22 @@ where
             };
             match authenticate(&layer.verifier, &parts, &body, &*layer.clock) {
                 Ok(authenticated) => {
+                    if let Some(authorization) = &layer.authorization {
+                        match authorize(authorization, &parts, &authenticated, &*layer.clock) {
+                            Ok(proof) => {
+                                parts.extensions.insert(proof);
+                            }
+                            Err(e) => {
+                                let refusal = error_response_with(
+                                    &*layer.random,
+                                    e.http_status(),
+                                    e.code_str(),
+                                    &e.message,
+                                );
+                                return Ok(refusal.map(Either::Right));
+                            }
+                        }
+                    }
                     if let Some(session) = authenticated.session() {
                         parts.extensions.insert(session.clone());
                     }
@@ -276,6 +361,49 @@ where
             "IncompleteBody",
             "The request body could not be read completely.",
         )),
+    }
+}
+
+/// The layer's authorization of an authenticated request: the proof, or the AWS error.
+fn authorize<O>(
+    authorization: &Authorization,
+    parts: &http::request::Parts,
+    authenticated: &Authenticated<O>,
+    clock: &dyn Clock,
+) -> Result<Authorized, StsError>
+where
+    O: OwnerCaller,
+{
+    let caller = match authenticated.signer() {
+        SignedBy::Session(session) => Some(Caller::from_session(session.clone())),
+        SignedBy::LongTerm(owner) => owner.owner_caller(),
+    };
+    let denied = || StsError::access_denied("The request is not authorized for this service.");
+    let caller = caller.ok_or_else(denied)?;
+    let Some(wanted) = (authorization.action_of)(parts) else {
+        return Err(StsError::access_denied(format!(
+            "User: {} is not authorized to perform this request: it names no action.",
+            caller.arn()
+        )));
+    };
+    authorization.authorizer.require_caller(
+        &caller,
+        &AuthorizationRequest::new(&wanted.action, &wanted.resource),
+        clock.now(),
+    )
+}
+
+/// The [`Caller`] of a long-term key's owner, when the owner is the directory's
+/// [`LongTermOwner`]; other owner types cannot be authorized by the layer.
+trait OwnerCaller {
+    fn owner_caller(&self) -> Option<Caller>;
+}
+
+impl<O: 'static> OwnerCaller for O {
+    fn owner_caller(&self) -> Option<Caller> {
+        let any: &dyn std::any::Any = self;
+        any.downcast_ref::<LongTermOwner>()
+            .map(Caller::from_sigv4_owner)
     }
 }
 

@@ -102,7 +102,10 @@ fn the_rotation_procedure_runs_end_to_end() {
     assert!(tool(&["promote", f, "new"]).0);
     let r = ring(&file);
     assert_eq!(r.signing_key_id(), &KeyId::new("new").unwrap());
-    assert!(verifies(&r), "tokens of the old key verify until it retires");
+    assert!(
+        verifies(&r),
+        "tokens of the old key verify until it retires"
+    );
 
     assert!(tool(&["retire", f, "old"]).0);
     assert!(!verifies(&ring(&file)));
@@ -110,7 +113,10 @@ fn the_rotation_procedure_runs_end_to_end() {
 
     // Mistakes are refused and leave the file as it was.
     let before = std::fs::read_to_string(&file).unwrap();
-    assert!(!tool(&["retire", f, "new"]).0, "the signing key cannot retire");
+    assert!(
+        !tool(&["retire", f, "new"]).0,
+        "the signing key cannot retire"
+    );
     assert!(!tool(&["promote", f, "missing"]).0);
     assert!(!tool(&["frobnicate", f]).0);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), before);

@@ -88,7 +88,10 @@ fn run(args: &[String]) -> Result<(), Box<dyn Error>> {
 
 /// `YYYY-MM-DDTHHMM` in UTC: sortable, and unique enough for keys made by hand.
 fn default_key_id() -> Result<KeyId, Box<dyn Error>> {
-    let now = SystemClock.now().to_rfc3339().ok_or("the clock is out of range")?;
+    let now = SystemClock
+        .now()
+        .to_rfc3339()
+        .ok_or("the clock is out of range")?;
     let id: String = now
         .get(..16)
         .ok_or("the clock is out of range")?

@@ -130,6 +130,11 @@ impl Caller {
         })
     }
 
+    /// The caller behind a long-term key whose SigV4 signature verified.
+    pub(crate) fn from_sigv4_owner(owner: &LongTermOwner) -> Self {
+        Caller::long_term(owner, Authentication::AccessKey)
+    }
+
     pub(crate) fn long_term(owner: &LongTermOwner, by: Authentication) -> Self {
         Caller(Inner::LongTerm {
             partition: owner.partition(),

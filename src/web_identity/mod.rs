@@ -229,7 +229,10 @@ mod tests {
             "InvalidIdentityToken"
         );
         assert_eq!(WebIdentityError::UnknownKey.http_status(), 400);
-        assert_eq!(WebIdentityError::Expired.aws_code(), "ExpiredTokenException");
+        assert_eq!(
+            WebIdentityError::Expired.aws_code(),
+            "ExpiredTokenException"
+        );
     }
 }
 
