@@ -220,7 +220,7 @@ impl Authorizer {
         now: UnixTime,
     ) -> Result<Decision, StsError> {
         caller.check_live(now, &self.revoked)?;
-        let resolved = resolve(&*self.directory, &caller)?;
+        let resolved = resolve(&*self.directory, caller)?;
         let mut ctx = RequestContext::new(request.action)
             .with_resource(request.resource)
             .with_principal(resolved.principal.clone());
