@@ -131,6 +131,7 @@ impl Caller {
     }
 
     /// The caller behind a long-term key whose SigV4 signature verified.
+    #[cfg(feature = "tower")]
     pub(crate) fn from_sigv4_owner(owner: &LongTermOwner) -> Self {
         Caller::long_term(owner, Authentication::AccessKey)
     }
