@@ -328,3 +328,21 @@ fn credentials_re_issued_before_expiry_are_picked_up_without_a_failed_call() {
         Some("refresh"),
     );
 }
+
+#[test]
+#[cfg(feature = "tower")]
+fn a_real_sigv4_client_logs_in_to_app_login_and_reads_only_its_teams_reports() {
+    let app = start_example("app_login", &["--listen".as_ref(), "127.0.0.1:0".as_ref()]);
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real_client/app_login_client.py");
+    let output = Command::new("python3")
+        .arg(script)
+        .arg(format!("http://{}", app.addr))
+        .output()
+        .expect("python3 is needed for the real-client test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("5 passed, 0 failed"), "{stdout}");
+}
