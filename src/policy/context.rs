@@ -5,7 +5,7 @@
 //! case-insensitive binary searches that allocate nothing; every value keeps its text and, parsed
 //! once at insertion, its number and date readings. The action is stored lowercased.
 
-use super::matching::eq_ignore_case;
+use super::matching::{eq_ignore_case, split_arn};
 use crate::principal::{AccountId, Partition, PrincipalArn};
 use crate::session::{RoleSessionName, SessionTags};
 use crate::time::UnixTime;
@@ -206,6 +206,35 @@ impl RequestPrincipal {
     pub(crate) fn in_account(&self, partition: Option<&str>, account: AccountId) -> bool {
         self.account
             .is_some_and(|(p, a)| a == account && partition.is_none_or(|want| want == p.as_str()))
+    }
+
+    /// Whether the caller is the account principal itself (`arn:P:iam::ACCT:root`), not merely
+    /// in the account: what a `NotPrincipal` account entry exempts (SPEC §10).
+    pub(crate) fn is_account_root(&self, partition: Option<&str>, account: AccountId) -> bool {
+        self.in_account(partition, account)
+            && self.arns.iter().any(|a| {
+                split_arn(a).is_some_and(|[_, _, service, region, acct, res]| {
+                    service == "iam"
+                        && region.is_empty()
+                        && res == "root"
+                        && AccountId::new(acct).is_ok_and(|a| a == account)
+                })
+            })
+    }
+
+    /// Whether `arn` is the caller's own ARN: for a role session, only the assumed-role session
+    /// ARN (not the role's), so a `NotPrincipal` role entry does not exempt its sessions
+    /// (SPEC §10).
+    pub(crate) fn is_exactly(&self, arn: &str) -> bool {
+        let is_session = |a: &str| {
+            split_arn(a).is_some_and(|[_, _, service, _, _, res]| {
+                service == "sts" && res.starts_with("assumed-role/")
+            })
+        };
+        match self.arns.iter().find(|a| is_session(a)) {
+            Some(session) => **session == *arn,
+            None => self.has_arn(arn),
+        }
     }
 
     pub(crate) fn is_iam(&self) -> bool {

@@ -242,6 +242,15 @@ pub(crate) fn parse_document(
 fn check_kind(st: &Statement, kind: PolicyKind, loc: &str) -> Result<(), Error> {
     match kind {
         PolicyKind::Trust => {
+            // IAM User Guide, `NotPrincipal`: "You cannot use the NotPrincipal element in an IAM
+            // identity-based policy nor in an IAM role trust policy." With Allow it would let
+            // every principal not listed (any web identity included) assume the role.
+            if matches!(st.principal, Some((true, _))) {
+                return Err(err(
+                    R::Prohibited("Has prohibited field NotPrincipal (trust policy)"),
+                    format!("{loc}.NotPrincipal"),
+                ));
+            }
             if st.resource.is_some() {
                 return Err(err(
                     R::Prohibited("Has prohibited field Resource (trust policy)"),
