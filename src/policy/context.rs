@@ -189,6 +189,39 @@ impl RequestPrincipal {
         }
     }
 
+    /// An anonymous (unsigned) caller, for evaluating resource-based policies on requests that
+    /// carry no credentials. Only `"Principal": "*"` and `{"AWS": "*"}` match it (IAM User
+    /// Guide, `Principal` element: the two are equivalent for anonymous users); account, ARN,
+    /// service and federated entries do not.
+    ///
+    /// ```
+    /// use tempcred::policy::{PolicyDocument, RequestContext, RequestPrincipal};
+    /// let bucket = PolicyDocument::parse(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow",
+    ///   "Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::public/*"}}"#,
+    ///   2048).unwrap();
+    /// let ctx = RequestContext::new("s3:GetObject")
+    ///     .with_resource("arn:aws:s3:::public/index.html")
+    ///     .with_principal(RequestPrincipal::anonymous());
+    /// assert!(bucket.evaluate(&ctx).is_allowed());
+    /// assert_eq!(RequestPrincipal::anonymous().arns().count(), 0);
+    /// ```
+    pub fn anonymous() -> Self {
+        RequestPrincipal {
+            arns: Vec::new(),
+            account: None,
+            service: None,
+            federated: None,
+        }
+    }
+
+    /// Whether this is the anonymous caller of [`RequestPrincipal::anonymous`]: known by nothing.
+    pub fn is_anonymous(&self) -> bool {
+        self.arns.is_empty()
+            && self.account.is_none()
+            && self.service.is_none()
+            && self.federated.is_none()
+    }
+
     /// The ARNs the caller is known by.
     pub fn arns(&self) -> impl Iterator<Item = &str> {
         self.arns.iter().map(|a| &**a)

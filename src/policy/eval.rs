@@ -128,8 +128,9 @@ fn principal_grant(
     for (kind, values, _) in entries {
         for v in values {
             let grant = match (kind, &v.target) {
+                // `{"AWS": "*"}` is `"*"` for IAM callers and anonymous ones alike.
                 (PrincipalKind::Aws, PrincipalTarget::Any) => {
-                    caller.is_iam().then_some(PrincipalGrant::Wildcard)
+                    (caller.is_iam() || caller.is_anonymous()).then_some(PrincipalGrant::Wildcard)
                 }
                 (PrincipalKind::Aws, PrincipalTarget::Account(partition, account)) => caller
                     .in_account(partition.as_deref(), *account)
@@ -178,7 +179,7 @@ fn not_principal_exempts(spec: &PrincipalSpec, caller: Option<&RequestPrincipal>
     };
     entries.iter().any(|(kind, values, _)| {
         values.iter().any(|v| match (kind, &v.target) {
-            (PrincipalKind::Aws, PrincipalTarget::Any) => caller.is_iam(),
+            (PrincipalKind::Aws, PrincipalTarget::Any) => caller.is_iam() || caller.is_anonymous(),
             (PrincipalKind::Aws, PrincipalTarget::Account(partition, account)) => {
                 caller.is_account_root(partition.as_deref(), *account)
             }
