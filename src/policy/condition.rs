@@ -10,7 +10,8 @@
 //! positive form; an absent key makes the condition false, except that negated operators,
 //! `…IfExists` and `Null: true` are true, `ForAllValues:` is true and `ForAnyValue:` false.
 
-use super::context::{parse_date, parse_number, ContextValue, RequestContext};
+use super::context::{parse_number, ContextValue, RequestContext};
+use super::date::PolicyDate;
 use super::matching::{eq_ignore_case, ArnPattern, Pattern};
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
@@ -346,7 +347,7 @@ enum Compiled {
     /// Strings (all string operators); wildcards only for `StringLike`.
     Text(Pattern),
     Number(f64),
-    Date(i64),
+    Date(PolicyDate),
     Bool(bool),
     Binary(Box<[u8]>),
     Ip(IpNet),
@@ -418,6 +419,10 @@ impl ConditionBlock {
     }
 }
 
+/// Why a `Date…` value is refused (AWS answers "The policy failed legacy parsing").
+const NOT_A_DATE: &str =
+    "The policy failed legacy parsing: not a date (epoch seconds or ISO 8601; no policy variables)";
+
 fn looks_like_vars(text: &str, variables: bool) -> bool {
     variables && text.contains("${")
 }
@@ -430,10 +435,18 @@ pub(crate) fn compile_value(
     variables: bool,
 ) -> Result<ConditionValue, &'static str> {
     let family = op.operator.family();
+    // Date values are read by IAM's legacy date parser before any variable is substituted, so
+    // AWS refuses a variable there (moto's `_legacy_parse_date_condition_value`); they fall
+    // through to the literal reading below and are refused as not a date.
     let deferred = looks_like_vars(raw, variables)
         && !matches!(
             family,
-            Family::Str | Family::StrIgnoreCase | Family::StrLike | Family::Arn | Family::Null
+            Family::Str
+                | Family::StrIgnoreCase
+                | Family::StrLike
+                | Family::Arn
+                | Family::Null
+                | Family::Date
         );
     let compiled = if deferred {
         Compiled::Deferred(Pattern::compile(raw, false, true, false)?)
@@ -444,7 +457,7 @@ pub(crate) fn compile_value(
             }
             Family::StrLike => Compiled::Text(Pattern::compile(raw, true, variables, false)?),
             Family::Num => Compiled::Number(parse_number(raw).ok_or("value is not a number")?),
-            Family::Date => Compiled::Date(parse_date(raw).ok_or("value is not a date")?),
+            Family::Date => Compiled::Date(PolicyDate::parse(raw).ok_or(NOT_A_DATE)?),
             Family::Bool => Compiled::Bool(parse_bool(raw).ok_or("value is not true or false")?),
             Family::Binary => Compiled::Binary(
                 data_encoding::BASE64

@@ -5,6 +5,7 @@
 //! case-insensitive binary searches that allocate nothing; every value keeps its text and, parsed
 //! once at insertion, its number and date readings. The action is stored lowercased.
 
+use super::date::PolicyDate;
 use super::matching::{eq_ignore_case, split_arn};
 use crate::principal::{AccountId, Partition, PrincipalArn};
 use crate::session::{RoleSessionName, SessionTags};
@@ -17,7 +18,7 @@ use std::net::IpAddr;
 pub(crate) struct ContextValue {
     text: Box<str>,
     num: Option<f64>,
-    date: Option<i64>,
+    date: Option<PolicyDate>,
     ip: Option<IpAddr>,
 }
 
@@ -25,7 +26,7 @@ impl ContextValue {
     fn new(text: &str) -> Self {
         ContextValue {
             num: parse_number(text),
-            date: parse_date(text),
+            date: PolicyDate::parse(text),
             ip: parse_ip(text),
             text: text.into(),
         }
@@ -36,7 +37,7 @@ impl ContextValue {
     pub(crate) fn number(&self) -> Option<f64> {
         self.num
     }
-    pub(crate) fn date(&self) -> Option<i64> {
+    pub(crate) fn date(&self) -> Option<PolicyDate> {
         self.date
     }
     pub(crate) fn ip(&self) -> Option<IpAddr> {
@@ -72,19 +73,6 @@ pub(crate) fn parse_number(text: &str) -> Option<f64> {
         return None;
     }
     text.parse().ok()
-}
-
-/// Reads a date: epoch seconds (digits) or ISO 8601.
-pub(crate) fn parse_date(text: &str) -> Option<i64> {
-    if !text.is_empty() && text.len() <= 12 && text.bytes().all(|b| b.is_ascii_digit()) {
-        return text.parse().ok();
-    }
-    // Only text that starts like a date is worth handing to the ISO 8601 parser.
-    let b = text.as_bytes();
-    if b.len() >= 10 && b.get(..4)?.iter().all(u8::is_ascii_digit) && b.get(4) == Some(&b'-') {
-        return UnixTime::parse_iso8601(text).and_then(|t| i64::try_from(t.as_secs()).ok());
-    }
-    None
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -501,9 +489,13 @@ mod tests {
         for bad in ["", "inf", "NaN", "1e3", "1.", ".5", "0x10", "+1"] {
             assert_eq!(parse_number(bad), None, "{bad}");
         }
-        assert_eq!(parse_date("1700000000"), Some(1_700_000_000));
-        assert_eq!(parse_date("2023-11-14T22:13:20Z"), Some(1_700_000_000));
-        assert_eq!(parse_date("2023-11-14"), Some(1_699_920_000));
-        assert_eq!(parse_date("tomorrow"), None);
+        let d = |s: &str| ContextValue::new(s).date();
+        assert_eq!(d("1700000000"), Some(PolicyDate::from_secs(1_700_000_000)));
+        assert_eq!(
+            d("2023-11-14T22:13:20Z"),
+            Some(PolicyDate::from_secs(1_700_000_000))
+        );
+        assert_eq!(d("2023-11-14"), Some(PolicyDate::from_secs(1_699_920_000)));
+        assert_eq!(d("tomorrow"), None);
     }
 }

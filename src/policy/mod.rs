@@ -43,6 +43,7 @@
 
 mod condition;
 mod context;
+mod date;
 mod error;
 mod eval;
 mod matching;
