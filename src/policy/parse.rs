@@ -7,7 +7,7 @@
 
 use super::condition::{compile_value, new_entry, ConditionBlock, ConditionOperator, JsonKind};
 use super::error::{quote, MalformedPolicyDocument as Error, MalformedReason as R};
-use super::matching::{ArnPattern, Pattern};
+use super::matching::{skeleton, ArnPattern, Pattern, VARIABLE_MARK};
 use super::model::{
     ActionPattern, Effect, Element, PolicyDocument, PrincipalKind, PrincipalSpec, PrincipalTarget,
     PrincipalValue, ResourcePattern, Statement, Version,
@@ -372,13 +372,11 @@ fn parse_statement(v: &JVal, loc: &str, variables: bool) -> Result<Statement, Er
     let resource = match pick(r, nr, ("Resource", "NotResource"), loc)? {
         None => None,
         Some((negated, v, name)) => {
-            let (items, array) = strings(v, &|| at(name))?;
+            let (items, array) = resource_strings(v, &|| at(name))?;
             let mut out = Vec::with_capacity(items.len());
             for raw in items {
                 let bad = |why| err(R::InvalidValue(why, quote(raw)), at(name));
-                if raw.chars().any(char::is_whitespace) {
-                    return Err(bad("resources have no whitespace"));
-                }
+                check_resource(raw, variables).map_err(|r| err(r, at(name)))?;
                 let pattern = ArnPattern::compile(raw, variables, true).map_err(bad)?;
                 out.push(ResourcePattern {
                     raw: raw.into(),
@@ -430,6 +428,130 @@ fn parse_action(raw: &str) -> Result<ActionPattern, &'static str> {
         raw: raw.into(),
         pattern: Pattern::compile(raw, true, false, true)?,
     })
+}
+
+/// The partitions IAM knows. `arn:error:…` is refused, as AWS does.
+const PARTITIONS: [&str; 8] = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+/// `Resource` / `NotResource` values as IAM validates them (`moto/iam/policy_validation.py`,
+/// `_validate_resource_format` and `_legacy_parse_resource_like`; messages as AWS words them).
+/// Checked on the text with its policy variables masked, so a variable's own colons never count.
+/// Stricter than IAM where it is silent: no whitespace outside variables, the first part must be
+/// `arn`, no policy variable in the partition or the service.
+fn check_resource(raw: &str, variables: bool) -> Result<(), R> {
+    if raw == "*" {
+        return Ok(());
+    }
+    let masked = if variables && raw.contains("${") {
+        skeleton(raw).map_err(|why| R::InvalidValue(why, quote(raw)))?
+    } else {
+        raw.to_owned()
+    };
+    let refused = |m: String| R::Refused(m.into());
+    let not_arn = || {
+        refused(format!(
+            "Resource {} must be in ARN format or \"*\".",
+            quote(raw)
+        ))
+    };
+    if !masked.contains(':') {
+        return Err(not_arn());
+    }
+    if masked.chars().any(char::is_whitespace) {
+        return Err(R::InvalidValue("resources have no whitespace", quote(raw)));
+    }
+    let parts: Vec<&str> = masked.splitn(7, ':').collect();
+    let (Some(first), Some(partition)) = (parts.first(), parts.get(1)) else {
+        return Err(not_arn());
+    };
+    if !PARTITIONS.contains(partition) {
+        let rest = parts.get(2..).unwrap_or(&[]);
+        let part = |i: usize| match rest.get(i) {
+            Some(p) if !p.is_empty() || rest.len() > i + 1 => (*p).to_owned(),
+            Some(_) if i > 0 => String::new(),
+            _ => "*".to_owned(),
+        };
+        let tail = if rest.len() > 3 {
+            rest.get(3..).unwrap_or(&[]).join(":")
+        } else {
+            "*".to_owned()
+        };
+        let shown = format!("arn:{partition}:{}:{}:{}:{tail}", part(0), part(1), part(2));
+        return Err(refused(format!(
+            "Partition \"{}\" is not valid for resource \"{}\".",
+            quote(partition),
+            quote(&shown)
+        )));
+    }
+    let Some(service) = parts.get(2) else {
+        return Err(refused(
+            "Resource vendor must be fully qualified and cannot contain regexes.".into(),
+        ));
+    };
+    if service.contains(['*', '?', VARIABLE_MARK]) {
+        return Err(refused(
+            "Resource vendor must be fully qualified and cannot contain regexes.".into(),
+        ));
+    }
+    let colons = masked.bytes().filter(|b| *b == b':').count();
+    if service.is_empty() || (colons < 5 && masked.contains("::")) {
+        return Err(refused("The policy failed legacy parsing".into()));
+    }
+    if parts.get(3).is_some_and(|region| !region.is_empty()) {
+        match *service {
+            "iam" => {
+                return Err(refused(format!(
+                    "IAM resource {} cannot contain region information.",
+                    quote(raw)
+                )))
+            }
+            "s3" => {
+                return Err(refused(format!(
+                    "Resource {} can not contain region information.",
+                    quote(raw)
+                )))
+            }
+            _ => {}
+        }
+    }
+    if *first != "arn" {
+        return Err(not_arn());
+    }
+    Ok(())
+}
+
+/// A `Resource` value: like [`strings`], except that `null` items of an array are skipped, as
+/// IAM accepts them; an array of nothing but `null` is refused like an empty one.
+fn resource_strings<'a>(
+    v: &'a JVal,
+    loc: &dyn Fn() -> String,
+) -> Result<(Vec<&'a str>, bool), Error> {
+    match v {
+        JVal::Arr(items) if items.iter().any(|i| matches!(i, JVal::Null)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    JVal::Null => {}
+                    JVal::Str(s) => out.push(&**s),
+                    _ => return Err(err(R::WrongType("a string"), loc())),
+                }
+            }
+            if out.is_empty() {
+                return Err(err(R::Empty, loc()));
+            }
+            Ok((out, true))
+        }
+        other => strings(other, loc),
+    }
 }
 
 fn parse_principal(v: &JVal, loc: &str) -> Result<PrincipalSpec, Error> {
