@@ -158,10 +158,6 @@ fn malformed_documents_are_refused_with_a_location() {
             "Statement[0].Condition.StringEquals.a:b",
         ),
         (
-            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Condition":{"StringEquals":{}}}]}"#,
-            "Statement[0].Condition.StringEquals",
-        ),
-        (
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Condition":{"StringEquals":{"a:b":"${unterminated"}}}]}"#,
             "Statement[0].Condition.StringEquals.a:b",
         ),

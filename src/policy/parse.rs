@@ -211,6 +211,11 @@ pub(crate) fn parse_document(
         };
         let st = parse_statement(s, &loc, variables)?;
         if let Some(sid) = st.sid.as_deref() {
+            check_sid(sid, kind, &loc)?;
+        }
+        // Uniqueness applies to non-empty Sids only: AWS accepts several `"Sid": ""` (moto's
+        // `_validate_sid_uniqueness` skips empty ones).
+        if let Some(sid) = st.sid.as_deref().filter(|s| !s.is_empty()) {
             if statements
                 .iter()
                 .any(|o: &Statement| o.sid.as_deref() == Some(sid))
@@ -237,6 +242,38 @@ pub(crate) fn parse_document(
         statement_array,
         text: text.into(),
     })
+}
+
+/// Refuses a Sid with characters the policy kind does not allow. Identity and session policies:
+/// `[0-9A-Za-z]` only (IAM User Guide, `Sid`: "supports ASCII uppercase letters (A-Z), lowercase
+/// letters (a-z), and numbers (0-9)"; AWS answers "Statement IDs (SID) must be alpha-numeric").
+/// Trust policies and kind-less (resource-based) documents: those and spaces, which IAM accepts
+/// in resource-based policies. Session policies are undocumented; the stricter (identity) rule
+/// applies.
+fn check_sid(sid: &str, kind: Option<PolicyKind>, loc: &str) -> Result<(), Error> {
+    let spaces = matches!(kind, None | Some(PolicyKind::Trust));
+    if sid
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || (spaces && b == b' '))
+    {
+        return Ok(());
+    }
+    let allowed = if spaces {
+        "[0-9A-Za-z ]*"
+    } else {
+        "[0-9A-Za-z]*"
+    };
+    Err(err(
+        R::Refused(
+            format!(
+                "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the \
+                 regular expression {allowed}: {:?}",
+                quote(sid)
+            )
+            .into(),
+        ),
+        format!("{loc}.Sid"),
+    ))
 }
 
 fn check_kind(st: &Statement, kind: PolicyKind, loc: &str) -> Result<(), Error> {
@@ -357,10 +394,7 @@ fn parse_statement(v: &JVal, loc: &str, variables: bool) -> Result<Statement, Er
             let (items, array) = strings(v, &|| at(name))?;
             let mut out = Vec::with_capacity(items.len());
             for raw in items {
-                out.push(
-                    parse_action(raw)
-                        .map_err(|why| err(R::InvalidValue(why, quote(raw)), at(name)))?,
-                );
+                out.push(parse_action(raw).map_err(|r| err(r, at(name)))?);
             }
             Element {
                 negated,
@@ -404,29 +438,40 @@ fn parse_statement(v: &JVal, loc: &str, variables: bool) -> Result<Statement, Er
     })
 }
 
-fn parse_action(raw: &str) -> Result<ActionPattern, &'static str> {
+/// Reads an action with IAM's rules (messages from moto's `tests/test_iam/test_iam_policies.py`):
+/// `*`, or `VENDOR:NAME` with exactly one colon; the vendor `*` or `[A-Za-z0-9.-]+` (dots and
+/// hyphens as in `s3.s`, `service-prefix`); the name anything but a colon (IAM accepts
+/// `iam: asdf safdsf af `). Where IAM is silent the stricter reading holds: the vendor and the
+/// name must not be empty and have no control characters.
+fn parse_action(raw: &str) -> Result<ActionPattern, R> {
     if raw != "*" {
-        let (vendor, name) = raw
-            .split_once(':')
-            .ok_or("actions must be prefaced by a vendor, e.g. sts:AssumeRole")?;
-        if vendor.is_empty()
-            || !vendor
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'*' || b == b'?')
-        {
-            return Err("invalid action vendor");
+        let refused = |m: String| R::Refused(m.into());
+        let Some((vendor, name)) = raw.split_once(':') else {
+            return Err(refused(
+                "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.".into(),
+            ));
+        };
+        if name.contains(':') {
+            return Err(refused(
+                "Actions/Condition can contain only one colon.".into(),
+            ));
         }
-        if name.is_empty()
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"*?_-.:".contains(&b))
+        if vendor != "*"
+            && (vendor.is_empty()
+                || !vendor
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'))
         {
-            return Err("invalid action name");
+            return Err(refused(format!("Vendor {} is not valid", quote(vendor))));
+        }
+        if name.is_empty() || name.chars().any(char::is_control) {
+            return Err(R::InvalidValue("invalid action name", quote(raw)));
         }
     }
     Ok(ActionPattern {
         raw: raw.into(),
-        pattern: Pattern::compile(raw, true, false, true)?,
+        pattern: Pattern::compile(raw, true, false, true)
+            .map_err(|why| R::InvalidValue(why, quote(raw)))?,
     })
 }
 
@@ -632,7 +677,7 @@ fn principal_target(kind: PrincipalKind, raw: &str) -> Option<PrincipalTarget> {
 /// Condition values as (text, JSON type).
 type Scalars<'a> = Vec<(&'a str, JsonKind)>;
 
-/// One scalar or a non-empty array of scalars, as (text, JSON type).
+/// One scalar or an array of scalars, as (text, JSON type).
 fn scalars<'a>(v: &'a JVal, loc: &dyn Fn() -> String) -> Result<(Scalars<'a>, bool), Error> {
     let one = |v: &'a JVal| match v {
         JVal::Str(s) => Some((&**s, JsonKind::String)),
@@ -642,7 +687,8 @@ fn scalars<'a>(v: &'a JVal, loc: &dyn Fn() -> String) -> Result<(Scalars<'a>, bo
         _ => None,
     };
     match v {
-        JVal::Arr(items) if items.is_empty() => Err(err(R::Empty, loc())),
+        // An empty value list is accepted, as IAM does (moto: `{"DateGreaterThan": {"a": []}}`
+        // is a valid document); no context value matches it.
         JVal::Arr(items) => {
             let mut out = Vec::with_capacity(items.len());
             for item in items {
@@ -668,9 +714,13 @@ fn parse_conditions(v: &JVal, loc: &str, variables: bool) -> Result<Vec<Conditio
     };
     let mut blocks: Vec<ConditionBlock> = Vec::with_capacity(ops.len());
     for (name, keys) in ops {
-        let op: ConditionOperator = name
-            .parse()
-            .map_err(|_| err(R::UnknownOperator(quote(name)), loc))?;
+        let op: ConditionOperator = match name.parse() {
+            Ok(op) => op,
+            // IAM accepts an unknown operator whose block is empty (moto's valid documents:
+            // `"Condition": {"a": {}}`); it has no key, so it constrains nothing and is dropped.
+            Err(_) if matches!(keys, JVal::Obj(k) if k.is_empty()) => continue,
+            Err(_) => return Err(err(R::UnknownOperator(quote(name)), loc)),
+        };
         if blocks.iter().any(|b| b.name.eq_ignore_ascii_case(name)) {
             return Err(err(R::DuplicateKey(quote(name)), loc));
         }
@@ -678,9 +728,8 @@ fn parse_conditions(v: &JVal, loc: &str, variables: bool) -> Result<Vec<Conditio
         let JVal::Obj(keys) = keys else {
             return Err(err(R::WrongType("an object of condition keys"), at));
         };
-        if keys.is_empty() {
-            return Err(err(R::Empty, at));
-        }
+        // An empty block is accepted, as IAM does (moto: `{"DateGreaterThan": {}}`); with no key
+        // it holds.
         let mut entries: Vec<super::condition::ConditionEntry> = Vec::with_capacity(keys.len());
         for (key, vals) in keys {
             if key.is_empty() || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
