@@ -761,12 +761,15 @@ fn parse_conditions(v: &JVal, loc: &str, variables: bool) -> Result<Vec<Conditio
 
 impl PolicyDocument {
     /// Parses a policy document of at most `max_chars` characters (whitespace not counted, as
-    /// IAM counts), with the grammar of SPEC §3 and no kind-specific rules.
+    /// IAM counts), with the grammar of SPEC §3 and the rules of a resource-based policy: any
+    /// element may appear, and a Sid may hold letters, digits and spaces.
     ///
     /// Refuses, with [`MalformedPolicyDocument`](super::MalformedPolicyDocument) saying where:
     /// invalid JSON, duplicate keys at any level, unknown elements, `X` together with `NotX`,
-    /// missing `Effect`/`Action`, unknown condition operators, unreadable condition values, bad
-    /// principal ARNs, empty statements or arrays, and documents over the limit.
+    /// missing `Effect`/`Action`, unknown condition operators (an unknown operator with an empty
+    /// block is accepted, as IAM accepts it), unreadable condition values, actions, resources
+    /// and Sids IAM refuses (with IAM's message), bad principal ARNs, empty statements or
+    /// `Action`/`Resource` arrays, and documents over the limit.
     pub fn parse(text: &str, max_chars: usize) -> Result<Self, Error> {
         parse_document(text, max_chars, None)
     }
