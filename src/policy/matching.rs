@@ -357,7 +357,12 @@ impl ArnPattern {
         if text == "*" {
             return Ok(ArnPattern::Any);
         }
-        if variables && text.contains("${") {
+        // Variables only after the fifth colon (`arn:aws:s3:::home/${aws:username}/*`, the common
+        // case) sit in the resource part, which keeps its colons anyway: the part patterns can
+        // hold them, and evaluation needs no substitution pass.
+        let first_var = text.find("${").filter(|_| variables);
+        let colons_before = |at: usize| text.get(..at).map_or(0, |h| h.matches(':').count());
+        if first_var.is_some_and(|at| colons_before(at) < 5) {
             let pattern = Pattern::compile(text, true, true, false)?;
             if pattern.has_vars {
                 return Ok(ArnPattern::Deferred(pattern, pad));
@@ -465,6 +470,11 @@ mod tests {
         assert!(!p.matches("arn:aws:iam:us-east-1:123456789012:role/x", &ctx));
         let q = ArnPattern::compile("arn:aws:*", true, false).unwrap();
         assert_eq!(q, ArnPattern::Never);
+        // A variable in the resource part alone keeps the six-part form; elsewhere it is deferred.
+        let home = ArnPattern::compile("arn:aws:s3:::home/${aws:username}/*", true, true).unwrap();
+        assert!(matches!(home, ArnPattern::Parts(_)));
+        let acct = ArnPattern::compile("arn:aws:iam::${aws:PrincipalAccount}:root", true, true);
+        assert!(matches!(acct, Ok(ArnPattern::Deferred(..))));
         // In `Resource`, missing parts are read as `*`.
         let padded = ArnPattern::compile("arn:aws:s3", true, true).unwrap();
         assert!(padded.matches("arn:aws:s3:::b/k", &ctx));
