@@ -251,6 +251,19 @@ fn iam_and_s3_resources_have_no_region() {
     );
 }
 
+/// moto invalid case `arn:aws:iam:::example_bucket`: an IAM resource path names its type.
+#[test]
+fn iam_resource_paths_start_with_a_resource_type() {
+    refused(
+        r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:iam:::example_bucket"}"#,
+        r#"IAM resource path must either be "*" or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/."#,
+    );
+    // Neighbours: moto's valid `arn:aws:iam:::user/example_bucket`, the `*` path, variables.
+    accepted(
+        r#"{"Effect":"Allow","Action":"iam:GetUser","Resource":["arn:aws:iam:::user/example_bucket","arn:aws:iam::123456789012:*","arn:aws:iam::*:user/${aws:username}","arn:aws:iam::*:mfa/${aws:username}"]}"#,
+    );
+}
+
 // ---- Item 7: refused where AWS accepts ----------------------------------------------------
 
 /// moto valid documents: `"Condition": {"DateGreaterThan": {}}`, `{"DateGreaterThan": {"a": []}}`,

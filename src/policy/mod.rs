@@ -69,8 +69,9 @@
 //!   variable in the partition or the service; an ARN of fewer than six parts is read with the
 //!   missing parts as `*`, the normalisation IAM's own messages show (`a:b:cadfsdf` is printed
 //!   `arn:b:cadfsdf:*:*:*`). `null` items of a `Resource`/`NotResource` array are skipped, but
-//!   an array of nothing else is refused like an empty one. IAM's check that IAM resource paths
-//!   start with a known type (`user/`, `role/`, …) is not made.
+//!   an array of nothing else is refused like an empty one. An IAM resource path is `*` or
+//!   starts with one of the types IAM's message lists (`user/`, `role/`, …); a path that is a
+//!   policy variable alone is refused.
 //! - **Conditions.** An empty operator block constrains nothing (it holds); an unknown operator
 //!   with an empty block is accepted and dropped, as IAM accepts it; one with keys is refused. An
 //!   empty value list matches no context value, so a positive operator is false and a negated

@@ -568,11 +568,38 @@ fn check_resource(raw: &str, variables: bool) -> Result<(), R> {
             _ => {}
         }
     }
+    if *service == "iam" {
+        let path = masked.splitn(6, ':').nth(5);
+        if path.is_some_and(|p| p != "*" && !IAM_RESOURCE_TYPES.iter().any(|t| p.starts_with(t))) {
+            return Err(refused(format!(
+                "IAM resource path must either be \"*\" or start with {}.",
+                IAM_RESOURCE_TYPES.join(", ")
+            )));
+        }
+    }
     if *first != "arn" {
         return Err(not_arn());
     }
     Ok(())
 }
+
+/// The resource types an IAM resource path may start with, in the order AWS's message lists
+/// them (moto's `VALID_RESOURCE_PATH_STARTING_VALUES`).
+const IAM_RESOURCE_TYPES: [&str; 13] = [
+    "user/",
+    "federated-user/",
+    "role/",
+    "group/",
+    "instance-profile/",
+    "mfa/",
+    "server-certificate/",
+    "policy/",
+    "sms-mfa/",
+    "saml-provider/",
+    "oidc-provider/",
+    "report/",
+    "access-report/",
+];
 
 /// A `Resource` value: like [`strings`], except that `null` items of an array are skipped, as
 /// IAM accepts them; an array of nothing but `null` is refused like an empty one.
