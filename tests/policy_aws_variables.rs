@@ -75,6 +75,31 @@ fn whitespace_around_key_and_default_is_ignored_and_defaults_keep_spaces_and_cas
             &[("aws:username", "alice")]
         ))
         .is_allowed());
+    // A quoted default may hold `}` and `:`; neither ends the variable nor splits the ARN.
+    let odd = doc(
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username, 'x:y}z'}/*"}"#,
+    );
+    assert!(odd
+        .evaluate(&ctx("s3:GetObject", "arn:aws:s3:::b/x:y}z/k", &[]))
+        .is_allowed());
+    let arn_default = doc(
+        r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount, '111122223333'}:role/admin"}}}"#,
+    );
+    let admin_of = |acct: &str| format!("arn:aws:iam::{acct}:role/admin");
+    assert!(arn_default
+        .evaluate(&ctx(
+            "sts:AssumeRole",
+            "*",
+            &[("aws:PrincipalArn", &admin_of("111122223333"))]
+        ))
+        .is_allowed());
+    assert!(!arn_default
+        .evaluate(&ctx(
+            "sts:AssumeRole",
+            "*",
+            &[("aws:PrincipalArn", &admin_of("444455556666"))]
+        ))
+        .is_allowed());
     // Whitespace outside a variable is still refused in a resource (stricter reading).
     assert!(PolicyDocument::parse(
         r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/a b"}}"#,
