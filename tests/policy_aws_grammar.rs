@@ -172,6 +172,11 @@ fn unknown_partitions_are_refused_with_aws_message() {
             message,
         );
     }
+    // A variable cannot stand for the partition; the message shows it unmasked.
+    refused(
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:${aws:partition}:s3:::b"}"#,
+        r#"Partition "${…}" is not valid for resource "arn:${…}:s3:::b"."#,
+    );
     // Neighbours: the other partitions AWS has.
     for p in ["aws", "aws-cn", "aws-us-gov"] {
         accepted(&format!(

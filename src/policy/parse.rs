@@ -530,11 +530,13 @@ fn check_resource(raw: &str, variables: bool) -> Result<(), R> {
         } else {
             "*".to_owned()
         };
+        // A variable stands masked in `masked`; the message shows it as `${…}`.
+        let unmask = |t: &str| quote(&t.replace(VARIABLE_MARK, "${…}"));
         let shown = format!("arn:{partition}:{}:{}:{}:{tail}", part(0), part(1), part(2));
         return Err(refused(format!(
             "Partition \"{}\" is not valid for resource \"{}\".",
-            quote(partition),
-            quote(&shown)
+            unmask(partition),
+            unmask(&shown)
         )));
     }
     let Some(service) = parts.get(2) else {
