@@ -38,7 +38,9 @@ const RESOURCE_PATTERNS: &[&str] = &[
     "*",
     "arn:aws:s3:::b/*",
     "arn:aws:s3:::b/${aws:username}/*",
-    "arn:aws:*:*:123456789012:*",
+    // Not `arn:aws:*:…`: IAM refuses a wildcard service ("Resource vendor must be fully
+    // qualified and cannot contain regexes.").
+    "arn:aws:ec2:*:123456789012:*",
     "arn:aws:iam::123456789012:role/?",
 ];
 const KEYS: &[&str] = &[

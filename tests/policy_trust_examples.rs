@@ -351,15 +351,21 @@ fn wildcard_principal_with_org_condition_counts_as_account_level() {
 }
 
 #[test]
-fn not_principal_denies_everyone_else() {
-    let t = trust(
-        r#"{"Version":"2012-10-17","Statement":[
+fn not_principal_is_refused_in_trust_policies() {
+    // IAM User Guide, `NotPrincipal`: "You cannot use the NotPrincipal element in an IAM
+    // identity-based policy nor in an IAM role trust policy." (SPEC §10.) The same Deny +
+    // NotPrincipal statement is accepted in a resource-based policy: see
+    // tests/policy_aws_notprincipal.rs.
+    let text = r#"{"Version":"2012-10-17","Statement":[
         {"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"},
-        {"Sid":"OnlyAdmins","Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/admin"},"Action":"sts:AssumeRole"}]}"#,
-    );
-    let e = evaluate_trust(&t, &assume(user("arn:aws:iam::111122223333:user/admin")));
+        {"Sid":"OnlyAdmins","Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/admin"},"Action":"sts:AssumeRole"}]}"#;
+    let e = PolicyDocument::parse_trust(text).unwrap_err();
+    assert_eq!(e.code(), "MalformedPolicyDocument");
+    assert!(e.to_string().contains("NotPrincipal"), "{e}");
+    let d = PolicyDocument::parse(text, 2048).unwrap();
+    let e = d.evaluate(&assume(user("arn:aws:iam::111122223333:user/admin")));
     assert_eq!(e.decision, Decision::Allow);
-    let e = evaluate_trust(&t, &assume(user("arn:aws:iam::111122223333:user/dev")));
+    let e = d.evaluate(&assume(user("arn:aws:iam::111122223333:user/dev")));
     assert_eq!(e.decision, Decision::ExplicitDeny);
     assert_eq!(e.denied_by[0].sid, Some("OnlyAdmins"));
 }

@@ -10,10 +10,11 @@
 //! positive form; an absent key makes the condition false, except that negated operators,
 //! `…IfExists` and `Null: true` are true, `ForAllValues:` is true and `ForAnyValue:` false.
 
-use super::context::{parse_date, parse_number, ContextValue, RequestContext};
+use super::context::{parse_number, ContextValue, RequestContext};
+use super::date::PolicyDate;
 use super::matching::{eq_ignore_case, ArnPattern, Pattern};
 use std::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 
 /// The base operators of SPEC §3, without qualifier or `IfExists`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -320,22 +321,23 @@ impl IpNet {
         (prefix <= max).then_some(IpNet { addr, prefix })
     }
 
+    /// Whether `ip` is in the network. Both sides are compared in one address space, IPv4 read
+    /// as IPv4-mapped IPv6 (`::ffff:a.b.c.d`, RFC 4291 §2.5.5.2): a dual-stack listener reports
+    /// an IPv4 client as `::ffff:203.0.113.7`, and that spelling must meet the same `IpAddress`
+    /// / `NotIpAddress` conditions as `203.0.113.7`, whichever spelling the policy's CIDR uses.
     pub(crate) fn contains(&self, ip: IpAddr) -> bool {
-        match (self.addr, ip) {
-            (IpAddr::V4(n), IpAddr::V4(a)) => {
-                let mask = u32::MAX
-                    .checked_shl(32 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u32::from(n) & mask == u32::from(a) & mask
-            }
-            (IpAddr::V6(n), IpAddr::V6(a)) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u128::from(n) & mask == u128::from(a) & mask
-            }
-            _ => false,
-        }
+        let (net, prefix) = mapped(self.addr, self.prefix);
+        let (addr, _) = mapped(ip, 0);
+        let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
+        u128::from(net) & mask == u128::from(addr) & mask
+    }
+}
+
+/// An address (and a prefix length on it) in the IPv6 space, IPv4 as IPv4-mapped.
+fn mapped(addr: IpAddr, prefix: u8) -> (Ipv6Addr, u8) {
+    match addr {
+        IpAddr::V4(v4) => (v4.to_ipv6_mapped(), prefix.saturating_add(96)),
+        IpAddr::V6(v6) => (v6, prefix),
     }
 }
 
@@ -345,7 +347,7 @@ enum Compiled {
     /// Strings (all string operators); wildcards only for `StringLike`.
     Text(Pattern),
     Number(f64),
-    Date(i64),
+    Date(PolicyDate),
     Bool(bool),
     Binary(Box<[u8]>),
     Ip(IpNet),
@@ -417,6 +419,10 @@ impl ConditionBlock {
     }
 }
 
+/// Why a `Date…` value is refused (AWS answers "The policy failed legacy parsing").
+const NOT_A_DATE: &str =
+    "The policy failed legacy parsing: not a date (epoch seconds or ISO 8601; no policy variables)";
+
 fn looks_like_vars(text: &str, variables: bool) -> bool {
     variables && text.contains("${")
 }
@@ -429,10 +435,18 @@ pub(crate) fn compile_value(
     variables: bool,
 ) -> Result<ConditionValue, &'static str> {
     let family = op.operator.family();
+    // Date values are read by IAM's legacy date parser before any variable is substituted, so
+    // AWS refuses a variable there (moto's `_legacy_parse_date_condition_value`); they fall
+    // through to the literal reading below and are refused as not a date.
     let deferred = looks_like_vars(raw, variables)
         && !matches!(
             family,
-            Family::Str | Family::StrIgnoreCase | Family::StrLike | Family::Arn | Family::Null
+            Family::Str
+                | Family::StrIgnoreCase
+                | Family::StrLike
+                | Family::Arn
+                | Family::Null
+                | Family::Date
         );
     let compiled = if deferred {
         Compiled::Deferred(Pattern::compile(raw, false, true, false)?)
@@ -443,7 +457,7 @@ pub(crate) fn compile_value(
             }
             Family::StrLike => Compiled::Text(Pattern::compile(raw, true, variables, false)?),
             Family::Num => Compiled::Number(parse_number(raw).ok_or("value is not a number")?),
-            Family::Date => Compiled::Date(parse_date(raw).ok_or("value is not a date")?),
+            Family::Date => Compiled::Date(PolicyDate::parse(raw).ok_or(NOT_A_DATE)?),
             Family::Bool => Compiled::Bool(parse_bool(raw).ok_or("value is not true or false")?),
             Family::Binary => Compiled::Binary(
                 data_encoding::BASE64
@@ -623,6 +637,17 @@ mod tests {
         assert!(v6.contains("2001:db8:1::1".parse().unwrap()));
         assert!(!v6.contains("2001:db9::1".parse().unwrap()));
         assert!(!v6.contains("203.0.113.7".parse().unwrap()));
+        // IPv4-mapped IPv6 is the same client, whichever side spells it so.
+        assert!(n.contains("::ffff:203.0.113.7".parse().unwrap()));
+        assert!(!n.contains("::ffff:203.0.114.7".parse().unwrap()));
+        let m = IpNet::parse("::ffff:203.0.113.0/120").unwrap();
+        assert!(m.contains("203.0.113.7".parse().unwrap()));
+        assert!(!m.contains("203.0.114.7".parse().unwrap()));
+        // The deprecated IPv4-compatible form `::a.b.c.d` is not the IPv4 client.
+        assert!(!n.contains("::203.0.113.7".parse().unwrap()));
+        assert!(!IpNet::parse("0.0.0.0/0")
+            .unwrap()
+            .contains("2001:db8::1".parse().unwrap()));
         // Three-digit prefixes are IPv6's; a zero-padded one within three digits is read.
         let host = IpNet::parse("2001:db8::7/128").unwrap();
         assert!(host.contains("2001:db8::7".parse().unwrap()));

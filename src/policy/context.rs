@@ -5,6 +5,8 @@
 //! case-insensitive binary searches that allocate nothing; every value keeps its text and, parsed
 //! once at insertion, its number and date readings. The action is stored lowercased.
 
+use super::date::PolicyDate;
+use super::matching::split_arn;
 use crate::principal::{AccountId, Partition, PrincipalArn};
 use crate::session::{RoleSessionName, SessionTags};
 use crate::time::UnixTime;
@@ -16,7 +18,7 @@ use std::net::IpAddr;
 pub(crate) struct ContextValue {
     text: Box<str>,
     num: Option<f64>,
-    date: Option<i64>,
+    date: Option<PolicyDate>,
     ip: Option<IpAddr>,
 }
 
@@ -24,7 +26,7 @@ impl ContextValue {
     fn new(text: &str) -> Self {
         ContextValue {
             num: parse_number(text),
-            date: parse_date(text),
+            date: PolicyDate::parse(text),
             ip: parse_ip(text),
             text: text.into(),
         }
@@ -35,7 +37,7 @@ impl ContextValue {
     pub(crate) fn number(&self) -> Option<f64> {
         self.num
     }
-    pub(crate) fn date(&self) -> Option<i64> {
+    pub(crate) fn date(&self) -> Option<PolicyDate> {
         self.date
     }
     pub(crate) fn ip(&self) -> Option<IpAddr> {
@@ -71,19 +73,6 @@ pub(crate) fn parse_number(text: &str) -> Option<f64> {
         return None;
     }
     text.parse().ok()
-}
-
-/// Reads a date: epoch seconds (digits) or ISO 8601.
-pub(crate) fn parse_date(text: &str) -> Option<i64> {
-    if !text.is_empty() && text.len() <= 12 && text.bytes().all(|b| b.is_ascii_digit()) {
-        return text.parse().ok();
-    }
-    // Only text that starts like a date is worth handing to the ISO 8601 parser.
-    let b = text.as_bytes();
-    if b.len() >= 10 && b.get(..4)?.iter().all(u8::is_ascii_digit) && b.get(4) == Some(&b'-') {
-        return UnixTime::parse_iso8601(text).and_then(|t| i64::try_from(t.as_secs()).ok());
-    }
-    None
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -203,6 +192,40 @@ impl RequestPrincipal {
         }
     }
 
+    /// An anonymous (unsigned) caller, for evaluating resource-based policies on requests that
+    /// carry no credentials. Only `"Principal": "*"` and `{"AWS": "*"}` match it (IAM User
+    /// Guide, `Principal` element: the two are equivalent for anonymous users); account, ARN,
+    /// service and federated entries do not.
+    ///
+    /// ```
+    /// use tempcred::policy::{PolicyDocument, RequestContext, RequestPrincipal};
+    /// let bucket = PolicyDocument::parse(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow",
+    ///   "Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::public/*"}}"#,
+    ///   2048).unwrap();
+    /// let ctx = RequestContext::new("s3:GetObject")
+    ///     .with_resource("arn:aws:s3:::public/index.html")
+    ///     .with_principal(RequestPrincipal::anonymous());
+    /// assert!(bucket.evaluate(&ctx).is_allowed());
+    /// assert_eq!(RequestPrincipal::anonymous().arns().count(), 0);
+    /// ```
+    pub fn anonymous() -> Self {
+        RequestPrincipal {
+            arns: Vec::new(),
+            session_arn: None,
+            account: None,
+            service: None,
+            federated: None,
+        }
+    }
+
+    /// Whether this is the anonymous caller of [`RequestPrincipal::anonymous`]: known by nothing.
+    pub fn is_anonymous(&self) -> bool {
+        self.arns.is_empty()
+            && self.account.is_none()
+            && self.service.is_none()
+            && self.federated.is_none()
+    }
+
     /// The ARNs the caller is known by.
     pub fn arns(&self) -> impl Iterator<Item = &str> {
         self.arns.iter().map(|a| &**a)
@@ -225,6 +248,30 @@ impl RequestPrincipal {
     pub(crate) fn in_account(&self, partition: Option<&str>, account: AccountId) -> bool {
         self.account
             .is_some_and(|(p, a)| a == account && partition.is_none_or(|want| want == p.as_str()))
+    }
+
+    /// Whether the caller is the account principal itself (`arn:P:iam::ACCT:root`), not merely
+    /// in the account: what a `NotPrincipal` account entry exempts (SPEC §10).
+    pub(crate) fn is_account_root(&self, partition: Option<&str>, account: AccountId) -> bool {
+        self.in_account(partition, account)
+            && self.arns.iter().any(|a| {
+                split_arn(a).is_some_and(|[_, _, service, region, acct, res]| {
+                    service == "iam"
+                        && region.is_empty()
+                        && res == "root"
+                        && AccountId::new(acct).is_ok_and(|a| a == account)
+                })
+            })
+    }
+
+    /// Whether `arn` is the caller's own ARN: for a role session, only the assumed-role session
+    /// ARN (not the role's), so a `NotPrincipal` role entry does not exempt its sessions
+    /// (SPEC §10).
+    pub(crate) fn is_exactly(&self, arn: &str) -> bool {
+        match &self.session_arn {
+            Some(session) => **session == *arn,
+            None => self.has_arn(arn),
+        }
     }
 
     pub(crate) fn is_iam(&self) -> bool {
@@ -459,9 +506,13 @@ mod tests {
         for bad in ["", "inf", "NaN", "1e3", "1.", ".5", "0x10", "+1"] {
             assert_eq!(parse_number(bad), None, "{bad}");
         }
-        assert_eq!(parse_date("1700000000"), Some(1_700_000_000));
-        assert_eq!(parse_date("2023-11-14T22:13:20Z"), Some(1_700_000_000));
-        assert_eq!(parse_date("2023-11-14"), Some(1_699_920_000));
-        assert_eq!(parse_date("tomorrow"), None);
+        let d = |s: &str| ContextValue::new(s).date();
+        assert_eq!(d("1700000000"), Some(PolicyDate::from_secs(1_700_000_000)));
+        assert_eq!(
+            d("2023-11-14T22:13:20Z"),
+            Some(PolicyDate::from_secs(1_700_000_000))
+        );
+        assert_eq!(d("2023-11-14"), Some(PolicyDate::from_secs(1_699_920_000)));
+        assert_eq!(d("tomorrow"), None);
     }
 }

@@ -35,6 +35,10 @@ pub enum MalformedReason {
     InvalidPrincipal(Box<str>),
     /// A value that cannot be read (bad action, resource, condition value); says why.
     InvalidValue(&'static str, Box<str>),
+    /// A value IAM refuses, with IAM's own message (as quoted in moto's
+    /// `tests/test_iam/test_iam_policies.py`), e.g. `Actions/Condition can contain only one
+    /// colon.` or `Partition "error" is not valid for resource "arn:error:s3:::b".`
+    Refused(Box<str>),
     /// An element this kind of policy may not have (`Principal` in an identity policy,
     /// `Resource` in a trust policy), or must have.
     Prohibited(&'static str),
@@ -63,6 +67,7 @@ impl fmt::Display for MalformedReason {
             MalformedReason::InvalidPrincipal(p) => write!(f, "Invalid principal in policy: {p:?}"),
             MalformedReason::InvalidValue(why, v) => write!(f, "Invalid value {v:?}: {why}"),
             MalformedReason::Prohibited(what) => f.write_str(what),
+            MalformedReason::Refused(message) => f.write_str(message),
         }
     }
 }

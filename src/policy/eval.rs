@@ -138,8 +138,9 @@ fn principal_grant(
     for (kind, values, _) in entries {
         for v in values {
             let grant = match (kind, &v.target) {
+                // `{"AWS": "*"}` is `"*"` for IAM callers and anonymous ones alike.
                 (PrincipalKind::Aws, PrincipalTarget::Any) => {
-                    caller.is_iam().then_some(PrincipalGrant::Wildcard)
+                    (caller.is_iam() || caller.is_anonymous()).then_some(PrincipalGrant::Wildcard)
                 }
                 (PrincipalKind::Aws, PrincipalTarget::Account(partition, account)) => caller
                     .in_account(partition.as_deref(), *account)
@@ -177,6 +178,34 @@ fn principal_grant(
     best
 }
 
+/// Whether a `NotPrincipal` element lists the caller itself, exempting it (IAM User Guide,
+/// `NotPrincipal`; SPEC §10). Narrower than [`principal_grant`]: an account entry exempts only
+/// the account principal (`…:root`), not the account's users and roles; a role ARN exempts the
+/// role, not its sessions (a session is exempt only by its assumed-role session ARN).
+fn not_principal_exempts(spec: &PrincipalSpec, caller: Option<&RequestPrincipal>) -> bool {
+    let entries = match spec {
+        PrincipalSpec::Any => return true,
+        PrincipalSpec::Map(entries) => entries,
+    };
+    let Some(caller) = caller else {
+        return false;
+    };
+    entries.iter().any(|(kind, values, _)| {
+        values.iter().any(|v| match (kind, &v.target) {
+            (PrincipalKind::Aws, PrincipalTarget::Any) => caller.is_iam() || caller.is_anonymous(),
+            (PrincipalKind::Aws, PrincipalTarget::Account(partition, account)) => {
+                caller.is_account_root(partition.as_deref(), *account)
+            }
+            (PrincipalKind::Aws, PrincipalTarget::Arn(arn)) => caller.is_exactly(arn),
+            (PrincipalKind::Service, PrincipalTarget::Any) => caller.is_service("*"),
+            (PrincipalKind::Service, PrincipalTarget::Name(n)) => caller.is_service(n),
+            (PrincipalKind::Federated, PrincipalTarget::Any) => caller.is_federated("*"),
+            (PrincipalKind::Federated, PrincipalTarget::Name(n)) => caller.is_federated(n),
+            _ => false,
+        })
+    })
+}
+
 /// Whether `st` applies to the request; `Some(grant)` says how its principal element matched.
 fn applies(st: &Statement, ctx: &RequestContext) -> Option<Option<PrincipalGrant>> {
     let action = ctx.action();
@@ -204,10 +233,8 @@ fn applies(st: &Statement, ctx: &RequestContext) -> Option<Option<PrincipalGrant
     let grant = match &st.principal {
         None => None,
         Some((false, spec)) => Some(principal_grant(spec, ctx.principal())?),
-        Some((true, spec)) => match principal_grant(spec, ctx.principal()) {
-            Some(_) => return None,
-            None => Some(PrincipalGrant::Wildcard),
-        },
+        Some((true, spec)) if not_principal_exempts(spec, ctx.principal()) => return None,
+        Some((true, _)) => Some(PrincipalGrant::Wildcard),
     };
     if !st.conditions.iter().all(|c| c.holds(ctx)) {
         return None;

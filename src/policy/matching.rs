@@ -34,6 +34,71 @@ pub(crate) struct Pattern {
 /// Why a pattern's text was refused.
 pub(crate) const UNTERMINATED_VARIABLE: &str = "unterminated policy variable '${'";
 
+/// What one `${…}` holds.
+enum Var<'a> {
+    /// `${*}`, `${?}`, `${$}`: the character itself.
+    Literal(char),
+    /// A context key and its default value, if one is given.
+    Key(&'a str, Option<&'a str>),
+}
+
+/// Reads a policy variable from `after` (the text after `${`), with the whole documented grammar
+/// (IAM User Guide, "IAM policy elements: Variables and tags", *Specifying default values*):
+/// `${key}`, `${key, 'default'}`, whitespace around the key and the default ignored, the default
+/// case-sensitive and free to hold any character but `'`. Returns the variable and the text after
+/// its `}`.
+fn read_variable(after: &str) -> Result<(Var<'_>, &str), &'static str> {
+    let s = after.trim_start();
+    let key_end = s
+        .find(|c: char| c == '}' || c == ',' || c.is_whitespace())
+        .ok_or(UNTERMINATED_VARIABLE)?;
+    let key = s.get(..key_end).unwrap_or("");
+    let s = s.get(key_end..).unwrap_or("").trim_start();
+    let (default, s) = match s.strip_prefix(',') {
+        Some(d) => {
+            let d = d
+                .trim_start()
+                .strip_prefix('\'')
+                .ok_or("policy variable default must be quoted with '")?;
+            let (value, rest) = d.split_once('\'').ok_or(UNTERMINATED_VARIABLE)?;
+            (Some(value), rest.trim_start())
+        }
+        None => (None, s),
+    };
+    let rest = s.strip_prefix('}').ok_or(UNTERMINATED_VARIABLE)?;
+    let var = match (key, default) {
+        ("*", None) => Var::Literal('*'),
+        ("?", None) => Var::Literal('?'),
+        ("$", None) => Var::Literal('$'),
+        ("", _) => return Err("empty policy variable"),
+        (k, _) if k.contains(['$', '{', '\'']) => return Err("invalid policy variable name"),
+        (k, d) => Var::Key(k, d),
+    };
+    Ok((var, rest))
+}
+
+/// `text` with every policy variable replaced by `\u{1}` (and `${*}`-style escapes by their
+/// character), so its ARN structure can be checked without the variables' own colons; `Err` if a
+/// variable does not parse.
+pub(crate) fn skeleton(text: &str) -> Result<String, &'static str> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        out.push_str(rest.get(..at).unwrap_or(""));
+        let (var, after) = read_variable(rest.get(at + 2..).unwrap_or(""))?;
+        out.push(match var {
+            Var::Literal(c) => c,
+            Var::Key(..) => VARIABLE_MARK,
+        });
+        rest = after;
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// What [`skeleton`] puts where a variable was.
+pub(crate) const VARIABLE_MARK: char = '\u{1}';
+
 impl Pattern {
     /// Compiles `text`. With `wildcards`, `*` and `?` are wildcards; with `variables`, `${…}` is a
     /// policy variable (Version `2012-10-17` only). `lowercase` folds literals to ASCII lowercase
@@ -55,31 +120,16 @@ impl Pattern {
         };
         while let Some(c) = rest.chars().next() {
             if variables && rest.starts_with("${") {
-                let inner_end = rest.find('}').ok_or(UNTERMINATED_VARIABLE)?;
-                let inner = rest.get(2..inner_end).unwrap_or("");
-                rest = rest.get(inner_end + 1..).unwrap_or("");
-                match inner {
-                    "*" | "?" | "$" => lit.push_str(inner),
-                    _ => {
-                        let (key, default) = match inner.split_once(',') {
-                            Some((k, d)) => {
-                                let d = d.trim();
-                                let d = d
-                                    .strip_prefix('\'')
-                                    .and_then(|d| d.strip_suffix('\''))
-                                    .ok_or("policy variable default must be quoted with '")?;
-                                (k.trim(), Some(d.into()))
-                            }
-                            None => (inner.trim(), None),
-                        };
-                        if key.is_empty() {
-                            return Err("empty policy variable");
-                        }
+                let (var, after) = read_variable(rest.get(2..).unwrap_or(""))?;
+                rest = after;
+                match var {
+                    Var::Literal(l) => lit.push(l),
+                    Var::Key(key, default) => {
                         flush(&mut lit, &mut toks);
                         has_vars = true;
                         toks.push(Tok::Var {
                             key: key.to_ascii_lowercase().into(),
-                            default,
+                            default: default.map(Into::into),
                         });
                     }
                 }
@@ -151,6 +201,20 @@ impl Pattern {
         }
     }
 
+    /// The pattern's tokens with every variable replaced by its value as a literal (so a `*` in a
+    /// value stays a character); `None` when a variable does not resolve.
+    fn substituted(&self, ctx: &RequestContext) -> Option<Vec<Tok>> {
+        self.toks
+            .iter()
+            .map(|t| match t {
+                Tok::Var { key, default } => {
+                    Self::var(key, default.as_deref(), ctx).map(|v| Tok::Lit(v.into()))
+                }
+                other => Some(other.clone()),
+            })
+            .collect()
+    }
+
     /// Whether `text` matches the whole pattern (case-sensitively).
     pub(crate) fn matches(&self, text: &str, ctx: &RequestContext) -> bool {
         // Fast paths for the common shapes.
@@ -214,6 +278,10 @@ pub(crate) enum ArnPattern {
     Any,
     /// Six part patterns.
     Parts(Box<[Pattern; 6]>),
+    /// A pattern with policy variables: the variables are substituted first and the result split
+    /// into parts at evaluation, so a variable may hold colons (`${aws:PrincipalArn}`) and a
+    /// colon inside `${…}` never splits. `bool`: pad missing parts with `*` (as `Resource` does).
+    Deferred(Pattern, bool),
     /// Fewer than six parts: matches nothing (only reachable through condition values).
     Never,
 }
@@ -232,24 +300,83 @@ pub(crate) fn split_arn(text: &str) -> Option<[&str; 6]> {
     Some(parts)
 }
 
+/// Splits compiled tokens into ARN parts at the colons of their literals (at most six parts, the
+/// last keeping its colons); with `pad`, missing parts become `*`.
+fn split_tokens(toks: Vec<Tok>, pad: bool) -> Option<Vec<Pattern>> {
+    let mut parts: Vec<Vec<Tok>> = vec![Vec::new()];
+    for t in toks {
+        let Tok::Lit(text) = t else {
+            if let Some(last) = parts.last_mut() {
+                last.push(t);
+            }
+            continue;
+        };
+        let mut rest: &str = &text;
+        loop {
+            let cut = if parts.len() < 6 {
+                rest.split_once(':')
+            } else {
+                None
+            };
+            let (head, tail) = cut.unwrap_or((rest, ""));
+            if !head.is_empty() {
+                if let Some(last) = parts.last_mut() {
+                    last.push(Tok::Lit(head.into()));
+                }
+            }
+            if cut.is_none() {
+                break;
+            }
+            parts.push(Vec::new());
+            rest = tail;
+        }
+    }
+    if parts.len() < 6 {
+        if !pad {
+            return None;
+        }
+        parts.resize_with(6, || vec![Tok::Star]);
+    }
+    Some(
+        parts
+            .into_iter()
+            .map(|toks| Pattern {
+                toks: toks.into_boxed_slice(),
+                has_vars: false,
+            })
+            .collect(),
+    )
+}
+
 impl ArnPattern {
-    /// Compiles an ARN pattern; `Err` with a reason if `strict` and it is neither `*` nor six
-    /// parts starting with `arn`.
-    pub(crate) fn compile(text: &str, variables: bool, strict: bool) -> Result<Self, &'static str> {
+    /// Compiles an ARN pattern. With `pad` (the `Resource` element), an ARN of fewer than six
+    /// parts has its missing parts read as `*`, as IAM normalises them (its error messages show
+    /// `arn:b:cadfsdf:*:*:*` for `a:b:cadfsdf`); without, it matches nothing. Structure is
+    /// validated by the caller; this only reads.
+    pub(crate) fn compile(text: &str, variables: bool, pad: bool) -> Result<Self, &'static str> {
         if text == "*" {
             return Ok(ArnPattern::Any);
         }
-        let Some(parts) = split_arn(text) else {
-            return if strict {
-                Err("must be '*' or an ARN with six colon-separated parts")
-            } else {
-                Ok(ArnPattern::Never)
-            };
-        };
-        if strict && parts[0] != "arn" {
-            return Err("must be '*' or start with 'arn:'");
+        // Variables only after the fifth colon (`arn:aws:s3:::home/${aws:username}/*`, the common
+        // case) sit in the resource part, which keeps its colons anyway: the part patterns can
+        // hold them, and evaluation needs no substitution pass.
+        let first_var = text.find("${").filter(|_| variables);
+        let colons_before = |at: usize| text.get(..at).map_or(0, |h| h.matches(':').count());
+        if first_var.is_some_and(|at| colons_before(at) < 5) {
+            let pattern = Pattern::compile(text, true, true, false)?;
+            if pattern.has_vars {
+                return Ok(ArnPattern::Deferred(pattern, pad));
+            }
         }
-        let [a, b, c, d, e, f] = parts.map(|p| Pattern::compile(p, true, variables, false));
+        let parts = match split_arn(text) {
+            Some(parts) => parts.map(|p| Pattern::compile(p, true, variables, false)),
+            None if pad => {
+                let mut it = text.split(':');
+                [(); 6].map(|()| Pattern::compile(it.next().unwrap_or("*"), true, variables, false))
+            }
+            None => return Ok(ArnPattern::Never),
+        };
+        let [a, b, c, d, e, f] = parts;
         Ok(ArnPattern::Parts(Box::new([a?, b?, c?, d?, e?, f?])))
     }
 
@@ -262,6 +389,15 @@ impl ArnPattern {
                 Some(parts) => pats.iter().zip(parts).all(|(p, s)| p.matches(s, ctx)),
                 None => false,
             },
+            ArnPattern::Deferred(pattern, pad) => {
+                let Some(parts) = split_arn(arn) else {
+                    return false;
+                };
+                pattern
+                    .substituted(ctx)
+                    .and_then(|toks| split_tokens(toks, *pad))
+                    .is_some_and(|pats| pats.iter().zip(parts).all(|(p, s)| p.matches(s, ctx)))
+            }
         }
     }
 }
@@ -334,7 +470,15 @@ mod tests {
         assert!(!p.matches("arn:aws:iam:us-east-1:123456789012:role/x", &ctx));
         let q = ArnPattern::compile("arn:aws:*", true, false).unwrap();
         assert_eq!(q, ArnPattern::Never);
-        assert!(ArnPattern::compile("arn:aws:*", true, true).is_err());
+        // A variable in the resource part alone keeps the six-part form; elsewhere it is deferred.
+        let home = ArnPattern::compile("arn:aws:s3:::home/${aws:username}/*", true, true).unwrap();
+        assert!(matches!(home, ArnPattern::Parts(_)));
+        let acct = ArnPattern::compile("arn:aws:iam::${aws:PrincipalAccount}:root", true, true);
+        assert!(matches!(acct, Ok(ArnPattern::Deferred(..))));
+        // In `Resource`, missing parts are read as `*`.
+        let padded = ArnPattern::compile("arn:aws:s3", true, true).unwrap();
+        assert!(padded.matches("arn:aws:s3:::b/k", &ctx));
+        assert!(!padded.matches("arn:aws:s4:::b/k", &ctx));
         let r = ArnPattern::compile("arn:aws:logs:*:*:log-group:*", true, true).unwrap();
         assert!(r.matches("arn:aws:logs:eu-west-1:123456789012:log-group:a:b", &ctx));
     }

@@ -7,7 +7,7 @@
 
 use super::condition::{compile_value, new_entry, ConditionBlock, ConditionOperator, JsonKind};
 use super::error::{quote, MalformedPolicyDocument as Error, MalformedReason as R};
-use super::matching::{ArnPattern, Pattern};
+use super::matching::{skeleton, ArnPattern, Pattern, VARIABLE_MARK};
 use super::model::{
     ActionPattern, Effect, Element, PolicyDocument, PrincipalKind, PrincipalSpec, PrincipalTarget,
     PrincipalValue, ResourcePattern, Statement, Version,
@@ -211,6 +211,11 @@ pub(crate) fn parse_document(
         };
         let st = parse_statement(s, &loc, variables)?;
         if let Some(sid) = st.sid.as_deref() {
+            check_sid(sid, kind, &loc)?;
+        }
+        // Uniqueness applies to non-empty Sids only: AWS accepts several `"Sid": ""` (moto's
+        // `_validate_sid_uniqueness` skips empty ones).
+        if let Some(sid) = st.sid.as_deref().filter(|s| !s.is_empty()) {
             if statements
                 .iter()
                 .any(|o: &Statement| o.sid.as_deref() == Some(sid))
@@ -239,9 +244,50 @@ pub(crate) fn parse_document(
     })
 }
 
+/// Refuses a Sid with characters the policy kind does not allow. Identity and session policies:
+/// `[0-9A-Za-z]` only (IAM User Guide, `Sid`: "supports ASCII uppercase letters (A-Z), lowercase
+/// letters (a-z), and numbers (0-9)"; AWS answers "Statement IDs (SID) must be alpha-numeric").
+/// Trust policies and kind-less (resource-based) documents: those and spaces, which IAM accepts
+/// in resource-based policies. Session policies are undocumented; the stricter (identity) rule
+/// applies.
+fn check_sid(sid: &str, kind: Option<PolicyKind>, loc: &str) -> Result<(), Error> {
+    let spaces = matches!(kind, None | Some(PolicyKind::Trust));
+    if sid
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || (spaces && b == b' '))
+    {
+        return Ok(());
+    }
+    let allowed = if spaces {
+        "[0-9A-Za-z ]*"
+    } else {
+        "[0-9A-Za-z]*"
+    };
+    Err(err(
+        R::Refused(
+            format!(
+                "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the \
+                 regular expression {allowed}: {:?}",
+                quote(sid)
+            )
+            .into(),
+        ),
+        format!("{loc}.Sid"),
+    ))
+}
+
 fn check_kind(st: &Statement, kind: PolicyKind, loc: &str) -> Result<(), Error> {
     match kind {
         PolicyKind::Trust => {
+            // IAM User Guide, `NotPrincipal`: "You cannot use the NotPrincipal element in an IAM
+            // identity-based policy nor in an IAM role trust policy." With Allow it would let
+            // every principal not listed (any web identity included) assume the role.
+            if matches!(st.principal, Some((true, _))) {
+                return Err(err(
+                    R::Prohibited("Has prohibited field NotPrincipal (trust policy)"),
+                    format!("{loc}.NotPrincipal"),
+                ));
+            }
             if st.resource.is_some() {
                 return Err(err(
                     R::Prohibited("Has prohibited field Resource (trust policy)"),
@@ -348,10 +394,7 @@ fn parse_statement(v: &JVal, loc: &str, variables: bool) -> Result<Statement, Er
             let (items, array) = strings(v, &|| at(name))?;
             let mut out = Vec::with_capacity(items.len());
             for raw in items {
-                out.push(
-                    parse_action(raw)
-                        .map_err(|why| err(R::InvalidValue(why, quote(raw)), at(name)))?,
-                );
+                out.push(parse_action(raw).map_err(|r| err(r, at(name)))?);
             }
             Element {
                 negated,
@@ -363,13 +406,11 @@ fn parse_statement(v: &JVal, loc: &str, variables: bool) -> Result<Statement, Er
     let resource = match pick(r, nr, ("Resource", "NotResource"), loc)? {
         None => None,
         Some((negated, v, name)) => {
-            let (items, array) = strings(v, &|| at(name))?;
+            let (items, array) = resource_strings(v, &|| at(name))?;
             let mut out = Vec::with_capacity(items.len());
             for raw in items {
                 let bad = |why| err(R::InvalidValue(why, quote(raw)), at(name));
-                if raw.chars().any(char::is_whitespace) {
-                    return Err(bad("resources have no whitespace"));
-                }
+                check_resource(raw, variables).map_err(|r| err(r, at(name)))?;
                 let pattern = ArnPattern::compile(raw, variables, true).map_err(bad)?;
                 out.push(ResourcePattern {
                     raw: raw.into(),
@@ -397,30 +438,194 @@ fn parse_statement(v: &JVal, loc: &str, variables: bool) -> Result<Statement, Er
     })
 }
 
-fn parse_action(raw: &str) -> Result<ActionPattern, &'static str> {
+/// Reads an action with IAM's rules (messages from moto's `tests/test_iam/test_iam_policies.py`):
+/// `*`, or `VENDOR:NAME` with exactly one colon; the vendor `*` or `[A-Za-z0-9.-]+` (dots and
+/// hyphens as in `s3.s`, `service-prefix`); the name anything but a colon (IAM accepts
+/// `iam: asdf safdsf af `). Where IAM is silent the stricter reading holds: the vendor and the
+/// name must not be empty and have no control characters.
+fn parse_action(raw: &str) -> Result<ActionPattern, R> {
     if raw != "*" {
-        let (vendor, name) = raw
-            .split_once(':')
-            .ok_or("actions must be prefaced by a vendor, e.g. sts:AssumeRole")?;
-        if vendor.is_empty()
-            || !vendor
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'*' || b == b'?')
-        {
-            return Err("invalid action vendor");
+        let refused = |m: String| R::Refused(m.into());
+        let Some((vendor, name)) = raw.split_once(':') else {
+            return Err(refused(
+                "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.".into(),
+            ));
+        };
+        if name.contains(':') {
+            return Err(refused(
+                "Actions/Condition can contain only one colon.".into(),
+            ));
         }
-        if name.is_empty()
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"*?_-.:".contains(&b))
+        if vendor != "*"
+            && (vendor.is_empty()
+                || !vendor
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'))
         {
-            return Err("invalid action name");
+            return Err(refused(format!("Vendor {} is not valid", quote(vendor))));
+        }
+        if name.is_empty() || name.chars().any(char::is_control) {
+            return Err(R::InvalidValue("invalid action name", quote(raw)));
         }
     }
     Ok(ActionPattern {
         raw: raw.into(),
-        pattern: Pattern::compile(raw, true, false, true)?,
+        pattern: Pattern::compile(raw, true, false, true)
+            .map_err(|why| R::InvalidValue(why, quote(raw)))?,
     })
+}
+
+/// The partitions IAM knows. `arn:error:…` is refused, as AWS does.
+const PARTITIONS: [&str; 8] = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+/// `Resource` / `NotResource` values as IAM validates them (`moto/iam/policy_validation.py`,
+/// `_validate_resource_format` and `_legacy_parse_resource_like`; messages as AWS words them).
+/// Checked on the text with its policy variables masked, so a variable's own colons never count.
+/// Stricter than IAM where it is silent: no whitespace outside variables, the first part must be
+/// `arn`, no policy variable in the partition or the service.
+fn check_resource(raw: &str, variables: bool) -> Result<(), R> {
+    if raw == "*" {
+        return Ok(());
+    }
+    let masked = if variables && raw.contains("${") {
+        skeleton(raw).map_err(|why| R::InvalidValue(why, quote(raw)))?
+    } else {
+        raw.to_owned()
+    };
+    let refused = |m: String| R::Refused(m.into());
+    let not_arn = || {
+        refused(format!(
+            "Resource {} must be in ARN format or \"*\".",
+            quote(raw)
+        ))
+    };
+    if !masked.contains(':') {
+        return Err(not_arn());
+    }
+    if masked.chars().any(char::is_whitespace) {
+        return Err(R::InvalidValue("resources have no whitespace", quote(raw)));
+    }
+    let parts: Vec<&str> = masked.splitn(7, ':').collect();
+    let (Some(first), Some(partition)) = (parts.first(), parts.get(1)) else {
+        return Err(not_arn());
+    };
+    if !PARTITIONS.contains(partition) {
+        let rest = parts.get(2..).unwrap_or(&[]);
+        let part = |i: usize| match rest.get(i) {
+            Some(p) if !p.is_empty() || rest.len() > i + 1 => (*p).to_owned(),
+            Some(_) if i > 0 => String::new(),
+            _ => "*".to_owned(),
+        };
+        let tail = if rest.len() > 3 {
+            rest.get(3..).unwrap_or(&[]).join(":")
+        } else {
+            "*".to_owned()
+        };
+        // A variable stands masked in `masked`; the message shows it as `${…}`.
+        let unmask = |t: &str| quote(&t.replace(VARIABLE_MARK, "${…}"));
+        let shown = format!("arn:{partition}:{}:{}:{}:{tail}", part(0), part(1), part(2));
+        return Err(refused(format!(
+            "Partition \"{}\" is not valid for resource \"{}\".",
+            unmask(partition),
+            unmask(&shown)
+        )));
+    }
+    let Some(service) = parts.get(2) else {
+        return Err(refused(
+            "Resource vendor must be fully qualified and cannot contain regexes.".into(),
+        ));
+    };
+    if service.contains(['*', '?', VARIABLE_MARK]) {
+        return Err(refused(
+            "Resource vendor must be fully qualified and cannot contain regexes.".into(),
+        ));
+    }
+    let colons = masked.bytes().filter(|b| *b == b':').count();
+    if service.is_empty() || (colons < 5 && masked.contains("::")) {
+        return Err(refused("The policy failed legacy parsing".into()));
+    }
+    if parts.get(3).is_some_and(|region| !region.is_empty()) {
+        match *service {
+            "iam" => {
+                return Err(refused(format!(
+                    "IAM resource {} cannot contain region information.",
+                    quote(raw)
+                )))
+            }
+            "s3" => {
+                return Err(refused(format!(
+                    "Resource {} can not contain region information.",
+                    quote(raw)
+                )))
+            }
+            _ => {}
+        }
+    }
+    if *service == "iam" {
+        let path = masked.splitn(6, ':').nth(5);
+        if path.is_some_and(|p| p != "*" && !IAM_RESOURCE_TYPES.iter().any(|t| p.starts_with(t))) {
+            return Err(refused(format!(
+                "IAM resource path must either be \"*\" or start with {}.",
+                IAM_RESOURCE_TYPES.join(", ")
+            )));
+        }
+    }
+    if *first != "arn" {
+        return Err(not_arn());
+    }
+    Ok(())
+}
+
+/// The resource types an IAM resource path may start with, in the order AWS's message lists
+/// them (moto's `VALID_RESOURCE_PATH_STARTING_VALUES`).
+const IAM_RESOURCE_TYPES: [&str; 13] = [
+    "user/",
+    "federated-user/",
+    "role/",
+    "group/",
+    "instance-profile/",
+    "mfa/",
+    "server-certificate/",
+    "policy/",
+    "sms-mfa/",
+    "saml-provider/",
+    "oidc-provider/",
+    "report/",
+    "access-report/",
+];
+
+/// A `Resource` value: like [`strings`], except that `null` items of an array are skipped, as
+/// IAM accepts them; an array of nothing but `null` is refused like an empty one.
+fn resource_strings<'a>(
+    v: &'a JVal,
+    loc: &dyn Fn() -> String,
+) -> Result<(Vec<&'a str>, bool), Error> {
+    match v {
+        JVal::Arr(items) if items.iter().any(|i| matches!(i, JVal::Null)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    JVal::Null => {}
+                    JVal::Str(s) => out.push(&**s),
+                    _ => return Err(err(R::WrongType("a string"), loc())),
+                }
+            }
+            if out.is_empty() {
+                return Err(err(R::Empty, loc()));
+            }
+            Ok((out, true))
+        }
+        other => strings(other, loc),
+    }
 }
 
 fn parse_principal(v: &JVal, loc: &str) -> Result<PrincipalSpec, Error> {
@@ -501,7 +706,7 @@ fn principal_target(kind: PrincipalKind, raw: &str) -> Option<PrincipalTarget> {
 /// Condition values as (text, JSON type).
 type Scalars<'a> = Vec<(&'a str, JsonKind)>;
 
-/// One scalar or a non-empty array of scalars, as (text, JSON type).
+/// One scalar or an array of scalars, as (text, JSON type).
 fn scalars<'a>(v: &'a JVal, loc: &dyn Fn() -> String) -> Result<(Scalars<'a>, bool), Error> {
     let one = |v: &'a JVal| match v {
         JVal::Str(s) => Some((&**s, JsonKind::String)),
@@ -511,7 +716,8 @@ fn scalars<'a>(v: &'a JVal, loc: &dyn Fn() -> String) -> Result<(Scalars<'a>, bo
         _ => None,
     };
     match v {
-        JVal::Arr(items) if items.is_empty() => Err(err(R::Empty, loc())),
+        // An empty value list is accepted, as IAM does (moto: `{"DateGreaterThan": {"a": []}}`
+        // is a valid document); no context value matches it.
         JVal::Arr(items) => {
             let mut out = Vec::with_capacity(items.len());
             for item in items {
@@ -537,9 +743,13 @@ fn parse_conditions(v: &JVal, loc: &str, variables: bool) -> Result<Vec<Conditio
     };
     let mut blocks: Vec<ConditionBlock> = Vec::with_capacity(ops.len());
     for (name, keys) in ops {
-        let op: ConditionOperator = name
-            .parse()
-            .map_err(|_| err(R::UnknownOperator(quote(name)), loc))?;
+        let op: ConditionOperator = match name.parse() {
+            Ok(op) => op,
+            // IAM accepts an unknown operator whose block is empty (moto's valid documents:
+            // `"Condition": {"a": {}}`); it has no key, so it constrains nothing and is dropped.
+            Err(_) if matches!(keys, JVal::Obj(k) if k.is_empty()) => continue,
+            Err(_) => return Err(err(R::UnknownOperator(quote(name)), loc)),
+        };
         if blocks.iter().any(|b| b.name.eq_ignore_ascii_case(name)) {
             return Err(err(R::DuplicateKey(quote(name)), loc));
         }
@@ -547,9 +757,8 @@ fn parse_conditions(v: &JVal, loc: &str, variables: bool) -> Result<Vec<Conditio
         let JVal::Obj(keys) = keys else {
             return Err(err(R::WrongType("an object of condition keys"), at));
         };
-        if keys.is_empty() {
-            return Err(err(R::Empty, at));
-        }
+        // An empty block is accepted, as IAM does (moto: `{"DateGreaterThan": {}}`); with no key
+        // it holds.
         let mut entries: Vec<super::condition::ConditionEntry> = Vec::with_capacity(keys.len());
         for (key, vals) in keys {
             if key.is_empty() || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -581,12 +790,15 @@ fn parse_conditions(v: &JVal, loc: &str, variables: bool) -> Result<Vec<Conditio
 
 impl PolicyDocument {
     /// Parses a policy document of at most `max_chars` characters (whitespace not counted, as
-    /// IAM counts), with the grammar of SPEC §3 and no kind-specific rules.
+    /// IAM counts), with the grammar of SPEC §3 and the rules of a resource-based policy: any
+    /// element may appear, and a Sid may hold letters, digits and spaces.
     ///
     /// Refuses, with [`MalformedPolicyDocument`](super::MalformedPolicyDocument) saying where:
     /// invalid JSON, duplicate keys at any level, unknown elements, `X` together with `NotX`,
-    /// missing `Effect`/`Action`, unknown condition operators, unreadable condition values, bad
-    /// principal ARNs, empty statements or arrays, and documents over the limit.
+    /// missing `Effect`/`Action`, unknown condition operators (an unknown operator with an empty
+    /// block is accepted, as IAM accepts it), unreadable condition values, actions, resources
+    /// and Sids IAM refuses (with IAM's message), bad principal ARNs, empty statements or
+    /// `Action`/`Resource` arrays, and documents over the limit.
     pub fn parse(text: &str, max_chars: usize) -> Result<Self, Error> {
         parse_document(text, max_chars, None)
     }
