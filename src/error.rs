@@ -148,12 +148,13 @@ impl StsErrorCode {
     }
 
     /// Every code, for exhaustive tests and documentation tables.
-    pub const ALL: [StsErrorCode; 19] = [
+    pub const ALL: [StsErrorCode; 20] = [
         StsErrorCode::ValidationError,
         StsErrorCode::AccessDenied,
         StsErrorCode::MalformedPolicyDocument,
         StsErrorCode::PackedPolicyTooLarge,
         StsErrorCode::ExpiredToken,
+        StsErrorCode::ExpiredTokenException,
         StsErrorCode::InvalidIdentityToken,
         StsErrorCode::IdpRejectedClaim,
         StsErrorCode::InvalidClientTokenId,
@@ -434,6 +435,7 @@ mod tests {
             ("RegionDisabledException", 403),
             ("InternalFailure", 500),
         ];
+        assert_eq!(StsErrorCode::ALL.len(), expect.len());
         for (code, (name, status)) in StsErrorCode::ALL.iter().zip(expect) {
             assert_eq!(code.as_str(), name);
             assert_eq!(code.http_status(), status, "{name}");
