@@ -28,7 +28,8 @@ fn dir_json2(both_oidc_cases: bool, saml: &str) -> String {
     };
     format!(
         r#"{{"roles":[
-  {{"arn":"arn:aws:iam::111111111111:role/web","trust_policy":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111111111111:oidc-provider/id.example.com"}},"Action":"sts:AssumeRoleWithWebIdentity"}}]}}}},
+  {{"arn":"arn:aws:iam::111111111111:role/web","trust_policy":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111111111111:oidc-provider/id.example.com"}},"Action":"sts:AssumeRoleWithWebIdentity"}}]}},"policies":[{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"*","Resource":"*"}}]}}]}},
+  {{"arn":"arn:aws:iam::111111111111:role/t-web","trust_policy":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::111111111111:role/web"}},"Action":"sts:AssumeRole"}}]}}}},
   {{"arn":"arn:aws:iam::111111111111:role/saml","trust_policy":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111111111111:saml-provider/corp"}},"Action":"sts:AssumeRoleWithSAML"}}]}}}}],
  "oidc_providers":[{{"arn":"arn:aws:iam::111111111111:oidc-provider/id.example.com","url":"https://id.example.com","audiences":["sts.amazonaws.com"],"jwks":{j}}}{second}],
  "saml_providers":[{saml}]}}"#
@@ -261,4 +262,21 @@ fn r13_unbounded_inputs() {
     let _ = InMemoryDirectory::from_json(&format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)));
     let _ = tempcred::wire::parse_query(format!("Action=AssumeRole&Tags.member.{}.Key=k", u64::MAX).as_bytes());
     let _ = tempcred::wire::parse_query(b"Action=AssumeRole&Tags.member.99999999999999999999999.Key=k&PolicyArns.member.4294967295.arn=x");
+}
+
+#[test]
+fn r1_web_identity_session_policy_limits_chaining() {
+    let iss = issuer(false).unwrap();
+    let token = jwt(HDR, &claims("https://id.example.com"));
+    let go = |policy: Option<&str>| {
+        let mut b = AssumeRoleWithWebIdentityRequest::builder("arn:aws:iam::111111111111:role/web", "websess", token.as_str());
+        if let Some(p) = policy {
+            b = b.policy(p);
+        }
+        let c = iss.assume_role_with_web_identity_at(&b.build().unwrap(), &CallEnv::at(UnixTime::from_secs(T0 + 5))).unwrap().credentials;
+        let s = tempcred::Verifier::new(iss.key_ring()).verify(c.session_token.expose_secret(), UnixTime::from_secs(T0 + 5)).unwrap();
+        iss.assume_role_at(&tempcred::Caller::from_session(s), &tempcred::AssumeRoleRequest::builder("arn:aws:iam::111111111111:role/t-web", "chain").build().unwrap(), &CallEnv::at(UnixTime::from_secs(T0 + 6))).map(drop)
+    };
+    go(None).unwrap();
+    assert!(go(Some(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#)).is_err(), "narrowed web-identity session chained via role-ARN trust");
 }
