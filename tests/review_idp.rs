@@ -280,3 +280,29 @@ fn r1_web_identity_session_policy_limits_chaining() {
     go(None).unwrap();
     assert!(go(Some(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#)).is_err(), "narrowed web-identity session chained via role-ARN trust");
 }
+
+#[test]
+fn r13_extreme_dates_and_sizes() {
+    let ep = tempcred::endpoint::StsEndpoint::new(issuer(false).unwrap());
+    for date in ["99991231T235959Z", "00000101T000000Z", "19700101T000000Z", "20270230T000000Z", "20271301T000000Z", "20270101T246060Z", "2027010T000000Z"] {
+        for exp in ["604800", "1", "0", "604801", "18446744073709551616", "-1"] {
+            let q = format!("Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAALICEEXAMPLE0001%2F{}%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date={date}&X-Amz-Expires={exp}&X-Amz-SignedHeaders=host&X-Amz-Signature=0000000000000000000000000000000000000000000000000000000000000000", &date[..8.min(date.len())]);
+            for now in [0u64, T0, tempcred::MAX_UNIX_TIME, u64::MAX] {
+                let r = ep.handle(&tempcred::endpoint::HttpRequest { method: "GET", path: "/", query: &q, headers: &[("host", "h")], body: b"", source_ip: None }, UnixTime::from_secs(now));
+                assert_ne!(r.status, 200);
+            }
+        }
+    }
+    let many: Vec<(String, String)> = (0..50_000).map(|i| (format!("x-h-{i}"), "v".to_owned())).collect();
+    let signed = (0..50_000).map(|i| format!("x-h-{i}")).collect::<Vec<_>>().join(";");
+    let auth = format!("AWS4-HMAC-SHA256 Credential=AKIAALICEEXAMPLE0001/20270115/us-east-1/sts/aws4_request, SignedHeaders=host;{signed}, Signature=0000000000000000000000000000000000000000000000000000000000000000");
+    let mut h: Vec<(&str, &str)> = many.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    h.push(("host", "h"));
+    h.push(("x-amz-date", "20270115T000000Z"));
+    h.push(("authorization", &auth));
+    let r = ep.handle(&tempcred::endpoint::HttpRequest { method: "POST", path: "/", query: "", headers: &h, body: b"Action=GetCallerIdentity&Version=2011-06-15", source_ip: None }, UnixTime::from_secs(T0));
+    assert_ne!(r.status, 200);
+    let _ = tempcred::UnixTime::from_secs(u64::MAX).to_rfc3339();
+    let _ = tempcred::UnixTime::parse_iso8601("+999999-12-31T23:59:59Z");
+    let _ = tempcred::UnixTime::parse_iso8601("-000001-01-01T00:00:00Z");
+}
