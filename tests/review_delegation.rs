@@ -411,3 +411,35 @@ fn r7_not_principal_refused_in_trust() {
     let ok = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:user/bob"},"Action":"sts:AssumeRole"}]}"#;
     assert!(PolicyDocument::parse_trust(ok).is_ok());
 }
+
+#[test]
+fn r13_issue_at_extreme_times() {
+    let w = world();
+    for t in [0u64, tempcred::MAX_UNIX_TIME - 1, tempcred::MAX_UNIX_TIME, u64::MAX - 1, u64::MAX] {
+        let r = w.issuer.assume_role_at(&alice(&w), &AssumeRoleRequest::builder("arn:aws:iam::111111111111:role/src", "ss").duration_seconds(43200).build().unwrap(), &env(t));
+        if let Ok(r) = r {
+            let _ = Verifier::new(&w.ring).verify(r.credentials.session_token.expose_secret(), UnixTime::from_secs(t));
+            let _ = tempcred::wire::credential_process_json(&r.credentials);
+        }
+        let _ = w.issuer.get_session_token_at(&alice(&w), &GetSessionTokenRequest::builder().duration_seconds(129600).build().unwrap(), &env(t));
+        let _ = w.issuer.get_federation_token_at(&alice(&w), &GetFederationTokenRequest::builder("bob").policy(BROAD).build().unwrap(), &env(t));
+    }
+}
+
+#[test]
+fn r1_inherited_transitive_tag_and_source_identity_case() {
+    let w = world();
+    let req = AssumeRoleRequest::builder("arn:aws:iam::111111111111:role/src", "ss")
+        .tag("team", "payments")
+        .transitive_tag_key("team")
+        .source_identity("Alice")
+        .build()
+        .unwrap();
+    let creds = w.issuer.assume_role_at(&alice(&w), &req, &env(T0)).unwrap().credentials;
+    let c = Caller::from_session(session_of(&w, &creds, T0));
+    chain(&w, &c, "111111111111:role/t-rolearn", |b| b).unwrap();
+    chain(&w, &c, "111111111111:role/t-rolearn", |b| b.source_identity("Alice")).unwrap();
+    assert!(chain(&w, &c, "111111111111:role/t-rolearn", |b| b.tag("team", "growth")).is_err());
+    assert!(chain(&w, &c, "111111111111:role/t-rolearn", |b| b.tag("TEAM", "growth")).is_err(), "inherited transitive key overridden with another case");
+    assert!(chain(&w, &c, "111111111111:role/t-rolearn", |b| b.source_identity("alice")).is_err(), "source identity changed by case");
+}
