@@ -122,11 +122,15 @@ async fn serve(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    // A header value that is not text is not any header these protocols use: left out.
-    let pairs: Vec<(&str, &str)> = headers
+    // A header value that is not text has no one meaning: refused, never read as absent (an
+    // `X-Forwarded-For` a proxy appended to must not vanish).
+    let Some(pairs) = headers
         .iter()
-        .filter_map(|(n, v)| v.to_str().ok().map(|v| (n.as_str(), v)))
-        .collect();
+        .map(|(n, v)| v.to_str().ok().map(|v| (n.as_str(), v)))
+        .collect::<Option<Vec<(&str, &str)>>>()
+    else {
+        return (StatusCode::BAD_REQUEST, "Bad Request").into_response();
+    };
     let answer = endpoint.handle(method.as_str(), uri.path(), &pairs, SystemClock.now());
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (

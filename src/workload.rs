@@ -608,12 +608,18 @@ mod service {
         }
 
         fn call(&mut self, request: Request<B>) -> Self::Future {
-            // A header value that is not text is not any header the protocols use.
-            let headers: Vec<(&str, &str)> = request
+            // A header value that is not text has no one meaning: the request is refused, never
+            // read without that header (an `X-Forwarded-For` a proxy appended to must not vanish).
+            let headers: Option<Vec<(&str, &str)>> = request
                 .headers()
                 .iter()
-                .filter_map(|(n, v)| v.to_str().ok().map(|v| (n.as_str(), v)))
+                .map(|(n, v)| v.to_str().ok().map(|v| (n.as_str(), v)))
                 .collect();
+            let Some(headers) = headers else {
+                let mut response = Response::new(Full::new(Bytes::from_static(b"Bad Request")));
+                *response.status_mut() = http::StatusCode::BAD_REQUEST;
+                return ready(Ok(response));
+            };
             let answer = self.endpoint.handle(
                 request.method().as_str(),
                 request.uri().path(),

@@ -190,6 +190,83 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
     }
 }
 
+/// Visitor methods for every JSON value that is not a string, for fields that hold a secret:
+/// serde's defaults name the value they got (`invalid type: integer 9988…`), which would put a
+/// mistyped secret into the error. These say only what kind of value it was.
+macro_rules! refuse_non_strings_without_echo {
+    ($what:literal) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Err(E::custom(concat!(
+                "expected ",
+                $what,
+                ", found a boolean (value not shown)"
+            )))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Err(E::custom(concat!(
+                "expected ",
+                $what,
+                ", found a number (value not shown)"
+            )))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Err(E::custom(concat!(
+                "expected ",
+                $what,
+                ", found a number (value not shown)"
+            )))
+        }
+        fn visit_i128<E: de::Error>(self, _: i128) -> Result<Self::Value, E> {
+            Err(E::custom(concat!(
+                "expected ",
+                $what,
+                ", found a number (value not shown)"
+            )))
+        }
+        fn visit_u128<E: de::Error>(self, _: u128) -> Result<Self::Value, E> {
+            Err(E::custom(concat!(
+                "expected ",
+                $what,
+                ", found a number (value not shown)"
+            )))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Err(E::custom(concat!(
+                "expected ",
+                $what,
+                ", found a number (value not shown)"
+            )))
+        }
+        fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Self::Value, E> {
+            Err(E::custom(concat!(
+                "expected ",
+                $what,
+                ", found bytes (value not shown)"
+            )))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Err(E::custom(concat!("expected ", $what, ", found null")))
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Err(E::custom(concat!("expected ", $what, ", found null")))
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(de::Error::custom(concat!(
+                "expected ",
+                $what,
+                ", found an array (value not shown)"
+            )))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(de::Error::custom(concat!(
+                "expected ",
+                $what,
+                ", found an object (value not shown)"
+            )))
+        }
+    };
+}
+
 /// A secret access key read straight into its zeroizing type; the text is validated where serde
 /// hands it over, and any owned copy is wiped.
 struct FileSecret(SecretAccessKey);
@@ -197,8 +274,9 @@ struct FileSecret(SecretAccessKey);
 impl<'de> Deserialize<'de> for FileSecret {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl Visitor<'_> for V {
+        impl<'de> Visitor<'de> for V {
             type Value = FileSecret;
+            refuse_non_strings_without_echo!("a secret access key");
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a secret access key (40 characters of [A-Za-z0-9+/])")
             }
@@ -211,7 +289,7 @@ impl<'de> Deserialize<'de> for FileSecret {
                 r
             }
         }
-        d.deserialize_str(V)
+        d.deserialize_any(V)
     }
 }
 
@@ -221,8 +299,9 @@ struct FileSeed(TotpSeed);
 impl<'de> Deserialize<'de> for FileSeed {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl Visitor<'_> for V {
+        impl<'de> Visitor<'de> for V {
             type Value = FileSeed;
+            refuse_non_strings_without_echo!("a base32 TOTP seed");
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a base32 TOTP seed")
             }
@@ -235,7 +314,7 @@ impl<'de> Deserialize<'de> for FileSeed {
                 r
             }
         }
-        d.deserialize_str(V)
+        d.deserialize_any(V)
     }
 }
 

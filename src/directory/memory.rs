@@ -119,9 +119,10 @@ impl Directory for InMemoryDirectory {
 pub struct InMemoryDirectoryBuilder {
     dir: InMemoryDirectory,
     unique_ids: HashSet<UniqueId>,
-    /// SAML provider ARNs and (account, OIDC URL) pairs, lowercased: two providers that differ
-    /// only in case are refused, so that no trust policy or lookup can mistake one for the other.
-    provider_names: HashSet<String>,
+    /// Role and user names per account, SAML provider ARNs and (account, OIDC URL) pairs,
+    /// lowercased: two entities that differ only in case are refused, as IAM refuses them, so
+    /// that no trust policy, revocation or lookup can mistake one for the other.
+    folded_names: HashSet<String>,
 }
 
 impl InMemoryDirectoryBuilder {
@@ -133,7 +134,7 @@ impl InMemoryDirectoryBuilder {
                 ..InMemoryDirectory::default()
             },
             unique_ids: HashSet::new(),
-            provider_names: HashSet::new(),
+            folded_names: HashSet::new(),
         }
     }
 
@@ -187,11 +188,17 @@ impl InMemoryDirectoryBuilder {
         Ok(())
     }
 
-    /// Adds a role.
+    /// Adds a role. Two roles of one account whose names differ only in case (`deploy`,
+    /// `Deploy`) are refused: IAM does not distinguish names by case.
     pub fn role(&mut self, role: Role) -> Result<&mut Self, DirectoryError> {
         self.check_partition(role.partition())?;
         let key = (role.account(), *role.name());
-        if self.dir.roles.contains_key(&key) {
+        let folded = format!(
+            "role {} {}",
+            role.account(),
+            role.name().as_str().to_ascii_lowercase()
+        );
+        if self.dir.roles.contains_key(&key) || !self.folded_names.insert(folded) {
             return Err(DirectoryError::Duplicate {
                 what: "role",
                 id: role.arn(),
@@ -203,11 +210,17 @@ impl InMemoryDirectoryBuilder {
         Ok(self)
     }
 
-    /// Adds a user, with its keys and MFA devices.
+    /// Adds a user, with its keys and MFA devices. Two users of one account whose names differ
+    /// only in case are refused, as IAM refuses them.
     pub fn user(&mut self, user: User) -> Result<&mut Self, DirectoryError> {
         self.check_partition(user.partition())?;
         let key = (user.account(), *user.name());
-        if self.dir.users.contains_key(&key) {
+        let folded = format!(
+            "user {} {}",
+            user.account(),
+            user.name().as_str().to_ascii_lowercase()
+        );
+        if self.dir.users.contains_key(&key) || self.folded_names.contains(&folded) {
             return Err(DirectoryError::Duplicate {
                 what: "user",
                 id: user.arn(),
@@ -218,6 +231,7 @@ impl InMemoryDirectoryBuilder {
         let user = Arc::new(user);
         self.add_keys_and_devices(&LongTermOwner::User(Arc::clone(&user)))?;
         self.unique_ids.insert(id);
+        self.folded_names.insert(folded);
         self.dir.users.insert(key, user);
         Ok(self)
     }
@@ -250,7 +264,7 @@ impl InMemoryDirectoryBuilder {
         );
         if self.dir.oidc_by_arn.contains_key(&arn)
             || self.dir.oidc_by_url.contains_key(&url_key)
-            || !self.provider_names.insert(folded)
+            || !self.folded_names.insert(folded)
         {
             return Err(DirectoryError::Duplicate {
                 what: "OIDC provider",
@@ -270,7 +284,7 @@ impl InMemoryDirectoryBuilder {
         let arn = provider.arn();
         if self.dir.saml.contains_key(&arn)
             || !self
-                .provider_names
+                .folded_names
                 .insert(format!("saml {}", arn.to_lowercase()))
         {
             return Err(DirectoryError::Duplicate {

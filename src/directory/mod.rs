@@ -207,6 +207,9 @@ impl Role {
         name: RoleName,
         trust_policy: PolicyDocument,
     ) -> Result<Self, DirectoryError> {
+        // A document parsed for another use must still obey the trust-policy rules (no
+        // `NotPrincipal`, a `Principal` in every statement, no `Resource`).
+        trust_policy.check_kind(crate::policy::PolicyKind::Trust)?;
         let arn = format!("arn:{partition}:iam::{account}:role{path}{name}");
         Ok(Role {
             partition,

@@ -484,13 +484,12 @@ impl Issuer {
         };
         // A session is its own proof; a long-term or application-authenticated identity must
         // still be in the directory, under the same unique ID.
-        let live =
-            caller
-                .check_live(env.now, &self.revoked)
-                .and_then(|()| match caller.session() {
-                    Some(_) => Ok(()),
-                    None => resolve::resolve(&*self.directory, caller).map(drop),
-                });
+        let live = self
+            .accept(caller, env)
+            .and_then(|()| match caller.session() {
+                Some(_) => Ok(()),
+                None => resolve::resolve(&*self.directory, caller).map(drop),
+            });
         self.record::<()>(
             env,
             AuditAction::GetCallerIdentity,
@@ -574,7 +573,7 @@ impl Issuer {
         request: &AssumeRoleRequest,
         env: &CallEnv,
     ) -> Result<(Minted, AssumedRoleUser), StsError> {
-        caller.check_live(env.now, &self.revoked)?;
+        self.accept(caller, env)?;
         let caller_arn = caller.arn();
         let kind = caller.kind();
         if matches!(
@@ -881,7 +880,7 @@ impl Issuer {
         request: &GetSessionTokenRequest,
         env: &CallEnv,
     ) -> Result<Minted, StsError> {
-        caller.check_live(env.now, &self.revoked)?;
+        self.accept(caller, env)?;
         let (partition, account, principal, secs) =
             long_term_session(caller, "GetSessionToken", request.duration_seconds())?;
         let resolved = resolve::resolve(&*self.directory, caller)?;
@@ -911,7 +910,7 @@ impl Issuer {
         fed_arn: &str,
         env: &CallEnv,
     ) -> Result<Minted, StsError> {
-        caller.check_live(env.now, &self.revoked)?;
+        self.accept(caller, env)?;
         let (partition, account, principal, secs) =
             long_term_session(caller, "GetFederationToken", request.duration_seconds())?;
         let session_policies =
@@ -953,6 +952,17 @@ impl Issuer {
     }
 
     // ---- helpers ----
+
+    /// A caller this issuer acts for: a session must still be live at `env.now`, not revoked,
+    /// and verified with a key of this issuer's own ring (a session another ring verified, even
+    /// one reusing this ring's key IDs, is not one of ours).
+    fn accept(&self, caller: &Caller, env: &CallEnv) -> Result<(), StsError> {
+        caller.check_live(env.now, &self.revoked)?;
+        match caller.session() {
+            Some(s) if !self.ring.verified(s) => Err(StsError::invalid_client_token_id()),
+            _ => Ok(()),
+        }
+    }
 
     fn find_role(
         &self,

@@ -15,5 +15,5 @@
 mod ring;
 mod text;
 
-pub(crate) use ring::RingKey;
 pub use ring::{KeyError, KeyId, KeyMaterial, KeyRing, MAX_KEY_BYTES, MIN_KEY_BYTES};
+pub(crate) use ring::{RingKey, KEY_CHECK_LEN};

@@ -141,6 +141,7 @@ impl fmt::Debug for KeyMaterial {
 enum Purpose {
     TokenMac,
     SecretDerivation,
+    KeyCheck,
 }
 
 impl Purpose {
@@ -148,6 +149,7 @@ impl Purpose {
         match self {
             Purpose::TokenMac => b"tempcred/v1/session-token-mac",
             Purpose::SecretDerivation => b"tempcred/v1/secret-access-key",
+            Purpose::KeyCheck => b"tempcred/v1/key-check",
         }
     }
 }
@@ -162,7 +164,14 @@ pub(crate) struct RingKey {
     material: KeyMaterial,
     token_mac: HmacSha256,
     secret_derivation: HmacSha256,
+    /// A check value of the key (a MAC of a fixed label under it): which key verified a session,
+    /// so a component holding the ring can tell its own sessions from another ring's that reuse
+    /// its key IDs. Reveals nothing of the key.
+    check: [u8; KEY_CHECK_LEN],
 }
+
+/// The length of a key's check value.
+pub(crate) const KEY_CHECK_LEN: usize = 16;
 
 impl RingKey {
     fn new(id: KeyId, material: KeyMaterial) -> Result<Self, KeyError> {
@@ -174,16 +183,26 @@ impl RingKey {
             <HmacSha256 as KeyInit>::new_from_slice(&sub[..])
                 .map_err(|_| KeyError::InvalidKeyLength)
         };
+        let full = derive(Purpose::KeyCheck)?.finalize().into_bytes();
+        let mut check = [0u8; KEY_CHECK_LEN];
+        for (c, b) in check.iter_mut().zip(full.iter()) {
+            *c = *b;
+        }
         Ok(RingKey {
             id,
             token_mac: derive(Purpose::TokenMac)?,
             secret_derivation: derive(Purpose::SecretDerivation)?,
+            check,
             material,
         })
     }
 
     pub(crate) fn id(&self) -> &KeyId {
         &self.id
+    }
+
+    pub(crate) fn check(&self) -> [u8; KEY_CHECK_LEN] {
+        self.check
     }
 
     /// A fresh MAC state for the token MAC.
@@ -296,6 +315,17 @@ impl KeyRing {
 
     pub(crate) fn all(&self) -> impl Iterator<Item = &Arc<RingKey>> {
         std::iter::once(&self.signing).chain(self.verify_only.iter())
+    }
+
+    /// Whether a key of this ring, by ID and check value, is the one that verified `session`.
+    pub(crate) fn verified(&self, session: &crate::VerifiedSession) -> bool {
+        self.all().any(|k| {
+            k.id() == session.key_id()
+                && bool::from(subtle::ConstantTimeEq::ct_eq(
+                    &k.check()[..],
+                    &session.key_check()[..],
+                ))
+        })
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<&Arc<RingKey>> {

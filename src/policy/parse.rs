@@ -276,6 +276,24 @@ fn check_sid(sid: &str, kind: Option<PolicyKind>, loc: &str) -> Result<(), Error
     ))
 }
 
+impl PolicyDocument {
+    /// Checks that a document parsed without a kind (or built for another use) obeys the rules
+    /// of `kind`: for a trust policy, a `Principal` in every statement, no `NotPrincipal` and no
+    /// `Resource`. The directory checks a role's trust policy with it, so a role built in code
+    /// cannot carry a trust policy that `parse_trust` would refuse.
+    ///
+    /// # Errors
+    ///
+    /// The same [`MalformedPolicyDocument`](super::MalformedPolicyDocument) the parser of that
+    /// kind gives.
+    pub fn check_kind(&self, kind: PolicyKind) -> Result<(), Error> {
+        for (i, st) in self.statements.iter().enumerate() {
+            check_kind(st, kind, &format!("Statement[{i}]"))?;
+        }
+        Ok(())
+    }
+}
+
 fn check_kind(st: &Statement, kind: PolicyKind, loc: &str) -> Result<(), Error> {
     match kind {
         PolicyKind::Trust => {

@@ -9,7 +9,7 @@ mod revocation;
 pub use revocation::RevokedSessions;
 
 use crate::credentials::{AccessKeyId, SecretAccessKey};
-use crate::keys::{KeyId, KeyRing, RingKey};
+use crate::keys::{KeyId, KeyRing, RingKey, KEY_CHECK_LEN};
 use crate::time::UnixTime;
 use crate::token::{
     access_key_id_of, decode_claims, decode_text, derive_secret, split, CallerIdentity, Claims,
@@ -197,6 +197,7 @@ impl Verifier {
             access_key_id: access_key_id_of(&token_mac),
             key_id: *key.id(),
             token_mac,
+            key_check: key.check(),
             leeway_secs: self.leeway_secs,
         };
         session.check_at(now, &self.revoked)?;
@@ -230,6 +231,8 @@ pub struct VerifiedSession {
     token_mac: [u8; MAC_LEN],
     /// The clock-skew leeway it was verified with, so later decisions re-check expiry the same way.
     leeway_secs: u64,
+    /// The check value of the key that verified it (see `RingKey`).
+    key_check: [u8; KEY_CHECK_LEN],
 }
 
 impl fmt::Debug for VerifiedSession {
@@ -266,6 +269,10 @@ impl VerifiedSession {
     /// The ID of the key that signed the session's token.
     pub fn key_id(&self) -> &KeyId {
         &self.key_id
+    }
+
+    pub(crate) fn key_check(&self) -> [u8; KEY_CHECK_LEN] {
+        self.key_check
     }
 
     /// Whether this session is still valid at `now`: not before its issue time nor at or after

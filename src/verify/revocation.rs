@@ -53,8 +53,13 @@ impl RevokedSessions {
         let SessionPrincipal::AssumedRole { role_name, .. } = &claims.principal else {
             return false;
         };
+        // Role names are unique ignoring case in IAM (the directory refuses `deploy` beside
+        // `Deploy`), so a cut-off for `DEPLOY` is one for `deploy`: revocation errs on the side
+        // of refusing.
         self.0.iter().any(|(a, r, before)| {
-            *a == claims.account && r == role_name && claims.issued_at < *before
+            *a == claims.account
+                && r.as_str().eq_ignore_ascii_case(role_name.as_str())
+                && claims.issued_at < *before
         })
     }
 }
