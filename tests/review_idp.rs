@@ -5,6 +5,7 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
+    clippy::needless_borrow, // the borrow is the autoref-specialization probe for `PartialEq`
     missing_docs
 )]
 
