@@ -20,6 +20,7 @@ use super::{
     Root, SamlProvider, User,
 };
 use crate::credentials::{AccessKeyId, SecretAccessKey};
+use crate::json::JsonObject;
 use crate::mfa::TotpSeed;
 use crate::policy::{PolicyDocument, PolicyKind};
 use crate::principal::{AccountId, Partition, UniqueId};
@@ -80,17 +81,17 @@ struct FileDoc {
     #[serde(default)]
     partition: Option<String>,
     #[serde(default)]
-    users: Vec<Obj<FileUser>>,
+    users: Vec<JsonObject<FileUser>>,
     #[serde(default)]
-    roots: Vec<Obj<FileRoot>>,
+    roots: Vec<JsonObject<FileRoot>>,
     #[serde(default)]
-    roles: Vec<Obj<FileRole>>,
+    roles: Vec<JsonObject<FileRole>>,
     #[serde(default)]
-    oidc_providers: Vec<Obj<FileOidc>>,
+    oidc_providers: Vec<JsonObject<FileOidc>>,
     #[serde(default)]
-    saml_providers: Vec<Obj<FileSaml>>,
+    saml_providers: Vec<JsonObject<FileSaml>>,
     #[serde(default)]
-    managed_policies: Vec<Obj<FileManagedPolicy>>,
+    managed_policies: Vec<JsonObject<FileManagedPolicy>>,
 }
 
 #[derive(Deserialize)]
@@ -107,9 +108,9 @@ struct FileUser {
     #[serde(default)]
     id: Option<String>,
     #[serde(default)]
-    access_keys: Vec<Obj<FileKey>>,
+    access_keys: Vec<JsonObject<FileKey>>,
     #[serde(default)]
-    mfa_devices: Vec<Obj<FileMfa>>,
+    mfa_devices: Vec<JsonObject<FileMfa>>,
     #[serde(default)]
     policies: Vec<Box<RawValue>>,
     #[serde(default)]
@@ -121,9 +122,9 @@ struct FileUser {
 struct FileRoot {
     account: String,
     #[serde(default)]
-    access_keys: Vec<Obj<FileKey>>,
+    access_keys: Vec<JsonObject<FileKey>>,
     #[serde(default)]
-    mfa_devices: Vec<Obj<FileMfa>>,
+    mfa_devices: Vec<JsonObject<FileMfa>>,
 }
 
 #[derive(Deserialize)]
@@ -168,26 +169,6 @@ struct FileOidc {
 #[serde(deny_unknown_fields)]
 struct FileSaml {
     arn: String,
-}
-
-/// A struct that must be written as a JSON object: serde's derive would also take an array of
-/// the fields in order, which would bypass field names (and `deny_unknown_fields`).
-struct Obj<T>(T);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = T;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<T, M::Error> {
-                T::deserialize(de::value::MapAccessDeserializer::new(m))
-            }
-        }
-        d.deserialize_map(V(std::marker::PhantomData)).map(Obj)
-    }
 }
 
 /// Visitor methods for every JSON value that is not a string, for fields that hold a secret:
@@ -375,7 +356,7 @@ fn policies(
         .collect()
 }
 
-fn keys(raw: Vec<Obj<FileKey>>, path: &str) -> Result<Vec<AccessKey>, DirectoryFileError> {
+fn keys(raw: Vec<JsonObject<FileKey>>, path: &str) -> Result<Vec<AccessKey>, DirectoryFileError> {
     raw.into_iter()
         .map(|k| k.0)
         .enumerate()
@@ -388,7 +369,7 @@ fn keys(raw: Vec<Obj<FileKey>>, path: &str) -> Result<Vec<AccessKey>, DirectoryF
 }
 
 fn devices(
-    raw: Vec<Obj<FileMfa>>,
+    raw: Vec<JsonObject<FileMfa>>,
     path: &str,
 ) -> Result<Vec<(MfaSerialNumber, TotpSeed)>, DirectoryFileError> {
     raw.into_iter()
@@ -514,10 +495,11 @@ impl InMemoryDirectory {
             });
         }
         let mut de = serde_json::Deserializer::from_str(text);
-        let Obj::<FileDoc>(doc) = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            invalid(path, e.into_inner())
-        })?;
+        let JsonObject::<FileDoc>(doc) =
+            serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                let path = e.path().to_string();
+                invalid(path, e.into_inner())
+            })?;
         de.end().map_err(|e| invalid(".".into(), e))?;
 
         let partition = match &doc.partition {
@@ -525,25 +507,25 @@ impl InMemoryDirectory {
             None => Partition::aws(),
         };
         let mut b = InMemoryDirectoryBuilder::new(partition);
-        for (i, Obj(u)) in doc.users.into_iter().enumerate() {
+        for (i, JsonObject(u)) in doc.users.into_iter().enumerate() {
             add_user(&mut b, u, &format!("users[{i}]"))?;
         }
-        for (i, Obj(r)) in doc.roots.into_iter().enumerate() {
+        for (i, JsonObject(r)) in doc.roots.into_iter().enumerate() {
             add_root(&mut b, r, partition, &format!("roots[{i}]"))?;
         }
-        for (i, Obj(r)) in doc.roles.into_iter().enumerate() {
+        for (i, JsonObject(r)) in doc.roles.into_iter().enumerate() {
             add_role(&mut b, r, &format!("roles[{i}]"))?;
         }
-        for (i, Obj(o)) in doc.oidc_providers.into_iter().enumerate() {
+        for (i, JsonObject(o)) in doc.oidc_providers.into_iter().enumerate() {
             add_oidc(&mut b, o, &format!("oidc_providers[{i}]"))?;
         }
-        for (i, Obj(s)) in doc.saml_providers.into_iter().enumerate() {
+        for (i, JsonObject(s)) in doc.saml_providers.into_iter().enumerate() {
             let path = format!("saml_providers[{i}]");
             let p =
                 SamlProvider::from_arn(&s.arn).map_err(|e| invalid(format!("{path}.arn"), e))?;
             b.saml_provider(p).map_err(|e| invalid(path, e))?;
         }
-        for (i, Obj(m)) in doc.managed_policies.into_iter().enumerate() {
+        for (i, JsonObject(m)) in doc.managed_policies.into_iter().enumerate() {
             let path = format!("managed_policies[{i}]");
             let document = policy(
                 &m.document,
