@@ -571,3 +571,18 @@ fn session_tokens_have_no_partial_eq_only_a_constant_time_comparison() {
     assert!(!token.ct_eq(&token.expose_secret()[1..]));
     let _ = SecretAccessKey::new(ALICE_SECRET).unwrap();
 }
+
+/// The snapshot each component holds is the one it was given: an endpoint built on an issuer
+/// verifies with the issuer's, and the accessors say so.
+#[test]
+fn components_report_the_revocation_snapshot_they_enforce() {
+    let snapshot = revoke_scoped_before(NOW + 1);
+    let fx = Fx::with(directory(ALICE_ID), snapshot.clone());
+    assert_eq!(fx.issuer.revoked_sessions(), &snapshot);
+    let verifier = Verifier::new(&fx.ring).with_revoked_sessions(snapshot.clone());
+    assert_eq!(verifier.revoked_sessions(), &snapshot);
+    assert_eq!(Verifier::new(&fx.ring).revoked_sessions().len(), 0);
+    let authorizer = Authorizer::new(fx.dir.clone()).with_revoked_sessions(snapshot);
+    assert!(format!("{authorizer:?}").starts_with("Authorizer"));
+    assert!(format!("{authorizer:?}").contains("revoked"));
+}

@@ -393,7 +393,11 @@ fn debug_of_real_exchanges_shows_no_credential() {
         ("Authenticated", format!("{verified:?}")),
     ] {
         assert_clean(what, &text, &secrets);
+        // Redacted, not emptied: the type and its public facts are still shown.
+        assert!(text.contains(what), "{what}: {text}");
     }
+    assert!(format!("{request:?}").contains("POST"));
+    assert!(format!("{answer:?}").contains("200"));
 }
 
 /// Security issue 12 C, by construction: no public type derives `Debug` over a field that holds
