@@ -24,7 +24,6 @@ use axum::Router;
 use std::error::Error;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tempcred::audit::JsonLinesAuditSink;
 use tempcred::directory::{Directory, InMemoryDirectory};
 use tempcred::endpoint::{HttpRequest, StsEndpoint};
 use tempcred::keys::KeyId;
@@ -141,8 +140,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
         }
     };
     let directory: Arc<dyn Directory> = Arc::new(directory);
-    let issuer = Issuer::builder(Arc::clone(&directory), ring)
-        .audit_sink(Arc::new(JsonLinesAuditSink::new(std::io::stderr())));
+    // Audit events leave the request path through a bounded queue; one thread writes them in
+    // batches and flushes when the queue runs dry. What does not fit is counted, not waited for.
+    let (audit, audit_reader) = tempcred::audit::audit_queue(AUDIT_QUEUE_EVENTS);
+    let audit = Arc::new(audit);
+    let writer = std::thread::spawn(move || write_audit(audit_reader));
+    let issuer = Issuer::builder(Arc::clone(&directory), ring).audit_sink(audit.clone());
     #[cfg(feature = "totp")]
     let issuer = issuer.mfa_verifier(Arc::new(tempcred::TotpVerifier::new(Arc::clone(
         &directory,
@@ -156,17 +159,103 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let endpoint = Arc::new(StsEndpoint::new(issuer.build()));
     let app = Router::new()
         .fallback(serve_sts)
+        .layer(axum::middleware::map_response(as_aws_error))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(endpoint);
     let listener = tokio::net::TcpListener::bind(&options.listen).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let serving = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+        let _ = stop_rx.await;
+    });
+    let server = tokio::spawn(async move { serving.await });
+    shutdown_signal().await;
+    // Stop accepting, let in-flight requests finish, but not for longer than the bound.
+    let _ = stop_tx.send(());
+    if tokio::time::timeout(SHUTDOWN_GRACE, server).await.is_err() {
+        eprintln!("shutdown: requests still in flight after {SHUTDOWN_GRACE:?}; stopping");
+    }
+    let dropped = audit.dropped();
+    drop(audit); // with the issuer's sink gone too (the server task ended), the writer drains and ends
+    let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+    if dropped > 0 {
+        eprintln!("audit: {dropped} events dropped (queue full)");
+    }
     Ok(())
+}
+
+/// Room in the audit queue: about 4 MB of events while the writer catches up.
+const AUDIT_QUEUE_EVENTS: usize = 8192;
+
+/// How long in-flight requests may run after SIGTERM or Ctrl-C.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Writes audit events as JSON lines to stderr until every sink is gone, flushing whenever the
+/// queue is empty (so a quiet server's log is current, and a busy one writes in batches).
+fn write_audit(reader: tempcred::audit::AuditQueueReader) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr());
+    let mut iter = reader.into_iter().peekable();
+    while let Some(event) = iter.next() {
+        if let Ok(mut line) = serde_json::to_vec(&event) {
+            line.push(b'\n');
+            let _ = out.write_all(&line);
+        }
+        if iter.peek().is_none() {
+            let _ = out.flush();
+        }
+    }
+    let _ = out.flush();
+}
+
+/// SIGTERM (how service managers stop a process) or Ctrl-C.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Refusals made below the STS endpoint (axum's body limit and extractors) answered as AWS
+/// error XML, which SDKs parse, instead of plain text.
+async fn as_aws_error(response: Response) -> Response {
+    let xml = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/xml"));
+    if xml || response.status().is_success() {
+        return response;
+    }
+    let error = match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => StsError::request_too_large(MAX_BODY_BYTES),
+        StatusCode::BAD_REQUEST => {
+            StsError::malformed_query_string("The request could not be read.")
+        }
+        _ => StsError::internal_failure(),
+    };
+    let body = match RequestId::generate(&SystemRandom) {
+        Ok(id) => render_error(&error, &id),
+        Err(_) => String::new(),
+    };
+    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, [("content-type", XML_CONTENT_TYPE)], body).into_response()
 }

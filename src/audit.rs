@@ -320,9 +320,129 @@ impl<W: Write + Send> AuditSink for JsonLinesAuditSink<W> {
     }
 }
 
+/// A bounded queue between the request path and whatever writes audit events out: `record`
+/// only tries to enqueue (no lock held across I/O, no flush, never blocks), and counts what it
+/// drops when the queue is full or its reader is gone. The application drains the
+/// [`AuditQueueReader`] on its own thread or task (the crate starts none), writes in batches,
+/// and flushes when it likes; dropping every sink ends the reader's iteration, so a shutdown
+/// drains what is left.
+///
+/// ```
+/// use tempcred::audit::{audit_queue, AuditAction, AuditEvent, AuditOutcome, AuditSink};
+/// use tempcred::UnixTime;
+/// let (sink, reader) = audit_queue(2);
+/// let event = AuditEvent::new(UnixTime::from_secs(0), AuditAction::GetCallerIdentity,
+///     AuditOutcome::Allowed);
+/// for _ in 0..3 {
+///     sink.record(&event); // the third does not fit
+/// }
+/// assert_eq!(sink.dropped(), 1);
+/// drop(sink);
+/// assert_eq!(reader.into_iter().count(), 2);
+/// ```
+#[derive(Debug)]
+pub struct QueueAuditSink {
+    queue: std::sync::mpsc::SyncSender<AuditEvent>,
+    dropped: AtomicU64,
+}
+
+/// The reading end of [`audit_queue`]: events in the order they were recorded.
+#[derive(Debug)]
+pub struct AuditQueueReader(std::sync::mpsc::Receiver<AuditEvent>);
+
+/// A [`QueueAuditSink`] holding at most `capacity` events, and its reader.
+pub fn audit_queue(capacity: usize) -> (QueueAuditSink, AuditQueueReader) {
+    let (queue, reader) = std::sync::mpsc::sync_channel(capacity);
+    (
+        QueueAuditSink {
+            queue,
+            dropped: AtomicU64::new(0),
+        },
+        AuditQueueReader(reader),
+    )
+}
+
+impl QueueAuditSink {
+    /// How many events were dropped because the queue was full or its reader gone.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+}
+
+impl AuditSink for QueueAuditSink {
+    fn record(&self, event: &AuditEvent) {
+        if self.queue.try_send(event.clone()).is_err() {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+impl AuditQueueReader {
+    /// The next event, waiting at most `timeout`; `None` on timeout or once every sink is gone
+    /// and the queue is empty.
+    pub fn next_timeout(&self, timeout: std::time::Duration) -> Option<AuditEvent> {
+        self.0.recv_timeout(timeout).ok()
+    }
+
+    /// The next event if one is queued, without waiting.
+    pub fn try_next(&self) -> Option<AuditEvent> {
+        self.0.try_recv().ok()
+    }
+}
+
+impl IntoIterator for AuditQueueReader {
+    type Item = AuditEvent;
+    type IntoIter = std::sync::mpsc::IntoIter<AuditEvent>;
+
+    /// Every event, blocking for the next, until every sink is dropped and the queue is empty.
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_queue_keeps_order_counts_drops_and_ends_when_the_sinks_go() {
+        let (sink, reader) = audit_queue(3);
+        let at = |t| {
+            AuditEvent::new(
+                UnixTime::from_secs(t),
+                AuditAction::GetCallerIdentity,
+                AuditOutcome::Allowed,
+            )
+        };
+        for t in 0..5 {
+            sink.record(&at(t));
+        }
+        assert_eq!(sink.dropped(), 2);
+        assert_eq!(
+            reader.try_next().map(|e| e.time),
+            Some(UnixTime::from_secs(0))
+        );
+        sink.record(&at(9)); // room again
+        assert_eq!(sink.dropped(), 2);
+        assert!(reader
+            .next_timeout(std::time::Duration::from_millis(1))
+            .is_some());
+        drop(sink);
+        let rest: Vec<u64> = reader.into_iter().map(|e| e.time.as_secs()).collect();
+        assert_eq!(rest, [2, 9]);
+    }
+
+    #[test]
+    fn a_sink_whose_reader_is_gone_drops_and_counts() {
+        let (sink, reader) = audit_queue(8);
+        drop(reader);
+        sink.record(&AuditEvent::new(
+            UnixTime::from_secs(1),
+            AuditAction::GetCallerIdentity,
+            AuditOutcome::Allowed,
+        ));
+        assert_eq!(sink.dropped(), 1);
+    }
 
     fn full_event() -> AuditEvent {
         let mut e = AuditEvent::new(

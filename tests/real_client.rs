@@ -220,6 +220,12 @@ fn bad_requests_get_error_xml_and_the_server_keeps_serving() {
             400,
             "MissingAction",
         ),
+        (
+            "body over the server's limit (refused below the endpoint, still AWS XML)",
+            post(addr, &[], &"x".repeat(300_000)),
+            413,
+            "RequestEntityTooLarge",
+        ),
     ];
     for (name, (status, body), want_status, want_code) in cases {
         assert!(body.contains("<ErrorResponse"), "{name}: {body}");
@@ -345,4 +351,59 @@ fn a_real_sigv4_client_logs_in_to_app_login_and_reads_only_its_teams_reports() {
     println!("{stdout}");
     assert!(output.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("5 passed, 0 failed"), "{stdout}");
+}
+
+/// SIGTERM (how service managers stop a server) ends the server within its grace period, after
+/// the audit events of the requests it served are written out.
+#[test]
+#[cfg(unix)]
+fn sigterm_stops_the_server_gracefully_and_flushes_the_audit_log() {
+    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory.json");
+    let mut child = Command::new(example_binary("sts_server"))
+        .args(["--listen", "127.0.0.1:0", "--directory"])
+        .arg(&directory)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = loop {
+        let line = lines.next().expect("the server exited").unwrap();
+        if let Some(addr) = line.strip_prefix("listening on http://") {
+            break addr.to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let (status, body) = signed_caller_identity(&addr, ALICE_SECRET);
+    assert_eq!(status, 200, "{body}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let started = std::time::Instant::now();
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "still running 15 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(
+        stderr.contains(r#""action":"GetCallerIdentity""#)
+            && stderr.contains(r#""caller_arn":"arn:aws:iam::111111111111:user/alice""#),
+        "{stderr}"
+    );
 }
