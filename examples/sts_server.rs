@@ -37,6 +37,20 @@ struct Options {
     listen: String,
     directory: Option<String>,
     keys: Option<String>,
+    limits: ServerLimits,
+}
+
+/// What one client, or all of them, may hold of the server. Worst-case memory for requests is
+/// `max_connections × (MAX_HEAD_BYTES + MAX_BODY_BYTES)`: 512 × (64 KiB + 256 KiB) = 160 MiB
+/// with the defaults.
+#[derive(Clone, Copy)]
+struct ServerLimits {
+    /// Connections served at once; further ones are closed at accept (default 512).
+    max_connections: usize,
+    /// Time to send a request head, on a new or kept-alive connection (default 10 s).
+    header_timeout: std::time::Duration,
+    /// Time for a whole request, body included (default 30 s).
+    request_timeout: std::time::Duration,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -44,6 +58,18 @@ fn parse_args() -> Result<Options, String> {
         listen: "127.0.0.1:8080".to_owned(),
         directory: None,
         keys: None,
+        limits: ServerLimits {
+            max_connections: 512,
+            header_timeout: std::time::Duration::from_secs(10),
+            request_timeout: std::time::Duration::from_secs(30),
+        },
+    };
+    let secs = |v: String| -> Result<std::time::Duration, String> {
+        v.parse::<u64>()
+            .ok()
+            .filter(|s| (1..=3600).contains(s))
+            .map(std::time::Duration::from_secs)
+            .ok_or_else(|| format!("{v:?}: seconds, 1-3600"))
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -52,9 +78,20 @@ fn parse_args() -> Result<Options, String> {
             "--listen" => options.listen = value()?,
             "--directory" => options.directory = Some(value()?),
             "--keys" => options.keys = Some(value()?),
+            "--max-connections" => {
+                options.limits.max_connections = value()?
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=1_000_000).contains(n))
+                    .ok_or("--max-connections: 1-1000000")?
+            }
+            "--header-timeout" => options.limits.header_timeout = secs(value()?)?,
+            "--request-timeout" => options.limits.request_timeout = secs(value()?)?,
             "-h" | "--help" => {
                 return Err(
-                    "usage: sts_server [--listen ADDR] [--directory FILE] [--keys FILE]".to_owned(),
+                    "usage: sts_server [--listen ADDR] [--directory FILE] [--keys FILE] \
+                     [--max-connections N] [--header-timeout SECS] [--request-timeout SECS]"
+                        .to_owned(),
                 )
             }
             other => return Err(format!("unknown argument {other:?} (try --help)")),
@@ -162,23 +199,15 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .layer(axum::middleware::map_response(as_aws_error))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(endpoint);
+    let limits = options.limits;
+    let app = app.layer(axum::middleware::from_fn(
+        move |request, next: axum::middleware::Next| {
+            whole_request_within(limits.request_timeout, request, next)
+        },
+    ));
     let listener = tokio::net::TcpListener::bind(&options.listen).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let serving = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = stop_rx.await;
-    });
-    let server = tokio::spawn(async move { serving.await });
-    shutdown_signal().await;
-    // Stop accepting, let in-flight requests finish, but not for longer than the bound.
-    let _ = stop_tx.send(());
-    if tokio::time::timeout(SHUTDOWN_GRACE, server).await.is_err() {
-        eprintln!("shutdown: requests still in flight after {SHUTDOWN_GRACE:?}; stopping");
-    }
+    serve(listener, app, limits).await;
     let dropped = audit.dropped();
     drop(audit); // with the issuer's sink gone too (the server task ended), the writer drains and ends
     let _ = tokio::task::spawn_blocking(move || writer.join()).await;
@@ -186,6 +215,86 @@ async fn main() -> Result<(), Box<dyn Error>> {
         eprintln!("audit: {dropped} events dropped (queue full)");
     }
     Ok(())
+}
+
+/// The most a request head (request line and headers) may take of a connection's buffer.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// Accepts connections until SIGTERM or Ctrl-C, each under the limits, then lets in-flight
+/// requests finish for at most [`SHUTDOWN_GRACE`].
+///
+/// `axum::serve` has no header-read timeout, header buffer bound or connection limit, so this
+/// loop drives hyper itself: hyper's `header_read_timeout` closes a connection that does not send
+/// a request head in time (slowloris), `max_buf_size` bounds the head's memory (a larger head is
+/// refused by hyper with 431), and a semaphore caps the connections served at once (a connection
+/// over the cap is closed at accept, so descriptors stay free for the listener).
+async fn serve(listener: tokio::net::TcpListener, app: Router, limits: ServerLimits) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .max_headers(100);
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                // Out of descriptors or a reset before accept: wait a moment, keep serving.
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+            drop(stream); // over the cap: closed at once
+            continue;
+        };
+        let app = app.clone().layer(axum::Extension(ConnectInfo(peer)));
+        let service = hyper_util::service::TowerToHyperService::new(app);
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        eprintln!("shutdown: requests still in flight after {SHUTDOWN_GRACE:?}; stopping");
+    }
+}
+
+/// The whole request, body included, within `limit`; past it the client gets AWS error XML.
+async fn whole_request_within(
+    limit: std::time::Duration,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let error = StsError::new(
+                tempcred::StsErrorCode::RequestTimeout,
+                "The request was not completed in time.",
+            );
+            let body = match RequestId::generate(&SystemRandom) {
+                Ok(id) => render_error(&error, &id),
+                Err(_) => String::new(),
+            };
+            let status =
+                StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::REQUEST_TIMEOUT);
+            (status, [("content-type", XML_CONTENT_TYPE)], body).into_response()
+        }
+    }
 }
 
 /// Room in the audit queue: about 4 MB of events while the writer catches up.

@@ -62,6 +62,9 @@ pub enum StsErrorCode {
     RequestEntityTooLarge,
     /// `RegionDisabledException` (403): STS is not enabled in the requested region.
     RegionDisabled,
+    /// `RequestTimeout` (400): the request (its body, most often) was not received in time; the
+    /// code and status AWS services answer for a connection not read from in time.
+    RequestTimeout,
     /// `InternalFailure` (500): the service failed; the caller is not at fault.
     InternalFailure,
 }
@@ -108,6 +111,7 @@ impl StsErrorCode {
             StsErrorCode::MalformedQueryString => "MalformedQueryString",
             StsErrorCode::RequestEntityTooLarge => "RequestEntityTooLarge",
             StsErrorCode::RegionDisabled => "RegionDisabledException",
+            StsErrorCode::RequestTimeout => "RequestTimeout",
             StsErrorCode::InternalFailure => "InternalFailure",
         }
     }
@@ -125,7 +129,8 @@ impl StsErrorCode {
             | StsErrorCode::InvalidAction
             | StsErrorCode::MissingAction
             | StsErrorCode::MissingParameter
-            | StsErrorCode::InvalidParameterValue => 400,
+            | StsErrorCode::InvalidParameterValue
+            | StsErrorCode::RequestTimeout => 400,
             StsErrorCode::AccessDenied
             | StsErrorCode::IdpRejectedClaim
             | StsErrorCode::InvalidClientTokenId
@@ -148,7 +153,7 @@ impl StsErrorCode {
     }
 
     /// Every code, for exhaustive tests and documentation tables.
-    pub const ALL: [StsErrorCode; 20] = [
+    pub const ALL: [StsErrorCode; 21] = [
         StsErrorCode::ValidationError,
         StsErrorCode::AccessDenied,
         StsErrorCode::MalformedPolicyDocument,
@@ -168,6 +173,7 @@ impl StsErrorCode {
         StsErrorCode::MalformedQueryString,
         StsErrorCode::RequestEntityTooLarge,
         StsErrorCode::RegionDisabled,
+        StsErrorCode::RequestTimeout,
         StsErrorCode::InternalFailure,
     ];
 }
@@ -433,6 +439,7 @@ mod tests {
             ("MalformedQueryString", 404),
             ("RequestEntityTooLarge", 413),
             ("RegionDisabledException", 403),
+            ("RequestTimeout", 400),
             ("InternalFailure", 500),
         ];
         assert_eq!(StsErrorCode::ALL.len(), expect.len());

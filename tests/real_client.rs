@@ -407,3 +407,48 @@ fn sigterm_stops_the_server_gracefully_and_flushes_the_audit_log() {
         "{stderr}"
     );
 }
+
+/// Slow clients cannot hold the server (issue 19): with a 1-second header timeout, 100
+/// connections that never finish their request head are closed, and a legitimate signed request
+/// sent while they are open is served.
+#[test]
+fn slowloris_connections_are_closed_and_legitimate_requests_served_meanwhile() {
+    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory.json");
+    let server = start_example(
+        "sts_server",
+        &[
+            "--listen".as_ref(),
+            "127.0.0.1:0".as_ref(),
+            "--directory".as_ref(),
+            directory.as_os_str(),
+            "--header-timeout".as_ref(),
+            "1".as_ref(),
+        ],
+    );
+    let mut slow: Vec<TcpStream> = (0..100)
+        .map(|_| {
+            let mut s = TcpStream::connect(&server.addr).unwrap();
+            s.write_all(b"POST / HTTP/1.1\r\nhost: x\r\nx-slow: ")
+                .unwrap();
+            s
+        })
+        .collect();
+    let (status, body) = signed_caller_identity(&server.addr, ALICE_SECRET);
+    assert_eq!(status, 200, "{body}");
+    std::thread::sleep(Duration::from_millis(2500));
+    for s in &mut slow {
+        s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        let mut buf = [0u8; 64];
+        // Closed by the server: end of stream (or a reset), not a timeout.
+        match s.read(&mut buf) {
+            Ok(_) => {}
+            Err(e) => assert!(
+                e.kind() != std::io::ErrorKind::WouldBlock
+                    && e.kind() != std::io::ErrorKind::TimedOut,
+                "a slow connection is still open: {e}"
+            ),
+        }
+    }
+    let (status, _) = signed_caller_identity(&server.addr, ALICE_SECRET);
+    assert_eq!(status, 200);
+}
