@@ -10,6 +10,15 @@
 //! - `--keys`: a key-ring file (`sign:ID:BASE64URL` lines); without it an ephemeral key is
 //!   generated and a warning printed: tokens then die with the process.
 //!
+//! - `--max-connections N` (default 512), `--header-timeout SECS` (default 10),
+//!   `--request-timeout SECS` (default 30): what clients may hold. Request memory is bounded by
+//!   `N × (64 KiB head + 256 KiB body)`; a slow head is cut at the header timeout, a slow body at
+//!   the request timeout (`RequestTimeout`), a connection over the cap is closed at accept.
+//!
+//! Audit events go to stderr as JSON lines, through a bounded queue written by one thread (off
+//! the request path; dropped events are counted and reported at exit). SIGTERM or Ctrl-C stops
+//! accepting, lets in-flight requests finish for up to 10 s, and flushes the audit log.
+//!
 //! Serves the STS Query API on `/` (GET and POST). Every action but `AssumeRoleWithWebIdentity`
 //! and `AssumeRoleWithSAML` must be signed with SigV4 (service `sts`, any region). Prints
 //! `listening on http://ADDR` once ready. Malformed requests get AWS error XML; the server keeps
