@@ -338,3 +338,60 @@ fn an_inherited_source_identity_is_audited_though_not_asked_for() {
         Some("alice")
     );
 }
+
+/// Each event says how its caller authenticated: an access key for long-term callers of every
+/// operation, a session for temporary credentials (issue 15's `caller_authentication`).
+#[test]
+fn every_event_records_how_the_caller_authenticated() {
+    use tempcred::issue::Authentication;
+    let fx = Fx::new();
+    let session = fx.session(
+        &fx.assume(
+            &fx.alice(),
+            &AssumeRoleRequest::builder(role("short"), "auth-1")
+                .build()
+                .unwrap(),
+        )
+        .unwrap()
+        .credentials,
+    );
+    let _ = fx.audit.take();
+    let _ = fx.issuer.get_session_token_at(
+        &fx.alice(),
+        &GetSessionTokenRequest::builder().build().unwrap(),
+        &fx.env(),
+    );
+    let _ = fx.issuer.get_federation_token_at(
+        &fx.key(DAVE_KEY),
+        &GetFederationTokenRequest::builder("fed-d").build().unwrap(),
+        &fx.env(),
+    );
+    let _ = fx.assume(
+        &fx.alice(),
+        &AssumeRoleRequest::builder(role("plain"), "auth-2")
+            .build()
+            .unwrap(),
+    );
+    let _ = fx.issuer.get_caller_identity_at(&fx.alice(), &fx.env());
+    let _ = fx.issuer.get_caller_identity_at(&session, &fx.env());
+    let got: Vec<(AuditAction, Option<Authentication>)> = fx
+        .audit
+        .take()
+        .into_iter()
+        .map(|e| (e.action, e.caller_authentication))
+        .collect();
+    let key = Some(Authentication::AccessKey);
+    assert_eq!(
+        got,
+        [
+            (AuditAction::GetSessionToken, key),
+            (AuditAction::GetFederationToken, key),
+            (AuditAction::AssumeRole, key),
+            (AuditAction::GetCallerIdentity, key),
+            (
+                AuditAction::GetCallerIdentity,
+                Some(Authentication::Session)
+            ),
+        ]
+    );
+}
