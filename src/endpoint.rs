@@ -138,6 +138,14 @@ pub struct StsEndpoint {
     random: Arc<dyn RandomSource>,
 }
 
+impl std::fmt::Debug for StsEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StsEndpoint")
+            .field("issuer", &self.issuer)
+            .finish_non_exhaustive()
+    }
+}
+
 impl StsEndpoint {
     /// An endpoint for `issuer`: signatures scoped to service `sts` in any region, within the
     /// default 5-minute skew; tokens verified with the issuer's own key ring. Bodies up to

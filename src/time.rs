@@ -20,6 +20,21 @@ use std::time::{SystemTime, UNIX_EPOCH};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct UnixTime(u64);
 
+/// ISO 8601 UTC (`2023-11-14T22:13:20Z`), as AWS writes `Expiration`.
+///
+/// ```
+/// assert_eq!(tempcred::UnixTime::from_secs(0).to_string(), "1970-01-01T00:00:00Z");
+/// ```
+impl std::fmt::Display for UnixTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.to_rfc3339() {
+            Some(text) => f.write_str(&text),
+            // Every value is at most MAX_UNIX_TIME, which formats; seconds are the fallback.
+            None => write!(f, "{}", self.0),
+        }
+    }
+}
+
 /// The latest instant this crate represents: 9999-12-31T23:59:59Z. Later values are refused, so
 /// every `UnixTime` formats as a four-digit-year ISO 8601 date.
 pub const MAX_UNIX_TIME: u64 = 253_402_300_799;

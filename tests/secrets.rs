@@ -542,3 +542,37 @@ fn no_public_type_derives_debug_over_a_plain_text_secret() {
         found.join("\n")
     );
 }
+
+/// `Issuer`, its builder and `StsEndpoint` have `Debug` (an application's state struct can derive
+/// it), and it shows which parts are configured, never the key ring's material.
+#[test]
+fn debug_of_issuer_and_endpoint_shows_no_key_material() {
+    use std::sync::Arc;
+    use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+    let ring = tempcred::KeyRing::generate(
+        tempcred::keys::KeyId::new("k1").unwrap(),
+        &tempcred::SeededRandom::new(3),
+    )
+    .unwrap();
+    let text = ring.to_text();
+    let material = text.trim().rsplit(':').next().unwrap().to_owned();
+    let dir = Arc::new(InMemoryDirectory::from_json(demo_directory_json()).unwrap());
+    let builder = tempcred::Issuer::builder(dir, ring);
+    let shown = format!("{builder:?}");
+    assert!(
+        shown.contains("IssuerBuilder") && shown.contains("k1"),
+        "{shown}"
+    );
+    let endpoint = tempcred::endpoint::StsEndpoint::new(builder.build());
+    let shown = format!("{endpoint:?}");
+    assert!(
+        shown.contains("StsEndpoint") && shown.contains("Issuer"),
+        "{shown}"
+    );
+    assert!(!shown.contains(&material), "{shown}");
+    assert!(!shown.contains(&material[..16]), "{shown}");
+    assert_eq!(
+        tempcred::UnixTime::from_secs(1_700_000_000).to_string(),
+        "2023-11-14T22:13:20Z"
+    );
+}

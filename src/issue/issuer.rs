@@ -110,7 +110,20 @@ pub struct Issuer {
     revoked: RevokedSessions,
 }
 
+impl std::fmt::Debug for Issuer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issuer")
+            .field("ring", &self.ring)
+            .field("mfa", &self.mfa.is_some())
+            .field("web_identity", &self.web_identity.is_some())
+            .field("saml", &self.saml.is_some())
+            .field("revoked", &self.revoked)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Builds an [`Issuer`]; only the directory and the key ring are required.
+#[derive(Debug)]
 pub struct IssuerBuilder {
     issuer: Issuer,
 }
