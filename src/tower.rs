@@ -73,8 +73,8 @@ use crate::error::StsError;
 use crate::issue::Caller;
 use crate::random::{RandomSource, SystemRandom};
 use crate::sigv4::{
-    path_is_normal, Authenticated, LongTermKeys, PayloadHash, SigV4Error, SigV4Verifier,
-    SignableRequest, SignedBy,
+    path_is_normal, Authenticated, LongTermKeys, PathStyle, PayloadHash, PayloadMode, PayloadModes,
+    SigV4Error, SigV4Verifier, SignableRequest, SignedBy,
 };
 use crate::time::{Clock, SystemClock};
 use crate::verify::VerifiedSession;
@@ -104,6 +104,7 @@ pub type SigV4ResponseBody<B> = Either<B, Full<Bytes>>;
 pub struct SigV4Layer<K> {
     verifier: Arc<SigV4Verifier<K>>,
     max_body_bytes: usize,
+    payload_modes: PayloadModes,
     clock: Arc<dyn Clock>,
     random: Arc<dyn RandomSource>,
     authorization: Option<Arc<Authorization>>,
@@ -132,6 +133,7 @@ impl<K> Clone for SigV4Layer<K> {
         SigV4Layer {
             verifier: Arc::clone(&self.verifier),
             max_body_bytes: self.max_body_bytes,
+            payload_modes: self.payload_modes,
             clock: Arc::clone(&self.clock),
             random: Arc::clone(&self.random),
             authorization: self.authorization.clone(),
@@ -143,6 +145,7 @@ impl<K> fmt::Debug for SigV4Layer<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SigV4Layer")
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("payload_modes", &self.payload_modes)
             .finish_non_exhaustive()
     }
 }
@@ -154,6 +157,7 @@ impl<K: LongTermKeys> SigV4Layer<K> {
         SigV4Layer {
             verifier: Arc::new(verifier),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            payload_modes: PayloadModes::default(),
             clock: Arc::new(SystemClock),
             random: Arc::new(SystemRandom),
             authorization: None,
@@ -208,6 +212,21 @@ impl<K: LongTermKeys> SigV4Layer<K> {
     /// `413 RequestEntityTooLarge` before the signature is looked at.
     pub fn max_body_bytes(mut self, limit: usize) -> Self {
         self.max_body_bytes = limit;
+        self
+    }
+
+    /// Accepts the `x-amz-content-sha256` payload modes in `modes` (default: only the SHA-256 of
+    /// the body, [`PayloadModes::signed_only`]); a request naming another mode is refused with
+    /// `400 InvalidRequest` before its signature is looked at.
+    ///
+    /// With `UNSIGNED-PAYLOAD` accepted, the header's value is what was signed and the body is
+    /// not hashed (it is still buffered under [`SigV4Layer::max_body_bytes`]). With a verifier
+    /// configured for [`PathStyle::S3`], a presigned URL without `X-Amz-Content-Sha256` is
+    /// verified as `UNSIGNED-PAYLOAD`, as S3 does, if that mode is accepted.
+    ///
+    /// [`PathStyle::S3`]: crate::sigv4::PathStyle::S3
+    pub fn payload_modes(mut self, modes: PayloadModes) -> Self {
+        self.payload_modes = modes;
         self
     }
 
@@ -289,6 +308,14 @@ where
         let layer = self.layer.clone();
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
+            let mode = match payload_mode(&parts, &layer) {
+                Ok(mode) => mode,
+                Err(e) => {
+                    let refusal =
+                        error_response_with(&*layer.random, e.http_status(), e.aws_code(), &e);
+                    return Ok(refusal.map(Either::Right));
+                }
+            };
             let body = match read_body(body, &parts.headers, layer.max_body_bytes).await {
                 Ok(body) => body,
                 Err((status, code, message)) => {
@@ -296,7 +323,11 @@ where
                     return Ok(refusal.map(Either::Right));
                 }
             };
-            match authenticate(&layer.verifier, &parts, &body, &*layer.clock) {
+            let payload = match mode {
+                PayloadMode::Unsigned => PayloadHash::Unsigned,
+                _ => PayloadHash::Bytes(&body),
+            };
+            match authenticate(&layer.verifier, &parts, payload, &*layer.clock) {
                 Ok(authenticated) => {
                     if let Some(authorization) = &layer.authorization {
                         match authorize(authorization, &parts, &authenticated, &*layer.clock) {
@@ -329,6 +360,40 @@ where
             inner.call(request).await.map(|r| r.map(Either::Left))
         })
     }
+}
+
+/// The payload mode the request names, if the layer accepts it.
+fn payload_mode<K: LongTermKeys>(
+    parts: &http::request::Parts,
+    layer: &SigV4Layer<K>,
+) -> Result<PayloadMode, SigV4Error> {
+    let declared = parts.headers.get("x-amz-content-sha256");
+    let mode = match declared {
+        // Not text: the verifier refuses it (it is read by SigV4).
+        Some(value) => PayloadMode::of_header(value.to_str().ok()),
+        // S3 presigned URLs sign `UNSIGNED-PAYLOAD` unless they say otherwise.
+        None if layer.payload_modes.accepts(PayloadMode::Unsigned)
+            && layer.verifier.config().path_style() == PathStyle::S3
+            && !parts.headers.contains_key(http::header::AUTHORIZATION)
+            && !query_has(parts.uri.query().unwrap_or(""), "X-Amz-Content-Sha256") =>
+        {
+            PayloadMode::Unsigned
+        }
+        None => PayloadMode::Sha256,
+    };
+    if !layer.payload_modes.accepts(mode) {
+        return Err(SigV4Error::PayloadModeNotAccepted);
+    }
+    Ok(mode)
+}
+
+/// Whether the query has a parameter named `name` (compared as sent, case-insensitively).
+fn query_has(query: &str, name: &str) -> bool {
+    query.split('&').any(|p| {
+        p.split('=')
+            .next()
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })
 }
 
 /// Reads the whole body, refusing more than `limit` bytes.
@@ -411,7 +476,7 @@ impl<O: 'static> OwnerCaller for O {
 fn authenticate<K: LongTermKeys>(
     verifier: &SigV4Verifier<K>,
     parts: &http::request::Parts,
-    body: &[u8],
+    payload: PayloadHash<'_>,
     clock: &dyn Clock,
 ) -> Result<Authenticated<K::Owner>, SigV4Error> {
     // The inner service routes the raw path; it must be the one that was signed.
@@ -445,7 +510,7 @@ fn authenticate<K: LongTermKeys>(
         path: parts.uri.path(),
         query: parts.uri.query().unwrap_or(""),
         headers: &headers,
-        payload: PayloadHash::Bytes(body),
+        payload,
     };
     verifier.verify_refusing_unreadable(&request, clock.now(), &unreadable)
 }

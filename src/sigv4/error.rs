@@ -180,6 +180,11 @@ pub enum SigV4Error {
     /// was signed. `InvalidRequest`, 400.
     #[error("The authority of the request target does not match the Host header")]
     HostMismatch,
+    /// `x-amz-content-sha256` names a payload mode (`UNSIGNED-PAYLOAD`, an `aws-chunked`
+    /// mode) this service does not accept. `InvalidRequest`, 400. See
+    /// [`super::PayloadModes`].
+    #[error("The payload mode named by 'x-amz-content-sha256' is not accepted by this service")]
+    PayloadModeNotAccepted,
 }
 
 impl SigV4Error {
@@ -202,7 +207,8 @@ impl SigV4Error {
             | SigV4Error::TooLarge(_)
             | SigV4Error::UnnormalizedPath
             | SigV4Error::InvalidHeaderValue
-            | SigV4Error::HostMismatch => "InvalidRequest",
+            | SigV4Error::HostMismatch
+            | SigV4Error::PayloadModeNotAccepted => "InvalidRequest",
         }
     }
 
@@ -217,7 +223,8 @@ impl SigV4Error {
             | SigV4Error::TooLarge(_)
             | SigV4Error::UnnormalizedPath
             | SigV4Error::InvalidHeaderValue
-            | SigV4Error::HostMismatch => 400,
+            | SigV4Error::HostMismatch
+            | SigV4Error::PayloadModeNotAccepted => 400,
             _ => 403,
         }
     }

@@ -36,6 +36,7 @@ mod config;
 mod date;
 mod encoding;
 mod error;
+mod payload;
 mod presign;
 mod request;
 mod signature;
@@ -49,6 +50,10 @@ pub(crate) use canonical::path_is_normal;
 pub use config::{Limits, SigV4Config};
 pub use date::AmzDate;
 pub use error::{AmzDateDay, Limit, Malformed, SigV4Error};
+pub use payload::{
+    PayloadMode, PayloadModes, StreamingMode, STREAMING_PAYLOAD, STREAMING_PAYLOAD_TRAILER,
+    STREAMING_UNSIGNED_PAYLOAD_TRAILER,
+};
 pub use presign::{PresignedQuery, MAX_PRESIGN_EXPIRES_SECS};
 pub(crate) use request::{HeadersForDebug, QueryForDebug};
 pub use request::{
