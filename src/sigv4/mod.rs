@@ -32,6 +32,8 @@
 mod authorization;
 mod cache;
 mod canonical;
+#[cfg(feature = "aws-chunked")]
+mod chunked;
 mod config;
 mod date;
 mod encoding;
@@ -47,6 +49,11 @@ pub use authorization::{AuthorizationHeader, Credential, MAX_SCOPE_PART_BYTES};
 pub use cache::SigningKeyCacheStats;
 #[cfg(feature = "tower")]
 pub(crate) use canonical::path_is_normal;
+#[cfg(feature = "aws-chunked")]
+pub use chunked::{
+    ChecksumAlgorithm, ChunkSigner, ChunkedDecoder, ChunkedError, Decoded, DEFAULT_MAX_CHUNK_BYTES,
+    MAX_LINE_BYTES,
+};
 pub use config::{Limits, SigV4Config};
 pub use date::AmzDate;
 pub use error::{AmzDateDay, Limit, Malformed, SigV4Error};
