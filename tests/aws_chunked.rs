@@ -339,14 +339,8 @@ proptest! {
         let mut body = encode(mode, &data, chunk, trailer);
         let i = at.index(body.len());
         body[i] ^= flip;
-        // Hex digits in sizes and signatures may change case and still be the same number
-        // only for sizes (A-F vs a-f); a case flip there is not an alteration of meaning.
-        let same_meaning = flip == 0x20 && body[i].is_ascii_hexdigit() && body[i].is_ascii_alphabetic()
-            && !mode.signs_chunks();
         let result = decode_in(decoder(mode, data.len() as u64, trailer), &body, &[17]);
-        if !same_meaning {
-            prop_assert!(result.is_err(), "byte {} of {:?}", i, String::from_utf8_lossy(&body));
-        }
+        prop_assert!(result.is_err(), "byte {} of {:?}", i, String::from_utf8_lossy(&body));
     }
 
     #[test]

@@ -21,7 +21,8 @@
 //! - Memory is bounded by [`ChunkedDecoder::max_chunk_bytes`] plus a fixed line buffer: a
 //!   chunk header or trailer line longer than [`MAX_LINE_BYTES`] is refused, a chunk larger
 //!   than the bound is refused at its header, before its data is read.
-//! - Strict framing: sizes are lowercase or uppercase hex without leading zeros or signs, every
+//! - Strict framing, one accepted text per body: sizes are lowercase hex without leading zeros
+//!   or signs (as every AWS SDK writes them), every
 //!   line ends in `\r\n`, nothing may follow the final empty line, the declared decoded length
 //!   must be met exactly, a declared trailer must be present exactly once with a valid
 //!   checksum, and an undeclared one is refused.
@@ -447,7 +448,6 @@ fn parse_hex_size(text: &[u8]) -> Option<u64> {
         let d = match b {
             b'0'..=b'9' => b - b'0',
             b'a'..=b'f' => b - b'a' + 10,
-            b'A'..=b'F' => b - b'A' + 10,
             _ => return None,
         };
         n = n.checked_mul(16)?.checked_add(u64::from(d))?;
