@@ -2,7 +2,12 @@
 //! (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`), and of 1 MiB unsigned chunks with a CRC32 trailer
 //! (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`, boto3's default), next to the floor: one SHA-256 of
 //! the same bytes, in the same run. Throughput is reported in bytes of decoded payload.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use sha2::{Digest, Sha256};

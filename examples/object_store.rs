@@ -85,9 +85,12 @@ impl LongTermKeys for DirectoryKeys {
     }
 }
 
+/// The objects of one bucket, by key.
+type Bucket = BTreeMap<String, Arc<Vec<u8>>>;
+
 /// Where objects live: bucket → key → bytes, in memory or in files.
 enum Store {
-    Memory(Mutex<BTreeMap<String, BTreeMap<String, Arc<Vec<u8>>>>>),
+    Memory(Mutex<BTreeMap<String, Bucket>>),
     Files(PathBuf),
 }
 

@@ -67,7 +67,7 @@ fn write_seed_corpus() {
             .map(|&n| (0..n).map(|i| (i % 251) as u8).collect())
             .collect()
     };
-    let mut write = |name: &str, sel: u8, piece: u8, body: Vec<u8>| {
+    let write = |name: &str, sel: u8, piece: u8, body: Vec<u8>| {
         let mut data = vec![sel, piece];
         data.extend(body);
         let name = if check::accepted(&data) {
