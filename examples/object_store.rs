@@ -33,7 +33,8 @@ use tempcred::authorize::Authorizer;
 use tempcred::directory::{Directory, InMemoryDirectory, LongTermOwner};
 use tempcred::keys::KeyId;
 use tempcred::sigv4::{
-    ChunkedError, LongTermKeys, PathStyle, PayloadModes, SigV4Config, SigV4Verifier,
+    ChecksumAlgorithm, ChunkedError, LongTermKeys, PathStyle, PayloadModes, SigV4Config,
+    SigV4Verifier,
 };
 use tempcred::tower::{RequestedAction, SigV4Layer};
 use tempcred::{AccessKeyId, KeyRing, SecretAccessKey, SystemRandom, Verifier};
@@ -368,6 +369,23 @@ async fn serve(store: Arc<Store>, request: Request<Body>) -> Response {
                 Ok(data) => data,
                 Err(refusal) => return refusal,
             };
+            // A checksum sent as a header (boto3 and the AWS CLI over plain HTTP) is signed
+            // but says nothing until it is compared with the bytes.
+            for algorithm in ChecksumAlgorithm::ALL {
+                let Some(sent) = parts.headers.get(algorithm.header_name()) else {
+                    continue;
+                };
+                if sent.as_bytes() != algorithm.checksum_base64(&data).as_bytes() {
+                    return s3_error(
+                        400,
+                        "BadDigest",
+                        &format!(
+                            "The {algorithm} you specified did not match the calculated checksum."
+                        ),
+                        &path,
+                    );
+                }
+            }
             let tag = etag(&data);
             match store.put(&bucket, &key, data) {
                 Ok(()) => (StatusCode::OK, [("etag", tag)]).into_response(),

@@ -465,6 +465,9 @@ where
     if let Some(algorithm) = trailer {
         decoder = decoder.trailer(algorithm);
     }
+    // The body the inner service reads is the decoded one: its length is the decoded length,
+    // however the aws-chunked bytes were framed on the wire.
+    parts.headers.remove(http::header::TRANSFER_ENCODING);
     parts.headers.insert(
         http::header::CONTENT_LENGTH,
         HeaderValue::from(decoded_length),

@@ -112,6 +112,9 @@ def default_client_round_trip():
     s3.delete_object(Bucket="demo", Key="dir/hello.txt")
     assert error_code(lambda: s3.get_object(Bucket="demo", Key="dir/hello.txt")) == "NoSuchKey"
     assert error_code(lambda: s3.get_object(Bucket="nobucket", Key="k")) == "NoSuchBucket"
+    # A wrong checksum header is refused (S3 compares it with the bytes).
+    assert error_code(lambda: s3.put_object(Bucket="demo", Key="bad-crc", Body=b"abc",
+                                            ChecksumCRC32="AAAAAA==")) == "BadDigest"
 
 
 def unsigned_payload():
