@@ -5,9 +5,14 @@
 //! `X-Amz-Security-Token`) are checked statelessly with the key ring, long-term (`AKIA…`) keys
 //! through the application's [`LongTermKeys`]. For each request the layer
 //!
-//! 1. buffers the body, refusing more than [`SigV4Layer::max_body_bytes`] (default
+//! 1. reads the payload mode from `x-amz-content-sha256` and refuses the modes the service did
+//!    not opt into ([`SigV4Layer::payload_modes`]; by default only the body's SHA-256); then
+//!    buffers the body, refusing more than [`SigV4Layer::max_body_bytes`] (default
 //!    [`DEFAULT_MAX_BODY_BYTES`]) with `413 RequestEntityTooLarge`, because the body's SHA-256 is
-//!    part of what was signed;
+//!    part of what was signed — except for `aws-chunked` bodies, which are not buffered: their
+//!    seed signature is verified from the headers and the body is decoded and verified chunk by
+//!    chunk as the inner service reads it ([`SigV4Body`]), holding at most one chunk
+//!    ([`SigV4Layer::max_chunk_bytes`]);
 //! 2. verifies the signature (`Authorization` header or presigned query) at the layer's clock,
 //!    refusing with `400 InvalidRequest` any request the inner service would read differently
 //!    from what was signed (see below);
@@ -16,7 +21,7 @@
 //!    never calls the inner service;
 //! 4. on success inserts the [`Authenticated`] result into the request's extensions, and, for
 //!    temporary credentials, the [`VerifiedSession`] too, then calls the inner service with the
-//!    buffered body as an [`http_body_util::Full`].
+//!    body as a [`SigV4Body`] (axum routers take it as they are).
 //!
 //! What is verified is what the inner service gets, byte for byte: the layer hands on the
 //! request it verified, unchanged, and so refuses, before the inner service is called,
@@ -72,15 +77,19 @@ use crate::directory::LongTermOwner;
 use crate::error::StsError;
 use crate::issue::Caller;
 use crate::random::{RandomSource, SystemRandom};
+pub use crate::sigv4::DEFAULT_MAX_CHUNK_BYTES;
 use crate::sigv4::{
-    path_is_normal, Authenticated, LongTermKeys, PayloadHash, SigV4Error, SigV4Verifier,
-    SignableRequest, SignedBy,
+    path_is_normal, Authenticated, ChecksumAlgorithm, ChunkSigner, ChunkedDecoder, LongTermKeys,
+    PathStyle, PayloadHash, PayloadMode, PayloadModes, SigV4Error, SigV4Verifier, SignableRequest,
+    SignedBy, StreamingMode,
 };
 use crate::time::{Clock, SystemClock};
 use crate::verify::VerifiedSession;
 use crate::wire::RequestId;
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
 use http::{HeaderValue, Request, Response, StatusCode};
+use http_body::{Body as _, Frame, SizeHint};
+use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
 use std::fmt;
 use std::future::Future;
@@ -104,6 +113,8 @@ pub type SigV4ResponseBody<B> = Either<B, Full<Bytes>>;
 pub struct SigV4Layer<K> {
     verifier: Arc<SigV4Verifier<K>>,
     max_body_bytes: usize,
+    max_chunk_bytes: usize,
+    payload_modes: PayloadModes,
     clock: Arc<dyn Clock>,
     random: Arc<dyn RandomSource>,
     authorization: Option<Arc<Authorization>>,
@@ -132,6 +143,8 @@ impl<K> Clone for SigV4Layer<K> {
         SigV4Layer {
             verifier: Arc::clone(&self.verifier),
             max_body_bytes: self.max_body_bytes,
+            max_chunk_bytes: self.max_chunk_bytes,
+            payload_modes: self.payload_modes,
             clock: Arc::clone(&self.clock),
             random: Arc::clone(&self.random),
             authorization: self.authorization.clone(),
@@ -143,6 +156,7 @@ impl<K> fmt::Debug for SigV4Layer<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SigV4Layer")
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("payload_modes", &self.payload_modes)
             .finish_non_exhaustive()
     }
 }
@@ -154,6 +168,8 @@ impl<K: LongTermKeys> SigV4Layer<K> {
         SigV4Layer {
             verifier: Arc::new(verifier),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_chunk_bytes: DEFAULT_MAX_CHUNK_BYTES,
+            payload_modes: PayloadModes::default(),
             clock: Arc::new(SystemClock),
             random: Arc::new(SystemRandom),
             authorization: None,
@@ -208,6 +224,28 @@ impl<K: LongTermKeys> SigV4Layer<K> {
     /// `413 RequestEntityTooLarge` before the signature is looked at.
     pub fn max_body_bytes(mut self, limit: usize) -> Self {
         self.max_body_bytes = limit;
+        self
+    }
+
+    /// Accepts the `x-amz-content-sha256` payload modes in `modes` (default: only the SHA-256 of
+    /// the body, [`PayloadModes::signed_only`]); a request naming another mode is refused with
+    /// `400 InvalidRequest` before its signature is looked at.
+    ///
+    /// With `UNSIGNED-PAYLOAD` accepted, the header's value is what was signed and the body is
+    /// not hashed (it is still buffered under [`SigV4Layer::max_body_bytes`]). With a verifier
+    /// configured for [`PathStyle::S3`], a presigned URL without `X-Amz-Content-Sha256` is
+    /// verified as `UNSIGNED-PAYLOAD`, as S3 does, if that mode is accepted.
+    ///
+    /// [`PathStyle::S3`]: crate::sigv4::PathStyle::S3
+    pub fn payload_modes(mut self, modes: PayloadModes) -> Self {
+        self.payload_modes = modes;
+        self
+    }
+
+    /// Refuses `aws-chunked` chunks larger than `limit` bytes (default
+    /// [`DEFAULT_MAX_CHUNK_BYTES`]): the layer holds one chunk at a time while verifying it.
+    pub fn max_chunk_bytes(mut self, limit: usize) -> Self {
+        self.max_chunk_bytes = limit;
         self
     }
 
@@ -266,7 +304,7 @@ impl<S: fmt::Debug, K> fmt::Debug for SigV4Service<S, K> {
 
 impl<S, K, ReqBody, ResBody> Service<Request<ReqBody>> for SigV4Service<S, K>
 where
-    S: Service<Request<Full<Bytes>>, Response = Response<ResBody>> + Clone + Send + 'static,
+    S: Service<Request<SigV4Body>, Response = Response<ResBody>> + Clone + Send + 'static,
     S::Future: Send + 'static,
     K: LongTermKeys + Send + Sync + 'static,
     K::Owner: Clone + Send + Sync + 'static,
@@ -289,6 +327,26 @@ where
         let layer = self.layer.clone();
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
+            let mode = match payload_mode(&parts, &layer) {
+                Ok(mode) => mode,
+                Err(e) => {
+                    let refusal =
+                        error_response_with(&*layer.random, e.http_status(), e.aws_code(), &e);
+                    return Ok(refusal.map(Either::Right));
+                }
+            };
+            if let PayloadMode::Streaming(streaming) = mode {
+                let decoder = match authenticate_streaming(&layer, &mut parts, streaming) {
+                    Ok(decoder) => decoder,
+                    Err((status, code, message)) => {
+                        let refusal = error_response_with(&*layer.random, status, code, &message);
+                        return Ok(refusal.map(Either::Right));
+                    }
+                };
+                let body = SigV4Body::chunked(body, decoder);
+                let request = Request::from_parts(parts, body);
+                return inner.call(request).await.map(|r| r.map(Either::Left));
+            }
             let body = match read_body(body, &parts.headers, layer.max_body_bytes).await {
                 Ok(body) => body,
                 Err((status, code, message)) => {
@@ -296,39 +354,175 @@ where
                     return Ok(refusal.map(Either::Right));
                 }
             };
-            match authenticate(&layer.verifier, &parts, &body, &*layer.clock) {
-                Ok(authenticated) => {
-                    if let Some(authorization) = &layer.authorization {
-                        match authorize(authorization, &parts, &authenticated, &*layer.clock) {
-                            Ok(proof) => {
-                                parts.extensions.insert(proof);
-                            }
-                            Err(e) => {
-                                let refusal = error_response_with(
-                                    &*layer.random,
-                                    e.http_status(),
-                                    e.code_str(),
-                                    &e.message,
-                                );
-                                return Ok(refusal.map(Either::Right));
-                            }
-                        }
-                    }
-                    if let Some(session) = authenticated.session() {
-                        parts.extensions.insert(session.clone());
-                    }
-                    parts.extensions.insert(authenticated);
-                }
-                Err(e) => {
-                    let refusal =
-                        error_response_with(&*layer.random, e.http_status(), e.aws_code(), &e);
-                    return Ok(refusal.map(Either::Right));
-                }
+            let payload = match mode {
+                PayloadMode::Unsigned => PayloadHash::Unsigned,
+                _ => PayloadHash::Bytes(&body),
+            };
+            let verified = authenticate(&layer.verifier, &parts, payload, &*layer.clock)
+                .map_err(|e| (e.http_status(), e.aws_code(), e.to_string()))
+                .and_then(|authenticated| admit(&layer, &mut parts, authenticated));
+            if let Err((status, code, message)) = verified {
+                let refusal = error_response_with(&*layer.random, status, code, &message);
+                return Ok(refusal.map(Either::Right));
             }
-            let request = Request::from_parts(parts, Full::new(body));
+            let request = Request::from_parts(parts, SigV4Body::full(body));
             inner.call(request).await.map(|r| r.map(Either::Left))
         })
     }
+}
+
+/// A refusal: status, AWS code, message.
+type Refusal = (u16, &'static str, String);
+
+/// Authorizes an authenticated request (if the layer authorizes) and puts the results in its
+/// extensions.
+fn admit<K>(
+    layer: &SigV4Layer<K>,
+    parts: &mut http::request::Parts,
+    authenticated: Authenticated<K::Owner>,
+) -> Result<(), Refusal>
+where
+    K: LongTermKeys,
+    K::Owner: Clone + Send + Sync + 'static,
+{
+    if let Some(authorization) = &layer.authorization {
+        let proof = authorize(authorization, parts, &authenticated, &*layer.clock)
+            .map_err(|e| (e.http_status(), e.code_str(), e.message.clone()))?;
+        parts.extensions.insert(proof);
+    }
+    if let Some(session) = authenticated.session() {
+        parts.extensions.insert(session.clone());
+    }
+    parts.extensions.insert(authenticated);
+    Ok(())
+}
+
+/// Verifies the seed signature of an `aws-chunked` request, admits it, and makes the decoder
+/// that verifies its body. The request's headers then describe the decoded body:
+/// `Content-Length` is `x-amz-decoded-content-length`, and `aws-chunked` is taken out of
+/// `Content-Encoding`.
+fn authenticate_streaming<K>(
+    layer: &SigV4Layer<K>,
+    parts: &mut http::request::Parts,
+    mode: StreamingMode,
+) -> Result<ChunkedDecoder, Refusal>
+where
+    K: LongTermKeys,
+    K::Owner: Clone + Send + Sync + 'static,
+{
+    let text = |name: &str| -> Result<Option<&str>, Refusal> {
+        let mut values = parts.headers.get_all(name).iter();
+        let first = values.next();
+        if values.next().is_some() {
+            return Err((
+                400,
+                "InvalidRequest",
+                format!("The header '{name}' is repeated."),
+            ));
+        }
+        first.map(|v| v.to_str()).transpose().map_err(|_| {
+            (
+                400,
+                "InvalidRequest",
+                format!("The header '{name}' is not text."),
+            )
+        })
+    };
+    let decoded_length = text("x-amz-decoded-content-length")?
+        .and_then(|v| {
+            (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| v.parse::<u64>().ok())
+                .flatten()
+        })
+        .ok_or((
+            411,
+            "MissingContentLength",
+            "You must provide a valid x-amz-decoded-content-length header.".to_owned(),
+        ))?;
+    let trailer = match (text("x-amz-trailer")?, mode.has_trailer()) {
+        (None, _) => None,
+        (Some(name), true) => Some(ChecksumAlgorithm::from_header_name(name.trim()).ok_or((
+            400,
+            "InvalidRequest",
+            "The value specified in the x-amz-trailer header is not supported".to_owned(),
+        ))?),
+        (Some(_), false) => {
+            return Err((
+                400,
+                "InvalidRequest",
+                "x-amz-trailer needs a trailer payload mode.".to_owned(),
+            ))
+        }
+    };
+    let signer = authenticate_seed(&layer.verifier, parts, mode, &*layer.clock)
+        .map_err(|e| (e.http_status(), e.aws_code(), e.to_string()))?;
+    let (authenticated, signer) = signer;
+    admit(layer, parts, authenticated)?;
+    let signer = mode.signs_chunks().then_some(signer);
+    let mut decoder = ChunkedDecoder::new(mode, signer)
+        .max_chunk_bytes(layer.max_chunk_bytes)
+        .decoded_length(decoded_length);
+    if let Some(algorithm) = trailer {
+        decoder = decoder.trailer(algorithm);
+    }
+    // The body the inner service reads is the decoded one: its length is the decoded length,
+    // however the aws-chunked bytes were framed on the wire.
+    parts.headers.remove(http::header::TRANSFER_ENCODING);
+    parts.headers.insert(
+        http::header::CONTENT_LENGTH,
+        HeaderValue::from(decoded_length),
+    );
+    let encodings: Vec<String> = parts
+        .headers
+        .get_all(http::header::CONTENT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("aws-chunked"))
+        .map(str::to_owned)
+        .collect();
+    parts.headers.remove(http::header::CONTENT_ENCODING);
+    if let Ok(value) = HeaderValue::from_str(&encodings.join(",")) {
+        if !encodings.is_empty() {
+            parts.headers.insert(http::header::CONTENT_ENCODING, value);
+        }
+    }
+    Ok(decoder)
+}
+
+/// The payload mode the request names, if the layer accepts it.
+fn payload_mode<K: LongTermKeys>(
+    parts: &http::request::Parts,
+    layer: &SigV4Layer<K>,
+) -> Result<PayloadMode, SigV4Error> {
+    let declared = parts.headers.get("x-amz-content-sha256");
+    let mode = match declared {
+        // Not text: the verifier refuses it (it is read by SigV4).
+        Some(value) => PayloadMode::of_header(value.to_str().ok()),
+        // S3 presigned URLs sign `UNSIGNED-PAYLOAD` unless they say otherwise.
+        None if layer.payload_modes.accepts(PayloadMode::Unsigned)
+            && layer.verifier.config().path_style() == PathStyle::S3
+            && !parts.headers.contains_key(http::header::AUTHORIZATION)
+            && !query_has(parts.uri.query().unwrap_or(""), "X-Amz-Content-Sha256") =>
+        {
+            PayloadMode::Unsigned
+        }
+        None => PayloadMode::Sha256,
+    };
+    if !layer.payload_modes.accepts(mode) {
+        return Err(SigV4Error::PayloadModeNotAccepted);
+    }
+    Ok(mode)
+}
+
+/// Whether the query has a parameter named `name` (compared as sent, case-insensitively).
+fn query_has(query: &str, name: &str) -> bool {
+    query.split('&').any(|p| {
+        p.split('=')
+            .next()
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })
 }
 
 /// Reads the whole body, refusing more than `limit` bytes.
@@ -411,12 +605,65 @@ impl<O: 'static> OwnerCaller for O {
 fn authenticate<K: LongTermKeys>(
     verifier: &SigV4Verifier<K>,
     parts: &http::request::Parts,
-    body: &[u8],
+    payload: PayloadHash<'_>,
     clock: &dyn Clock,
 ) -> Result<Authenticated<K::Owner>, SigV4Error> {
+    with_signable(verifier, parts, payload, |request, unreadable| {
+        verifier.verify_refusing_unreadable(request, clock.now(), unreadable)
+    })
+}
+
+/// Whether `query` names a parameter twice, comparing names as a form decoder reads them
+/// (percent-decoded, `+` as a space), so `id` and `%69d` are one name. A name that does not decode
+/// is compared as written (the verifier refuses its escape anyway).
+fn has_repeated_parameter(query: &str) -> bool {
+    let mut names = std::collections::HashSet::new();
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| pair.split_once('=').map_or(pair, |(n, _)| n))
+        .any(|raw| {
+            let name = crate::sigv4::decode_query_component(raw)
+                .unwrap_or(std::borrow::Cow::Borrowed(raw));
+            !names.insert(name)
+        })
+}
+
+/// Verifies the seed signature of an `aws-chunked` request at the clock's time.
+fn authenticate_seed<K: LongTermKeys>(
+    verifier: &SigV4Verifier<K>,
+    parts: &http::request::Parts,
+    mode: StreamingMode,
+    clock: &dyn Clock,
+) -> Result<(Authenticated<K::Owner>, ChunkSigner), SigV4Error> {
+    with_signable(
+        verifier,
+        parts,
+        PayloadHash::Unsigned,
+        |request, unreadable| {
+            verifier.verify_streaming_refusing_unreadable(request, mode, clock.now(), unreadable)
+        },
+    )
+}
+
+/// The request as SigV4 reads it, after the checks that keep what is verified what the inner
+/// service reads.
+fn with_signable<K: LongTermKeys, T>(
+    verifier: &SigV4Verifier<K>,
+    parts: &http::request::Parts,
+    payload: PayloadHash<'_>,
+    verify: impl FnOnce(&SignableRequest<'_>, &[&str]) -> Result<T, SigV4Error>,
+) -> Result<T, SigV4Error> {
     // The inner service routes the raw path; it must be the one that was signed.
     if !path_is_normal(parts.uri.path(), verifier.config().path_style()) {
         return Err(SigV4Error::UnnormalizedPath);
+    }
+    // The inner service reads the raw query; its meaning must not depend on an order SigV4 does
+    // not sign.
+    if let Some(query) = parts.uri.query() {
+        if has_repeated_parameter(query) {
+            return Err(SigV4Error::DuplicateQueryParameter);
+        }
     }
     // Header values that are not visible ASCII cannot be part of a valid signature: they are
     // left out, and the verifier refuses the request if one of them is signed or read by SigV4
@@ -445,9 +692,9 @@ fn authenticate<K: LongTermKeys>(
         path: parts.uri.path(),
         query: parts.uri.query().unwrap_or(""),
         headers: &headers,
-        payload: PayloadHash::Bytes(body),
+        payload,
     };
-    verifier.verify_refusing_unreadable(&request, clock.now(), &unreadable)
+    verify(&request, &unreadable)
 }
 
 /// An AWS error document (`<ErrorResponse><Error><Type>Sender</Type><Code>…`), as AWS services
@@ -516,6 +763,160 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
+/// The body [`SigV4Service`] hands the inner service: the buffered body whose hash was
+/// verified, or an `aws-chunked` body decoded as it streams in.
+///
+/// A decoded body yields each chunk's data only once the chunk is complete and its signature
+/// verified, holding one chunk at a time. At the first bad chunk, bad trailer, wrong length or
+/// early end it yields an error (a [`ChunkedError`](crate::sigv4::ChunkedError) the inner
+/// service can downcast to, with its AWS code) and nothing after it: the inner service must
+/// treat a body that ends in an error as not sent (S3 stores nothing).
+pub struct SigV4Body {
+    kind: BodyKind,
+}
+
+enum BodyKind {
+    Full(Full<Bytes>),
+    Chunked(Box<ChunkedBody>),
+}
+
+struct ChunkedBody {
+    source: UnsyncBoxBody<Bytes, BoxError>,
+    decoder: ChunkedDecoder,
+    pending: Bytes,
+    ended: bool,
+}
+
+impl fmt::Debug for SigV4Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            BodyKind::Full(b) => f
+                .debug_tuple("SigV4Body::Full")
+                .field(&b.size_hint().exact())
+                .finish(),
+            BodyKind::Chunked(c) => f
+                .debug_tuple("SigV4Body::Chunked")
+                .field(&c.decoder)
+                .finish(),
+        }
+    }
+}
+
+impl SigV4Body {
+    /// A body of these bytes.
+    pub fn full(bytes: Bytes) -> Self {
+        SigV4Body {
+            kind: BodyKind::Full(Full::new(bytes)),
+        }
+    }
+
+    fn chunked<B>(source: B, decoder: ChunkedDecoder) -> Self
+    where
+        B: http_body::Body + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let source = source
+            .map_frame(|f| f.map_data(|mut d| d.copy_to_bytes(d.remaining())))
+            .map_err(Into::into);
+        SigV4Body {
+            kind: BodyKind::Chunked(Box::new(ChunkedBody {
+                source: UnsyncBoxBody::new(source),
+                decoder,
+                pending: Bytes::new(),
+                ended: false,
+            })),
+        }
+    }
+}
+
+impl Default for SigV4Body {
+    fn default() -> Self {
+        SigV4Body::full(Bytes::new())
+    }
+}
+
+impl http_body::Body for SigV4Body {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match &mut self.get_mut().kind {
+            BodyKind::Full(full) => Pin::new(full)
+                .poll_frame(cx)
+                .map_err(|never| match never {}),
+            BodyKind::Chunked(chunked) => chunked.poll_decoded(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.kind {
+            BodyKind::Full(full) => full.is_end_stream(),
+            BodyKind::Chunked(chunked) => chunked.ended,
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.kind {
+            BodyKind::Full(full) => full.size_hint(),
+            BodyKind::Chunked(_) => SizeHint::default(),
+        }
+    }
+}
+
+impl ChunkedBody {
+    fn poll_decoded(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        loop {
+            if self.ended {
+                return Poll::Ready(None);
+            }
+            if !self.pending.is_empty() {
+                match self.decoder.decode(&self.pending) {
+                    Ok(step) => {
+                        let used = step.consumed.min(self.pending.len());
+                        self.pending.advance(used);
+                        if let Some(chunk) = step.chunk {
+                            return Poll::Ready(Some(Ok(Frame::data(Bytes::from(chunk)))));
+                        }
+                        continue;
+                    }
+                    Err(e) => {
+                        self.ended = true;
+                        return Poll::Ready(Some(Err(Box::new(e))));
+                    }
+                }
+            }
+            match Pin::new(&mut self.source).poll_frame(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(frame))) => {
+                    // HTTP trailers are not part of an aws-chunked body; its trailer is inline.
+                    if let Ok(data) = frame.into_data() {
+                        self.pending = data;
+                    }
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    self.ended = true;
+                    return Poll::Ready(Some(Err(e)));
+                }
+                Poll::Ready(None) => {
+                    self.ended = true;
+                    return Poll::Ready(
+                        self.decoder
+                            .finish()
+                            .err()
+                            .map(|e| Err(Box::new(e) as BoxError)),
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// The verified session a [`SigV4Layer`] put in a request's extensions, if the request was
 /// signed with temporary credentials.
 pub fn session_of<B>(request: &Request<B>) -> Option<&VerifiedSession> {
@@ -526,6 +927,30 @@ pub fn session_of<B>(request: &Request<B>) -> Option<&VerifiedSession> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_parameter_named_twice_in_any_spelling_is_found() {
+        for repeated in [
+            "id=1&id=2",
+            "id=2&id=1",
+            "id&id=",
+            "id=1&%69d=2",
+            "a+b=1&a%20b=2",
+            "x=1&&x",
+        ] {
+            assert!(has_repeated_parameter(repeated), "{repeated}");
+        }
+        for single in [
+            "",
+            "id=1",
+            "id=1&ID=2",
+            "a=1&b=1&c=",
+            "list-type=2&prefix=a%26b",
+            "&&",
+        ] {
+            assert!(!has_repeated_parameter(single), "{single}");
+        }
+    }
 
     #[test]
     fn error_documents_escape_their_text() {

@@ -453,3 +453,33 @@ fn slowloris_connections_are_closed_and_legitimate_requests_served_meanwhile() {
     let (status, _) = signed_caller_identity(&server.addr, ALICE_SECRET);
     assert_eq!(status, 200);
 }
+
+#[test]
+#[cfg(feature = "tower")]
+fn boto3_and_the_aws_cli_use_object_store_in_every_payload_mode() {
+    let scratch = Scratch::new("s3-clients");
+    let keys = scratch.0.join("keys.txt");
+    let ring = tempcred::KeyRing::generate(
+        tempcred::keys::KeyId::new("s3-test").unwrap(),
+        &tempcred::SystemRandom,
+    )
+    .unwrap();
+    std::fs::write(&keys, ring.to_text().as_str()).unwrap();
+    let local = ["--listen".as_ref(), "127.0.0.1:0".as_ref()];
+    let with_keys = ["--keys".as_ref(), keys.as_os_str()];
+    let sts = start_example("sts_server", &[&local[..], &with_keys[..]].concat());
+    let store = start_example("object_store", &[&local[..], &with_keys[..]].concat());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real_client/s3_clients.py");
+    let output = Command::new("python3")
+        .arg(script)
+        .arg(format!("http://{}", store.addr))
+        .arg(format!("http://{}", sts.addr))
+        .arg(&scratch.0)
+        .output()
+        .expect("python3 with boto3 and the aws CLI are needed for the real-client test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}

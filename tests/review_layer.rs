@@ -96,7 +96,7 @@ async fn call_layer(
 ) -> (u16, String) {
     let sv = SigV4Verifier::new(verifier, NoLongTermKeys, SigV4Config::new("execute-api"));
     let layer = SigV4Layer::new(sv).clock(Arc::new(ManualClock::new(UnixTime::from_secs(T0 + 5))));
-    let inner = tower_service_fn(|req: http::Request<Full<Bytes>>| {
+    let inner = tower_service_fn(|req: http::Request<tempcred::tower::SigV4Body>| {
         let host = req
             .headers()
             .get_all("host")
@@ -134,9 +134,9 @@ struct FnSvc<F>(F);
 fn tower_service_fn<F>(f: F) -> FnSvc<F> {
     FnSvc(f)
 }
-impl<F> Service<http::Request<Full<Bytes>>> for FnSvc<F>
+impl<F> Service<http::Request<tempcred::tower::SigV4Body>> for FnSvc<F>
 where
-    F: Fn(http::Request<Full<Bytes>>) -> String + Clone + Send + 'static,
+    F: Fn(http::Request<tempcred::tower::SigV4Body>) -> String + Clone + Send + 'static,
 {
     type Response = http::Response<Full<Bytes>>;
     type Error = std::convert::Infallible;
@@ -147,7 +147,7 @@ where
     ) -> std::task::Poll<Result<(), Self::Error>> {
         std::task::Poll::Ready(Ok(()))
     }
-    fn call(&mut self, req: http::Request<Full<Bytes>>) -> Self::Future {
+    fn call(&mut self, req: http::Request<tempcred::tower::SigV4Body>) -> Self::Future {
         std::future::ready(Ok(http::Response::new(Full::new(Bytes::from((self.0)(
             req,
         ))))))

@@ -180,6 +180,17 @@ pub enum SigV4Error {
     /// was signed. `InvalidRequest`, 400.
     #[error("The authority of the request target does not match the Host header")]
     HostMismatch,
+    /// `x-amz-content-sha256` names a payload mode (`UNSIGNED-PAYLOAD`, an `aws-chunked`
+    /// mode) this service does not accept. `InvalidRequest`, 400. See
+    /// [`super::PayloadModes`].
+    #[error("The payload mode named by 'x-amz-content-sha256' is not accepted by this service")]
+    PayloadModeNotAccepted,
+    /// The query names a parameter twice (in any spelling). SigV4 sorts repeated parameters by
+    /// value, so `?id=1&id=2` and `?id=2&id=1` sign alike while a first- or last-wins reader sees
+    /// different requests: the tower layer, which hands the raw query on, refuses them.
+    /// `InvalidRequest`, 400.
+    #[error("The query names a parameter more than once")]
+    DuplicateQueryParameter,
 }
 
 impl SigV4Error {
@@ -202,7 +213,9 @@ impl SigV4Error {
             | SigV4Error::TooLarge(_)
             | SigV4Error::UnnormalizedPath
             | SigV4Error::InvalidHeaderValue
-            | SigV4Error::HostMismatch => "InvalidRequest",
+            | SigV4Error::HostMismatch
+            | SigV4Error::PayloadModeNotAccepted
+            | SigV4Error::DuplicateQueryParameter => "InvalidRequest",
         }
     }
 
@@ -217,7 +230,9 @@ impl SigV4Error {
             | SigV4Error::TooLarge(_)
             | SigV4Error::UnnormalizedPath
             | SigV4Error::InvalidHeaderValue
-            | SigV4Error::HostMismatch => 400,
+            | SigV4Error::HostMismatch
+            | SigV4Error::PayloadModeNotAccepted
+            | SigV4Error::DuplicateQueryParameter => 400,
             _ => 403,
         }
     }

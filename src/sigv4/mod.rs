@@ -32,10 +32,13 @@
 mod authorization;
 mod cache;
 mod canonical;
+#[cfg(feature = "aws-chunked")]
+mod chunked;
 mod config;
 mod date;
 mod encoding;
 mod error;
+mod payload;
 mod presign;
 mod request;
 mod signature;
@@ -46,9 +49,20 @@ pub use authorization::{AuthorizationHeader, Credential, MAX_SCOPE_PART_BYTES};
 pub use cache::SigningKeyCacheStats;
 #[cfg(feature = "tower")]
 pub(crate) use canonical::path_is_normal;
+#[cfg(feature = "aws-chunked")]
+pub use chunked::{
+    ChecksumAlgorithm, ChunkSigner, ChunkedDecoder, ChunkedError, Decoded, DEFAULT_MAX_CHUNK_BYTES,
+    MAX_LINE_BYTES,
+};
 pub use config::{Limits, SigV4Config};
 pub use date::AmzDate;
+#[cfg(feature = "tower")]
+pub(crate) use encoding::decode_str as decode_query_component;
 pub use error::{AmzDateDay, Limit, Malformed, SigV4Error};
+pub use payload::{
+    PayloadMode, PayloadModes, StreamingMode, STREAMING_PAYLOAD, STREAMING_PAYLOAD_TRAILER,
+    STREAMING_UNSIGNED_PAYLOAD_TRAILER,
+};
 pub use presign::{PresignedQuery, MAX_PRESIGN_EXPIRES_SECS};
 pub(crate) use request::{HeadersForDebug, QueryForDebug};
 pub use request::{

@@ -19,7 +19,7 @@ use std::fmt;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-type HmacSha256 = Hmac<Sha256>;
+pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 /// The only algorithm SigV4 verification accepts.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -58,6 +58,11 @@ impl Signature {
 
     pub(crate) fn bytes(&self) -> &[u8; 32] {
         &self.0
+    }
+
+    #[cfg_attr(not(feature = "aws-chunked"), allow(dead_code))]
+    pub(crate) fn from_bytes(bytes: [u8; 32]) -> Self {
+        Signature(bytes)
     }
 }
 
@@ -117,6 +122,12 @@ impl SigningKey {
         let mac = <HmacSha256 as KeyInit>::new_from_slice(&k_signing[..])
             .unwrap_or_else(|_| <HmacSha256 as KeyInit>::new(&Default::default()));
         SigningKey(mac)
+    }
+
+    /// The keyed HMAC state, to sign other strings (chunks, trailers) with this key.
+    #[cfg_attr(not(feature = "aws-chunked"), allow(dead_code))]
+    pub(crate) fn mac(&self) -> HmacSha256 {
+        self.0.clone()
     }
 
     fn mac_over(

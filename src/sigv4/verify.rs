@@ -448,7 +448,7 @@ impl<'r> UntrustedRequest<'r> {
     /// Checks `x-amz-content-sha256` against the payload and the signature against `secret`, in
     /// constant time.
     pub fn verify_signature(&self, secret: &SecretAccessKey) -> Result<(), SigV4Error> {
-        self.verify_signature_with(secret, None)
+        self.verify_signature_with(secret, None).map(|_| ())
     }
 
     /// [`UntrustedRequest::verify_signature`], taking the signing key from `cache` when it holds
@@ -457,7 +457,7 @@ impl<'r> UntrustedRequest<'r> {
         &self,
         secret: &SecretAccessKey,
         cache: Option<&SigningKeyCache>,
-    ) -> Result<(), SigV4Error> {
+    ) -> Result<SigningKey, SigV4Error> {
         let cred = self.cred()?;
         let payload = self.req.payload.line();
         if let Some(claimed) = self.content_sha256 {
@@ -490,9 +490,9 @@ impl<'r> UntrustedRequest<'r> {
             return Err(SigV4Error::SignatureDoesNotMatch);
         }
         if let (Some(cache), false) = (cache, from_memo) {
-            cache.insert(&self.credential, secret, key);
+            cache.insert(&self.credential, secret, key.clone());
         }
-        Ok(())
+        Ok(key)
     }
 }
 
@@ -625,6 +625,58 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
         now: UnixTime,
         unreadable: &[&str],
     ) -> Result<Authenticated<K::Owner>, SigV4Error> {
+        self.verify_keyed(req, now, unreadable).map(|(a, _, _)| a)
+    }
+
+    /// Verifies the headers of an `aws-chunked` request in `mode` at instant `now`: the seed
+    /// signature, with `x-amz-content-sha256` equal to the mode's name (`req.payload` is not
+    /// read). Gives the result and the [`ChunkSigner`] that verifies the body's chunks with a
+    /// [`super::ChunkedDecoder`]: the body is not authenticated until the decoder has finished.
+    ///
+    /// [`ChunkSigner`]: super::ChunkSigner
+    #[cfg(feature = "aws-chunked")]
+    pub fn verify_streaming(
+        &self,
+        req: &SignableRequest<'_>,
+        mode: super::StreamingMode,
+        now: UnixTime,
+    ) -> Result<(Authenticated<K::Owner>, super::ChunkSigner), SigV4Error> {
+        self.verify_streaming_refusing_unreadable(req, mode, now, &[])
+    }
+
+    /// [`SigV4Verifier::verify_streaming`] with the unreadable headers of
+    /// [`SigV4Verifier::verify_refusing_unreadable`].
+    #[cfg(feature = "aws-chunked")]
+    pub(crate) fn verify_streaming_refusing_unreadable(
+        &self,
+        req: &SignableRequest<'_>,
+        mode: super::StreamingMode,
+        now: UnixTime,
+        unreadable: &[&str],
+    ) -> Result<(Authenticated<K::Owner>, super::ChunkSigner), SigV4Error> {
+        // The payload line of a streaming request is the mode's name, as sent in
+        // `x-amz-content-sha256` (which must be present and equal to it).
+        let req = SignableRequest {
+            payload: super::request::PayloadHash::Sha256Hex(mode.as_str()),
+            ..*req
+        };
+        let (authenticated, key, seed) = self.verify_keyed(&req, now, unreadable)?;
+        let scope = format!(
+            "{}/{}/{}/aws4_request",
+            authenticated.scope_date(),
+            authenticated.region(),
+            authenticated.service()
+        );
+        let signer = super::ChunkSigner::from_parts(key, authenticated.request_time(), scope, seed);
+        Ok((authenticated, signer))
+    }
+
+    fn verify_keyed(
+        &self,
+        req: &SignableRequest<'_>,
+        now: UnixTime,
+        unreadable: &[&str],
+    ) -> Result<(Authenticated<K::Owner>, SigningKey, Signature), SigV4Error> {
         const READ_BY_SIGV4: [&str; 5] = [
             "authorization",
             "host",
@@ -651,7 +703,7 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
         let cred = untrusted.cred()?;
         let access_key_id =
             AccessKeyId::new(cred.access_key_id).map_err(|_| SigV4Error::InvalidClientTokenId)?;
-        let signer = match access_key_id.kind() {
+        let (signer, signing_key) = match access_key_id.kind() {
             AccessKeyKind::Temporary => {
                 let token = untrusted
                     .security_token()
@@ -666,11 +718,11 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
                 if session.access_key_id() != &access_key_id {
                     return Err(SigV4Error::InvalidClientTokenId);
                 }
-                untrusted.verify_signature_with(
+                let key = untrusted.verify_signature_with(
                     &session.secret_access_key_with(key),
                     self.signing_keys.as_deref(),
                 )?;
-                SignedBy::Session(session)
+                (SignedBy::Session(session), key)
             }
             AccessKeyKind::LongTerm => {
                 if untrusted.security_token().is_some() {
@@ -680,11 +732,11 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
                     .long_term
                     .lookup(&access_key_id)
                     .ok_or(SigV4Error::InvalidClientTokenId)?;
-                untrusted.verify_signature_with(&secret, self.signing_keys.as_deref())?;
-                SignedBy::LongTerm(owner)
+                let key = untrusted.verify_signature_with(&secret, self.signing_keys.as_deref())?;
+                (SignedBy::LongTerm(owner), key)
             }
         };
-        Ok(Authenticated {
+        let authenticated = Authenticated {
             signer,
             access_key_id,
             date: untrusted.date.day(),
@@ -692,6 +744,7 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
             service: ArrayString::from(cred.service).unwrap_or_default(),
             request_time: untrusted.date,
             mode: untrusted.mode(),
-        })
+        };
+        Ok((authenticated, signing_key, untrusted.signature.clone()))
     }
 }

@@ -1,0 +1,97 @@
+//! `aws-chunked` verification throughput: decoding a 4 MiB body of 64 KiB signed chunks
+//! (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`), and of 1 MiB unsigned chunks with a CRC32 trailer
+//! (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`, boto3's default), next to the floor: one SHA-256 of
+//! the same bytes, in the same run. Throughput is reported in bytes of decoded payload.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use sha2::{Digest, Sha256};
+use tempcred::sigv4::{ChecksumAlgorithm, ChunkSigner, ChunkedDecoder, Signature, StreamingMode};
+use tempcred::{SecretAccessKey, UnixTime};
+
+const SIZE: usize = 4 * 1024 * 1024;
+const SEED: &str = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
+
+fn signer() -> ChunkSigner {
+    ChunkSigner::new(
+        &SecretAccessKey::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap(),
+        UnixTime::from_secs(1_700_000_000),
+        "us-east-1",
+        "s3",
+        &Signature::parse(SEED).unwrap(),
+    )
+}
+
+fn encode(mode: StreamingMode, data: &[u8], chunk: usize) -> Vec<u8> {
+    let mut signer = signer();
+    let mut body = Vec::with_capacity(data.len() + data.len() / chunk * 100 + 200);
+    for piece in data.chunks(chunk).chain([&b""[..]]) {
+        body.extend_from_slice(format!("{:x}", piece.len()).as_bytes());
+        if mode.signs_chunks() {
+            body.extend_from_slice(
+                format!(";chunk-signature={}", signer.sign_chunk(piece)).as_bytes(),
+            );
+        }
+        body.extend_from_slice(b"\r\n");
+        if !piece.is_empty() || !mode.has_trailer() {
+            body.extend_from_slice(piece);
+            body.extend_from_slice(b"\r\n");
+        }
+    }
+    if mode.has_trailer() {
+        let crc = ChecksumAlgorithm::Crc32.checksum_base64(data);
+        body.extend_from_slice(format!("x-amz-checksum-crc32:{crc}\r\n\r\n").as_bytes());
+    }
+    body
+}
+
+/// Decodes `body` fed in 16 KiB reads, as from a socket; the decoded length.
+fn decode(decoder: ChunkedDecoder, body: &[u8]) -> usize {
+    let mut decoder = decoder;
+    let mut n = 0;
+    for mut input in body.chunks(16 * 1024) {
+        while !input.is_empty() {
+            let step = decoder.decode(input).unwrap();
+            n += step.chunk.map_or(0, |c| c.len());
+            input = &input[step.consumed..];
+        }
+    }
+    decoder.finish().unwrap();
+    n
+}
+
+fn bench(c: &mut Criterion) {
+    let data: Vec<u8> = (0..SIZE).map(|i| (i % 251) as u8).collect();
+    let signed = encode(StreamingMode::Signed, &data, 64 * 1024);
+    let unsigned = encode(StreamingMode::UnsignedWithTrailer, &data, 1024 * 1024);
+    let mut group = c.benchmark_group("aws_chunked_4MiB");
+    group.throughput(Throughput::Bytes(SIZE as u64));
+    group.sample_size(20);
+    group.bench_function("baseline_sha256_of_the_payload", |b| {
+        b.iter(|| Sha256::digest(black_box(&data)))
+    });
+    group.bench_function("signed_64KiB_chunks", |b| {
+        b.iter(|| {
+            let d = ChunkedDecoder::new(StreamingMode::Signed, Some(signer()))
+                .decoded_length(SIZE as u64);
+            decode(d, black_box(&signed))
+        })
+    });
+    group.bench_function("unsigned_1MiB_chunks_crc32_trailer", |b| {
+        b.iter(|| {
+            let d = ChunkedDecoder::new(StreamingMode::UnsignedWithTrailer, None)
+                .decoded_length(SIZE as u64)
+                .trailer(ChecksumAlgorithm::Crc32);
+            decode(d, black_box(&unsigned))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
