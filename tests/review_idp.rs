@@ -1,5 +1,6 @@
 //! Red-team review: identity providers (JWT arrays, provider case confusion), SessionToken
 //! equality, panics on bad input.
+#![cfg(feature = "oidc")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
