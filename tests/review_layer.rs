@@ -1,4 +1,5 @@
 //! Red-team review: tower SigV4 layer and workload credential endpoints.
+#![cfg(feature = "tower")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,5 +1,6 @@
 //! Red-team review: secrets echoed in error messages (directory files, key rings, MFA codes,
 //! identity tokens).
+#![cfg(all(feature = "oidc", feature = "totp"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::sync::Arc;
