@@ -902,6 +902,52 @@ fn s3_paths_are_signed_unnormalized() {
     );
 }
 
+/// A path ending in `/.` or `/..` is where SDKs disagree: botocore and the JS SDK sign `/a/..`
+/// -> `/`, `/a/.` -> `/a` (no trailing slash), RFC 3986 `remove_dot_segments` and the Rust SDK
+/// give `/a/`. The choice (documented in `SigV4Config::accept_unnormalized_paths`): by default
+/// such a path is refused before any signature is checked, since its meaning depends on the
+/// client; with unnormalized paths accepted, the RFC 3986 form is the one verified, so a
+/// botocore-style signature over `/a` does not verify for `/a/.`.
+#[test]
+fn a_path_ending_in_a_dot_segment_is_refused_by_default_and_read_per_rfc_3986_when_allowed() {
+    let ring = ring();
+    let secret = alice_secret();
+    let strict = verifier(&ring, SigV4Config::new("sts"));
+    let relaxed = verifier(&ring, SigV4Config::new("sts").accept_unnormalized_paths());
+    for (sent, rfc, botocore) in [("/a/.", "/a/", "/a"), ("/a/b/..", "/a/", "/a")] {
+        let mut req = Req::new();
+        req.path = sent.into();
+        // Signed as the RFC (and tempcred's signer) canonicalize it.
+        let ours = sign_headers(&req, &alice(&secret), "us-east-1", "sts", T0);
+        assert_eq!(
+            verify(&strict, &ours, T0).unwrap_err(),
+            SigV4Error::UnnormalizedPath,
+            "{sent}"
+        );
+        assert!(verify(&relaxed, &ours, T0).is_ok(), "{sent}");
+        // The same request signed over the RFC form directly verifies too: one meaning.
+        let mut direct = Req::new();
+        direct.path = rfc.into();
+        let mut direct = sign_headers(&direct, &alice(&secret), "us-east-1", "sts", T0);
+        direct.path = sent.into();
+        assert!(verify(&relaxed, &direct, T0).is_ok(), "{sent}");
+        // Signed as botocore does (over `/a`), sent as `/a/.`: refused either way.
+        let mut boto = Req::new();
+        boto.path = botocore.into();
+        let mut boto = sign_headers(&boto, &alice(&secret), "us-east-1", "sts", T0);
+        boto.path = sent.into();
+        assert_eq!(
+            verify(&strict, &boto, T0).unwrap_err(),
+            SigV4Error::UnnormalizedPath
+        );
+        assert_eq!(
+            verify(&relaxed, &boto, T0).unwrap_err(),
+            SigV4Error::SignatureDoesNotMatch,
+            "{sent}"
+        );
+    }
+}
+
 // ---- property tests ----
 
 #[derive(Clone, Debug)]

@@ -116,6 +116,12 @@ impl SigV4Config {
     /// By default such requests are refused, because the application would otherwise act on a
     /// path (`/admin/../public`) other than the one that was signed (`/public`). Turn this on
     /// only if the application routes on the normalized path, never on the raw one.
+    ///
+    /// A path ending in a dot segment (`/a/.`, `/a/b/..`) is normalized as RFC 3986
+    /// `remove_dot_segments` and the Rust SDK do, keeping the trailing slash (`/a/`). botocore and
+    /// the JS SDK sign `/a` there instead, so such a request from them does not verify: the two
+    /// readings cannot both be accepted without one path meaning two things. With the default
+    /// (strict) configuration the question does not arise: the path is refused.
     pub fn accept_unnormalized_paths(mut self) -> Self {
         self.accept_unnormalized_paths = true;
         self
