@@ -387,7 +387,8 @@ pub struct Decoded {
     pub chunk: Option<Vec<u8>>,
 }
 
-/// Decodes and verifies an `aws-chunked` body; see the [module documentation](self).
+/// Decodes and verifies an `aws-chunked` body: framing, chunk and trailer signatures chained
+/// from the seed signature, trailing checksums and the decoded length.
 ///
 /// ```
 /// use tempcred::sigv4::{ChecksumAlgorithm, ChunkedDecoder, StreamingMode};
