@@ -586,3 +586,14 @@ fn components_report_the_revocation_snapshot_they_enforce() {
     assert!(format!("{authorizer:?}").starts_with("Authorizer"));
     assert!(format!("{authorizer:?}").contains("revoked"));
 }
+
+/// "Sessions issued before T": a session issued exactly at T is not revoked, one a second earlier
+/// is (the boundary a surviving mutant showed untested).
+#[test]
+fn a_session_issued_exactly_at_the_cut_off_is_not_revoked() {
+    let fx = Fx::new();
+    let s = fx.scoped("ci", None, &[]).session().unwrap().clone();
+    let at = UnixTime::from_secs(NOW + 10);
+    assert!(s.check_at(at, &revoke_scoped_before(NOW)).is_ok());
+    assert!(s.check_at(at, &revoke_scoped_before(NOW + 1)).is_err());
+}
