@@ -151,27 +151,40 @@ fn error_code(body: &str) -> &str {
         .unwrap_or("<no code>")
 }
 
-#[test]
-fn boto3_drives_the_example_server() {
-    let server = start_server();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real_client/sts_boto3.py");
+/// Runs `tests/real_client/SCRIPT` with `args`, prints what it printed, and requires it to exit
+/// 0 with `tally` (its closing `N passed, 0 failed` line, or the part of it the caller fixes).
+fn run_client_script(script: &str, args: &[&std::ffi::OsStr], tally: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/real_client")
+        .join(script);
     let output = Command::new("python3")
-        .arg(script)
-        .arg(format!("http://{}", server.addr))
+        .arg(path)
+        .args(args)
         .output()
-        .expect("python3 is needed for the real-client test");
+        .expect("python3 (with boto3 and the aws CLI) is needed for the real-client tests");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("{stdout}");
     assert!(
         !stderr.contains("No module named 'boto3'"),
-        "boto3 is missing: python3 -m pip install boto3"
+        "boto3 is missing: python3 -m pip install boto3 awscli"
     );
     assert!(
         output.status.success(),
-        "boto3 checks failed:\n{stdout}\n{stderr}"
+        "{script} checks failed:\n{stdout}\n{stderr}"
     );
-    assert!(stdout.contains("boto3: 20 passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains(tally), "{stdout}");
+}
+
+#[test]
+fn boto3_drives_the_example_server() {
+    let server = start_server();
+    let url = format!("http://{}", server.addr);
+    run_client_script(
+        "sts_boto3.py",
+        &[url.as_ref()],
+        "boto3: 20 passed, 0 failed",
+    );
 }
 
 #[test]
@@ -295,28 +308,16 @@ fn run_workload_clients(name: &str, extra: &[&str], mode: Option<&str>) {
     ];
     args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
     let workload = start_example("instance_credentials", &args);
-    let script =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real_client/workload_clients.py");
-    let mut command = Command::new("python3");
-    command
-        .arg(script)
-        .arg(format!("http://{}", sts.addr))
-        .arg(&workload.addr)
-        .arg(&token_file);
+    let sts_url = format!("http://{}", sts.addr);
+    let mut script_args: Vec<&std::ffi::OsStr> = vec![
+        sts_url.as_ref(),
+        workload.addr.as_ref(),
+        token_file.as_os_str(),
+    ];
     if let Some(mode) = mode {
-        command.arg(mode);
+        script_args.push(mode.as_ref());
     }
-    let output = command
-        .output()
-        .expect("python3 is needed for the real-client test");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    assert!(
-        output.status.success(),
-        "workload client checks failed:\n{stdout}\n{stderr}"
-    );
-    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    run_client_script("workload_clients.py", &script_args, " passed, 0 failed");
 }
 
 #[test]
@@ -339,18 +340,8 @@ fn credentials_re_issued_before_expiry_are_picked_up_without_a_failed_call() {
 #[cfg(feature = "tower")]
 fn a_real_sigv4_client_logs_in_to_app_login_and_reads_only_its_teams_reports() {
     let app = start_example("app_login", &["--listen".as_ref(), "127.0.0.1:0".as_ref()]);
-    let script =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real_client/app_login_client.py");
-    let output = Command::new("python3")
-        .arg(script)
-        .arg(format!("http://{}", app.addr))
-        .output()
-        .expect("python3 is needed for the real-client test");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    assert!(output.status.success(), "{stdout}\n{stderr}");
-    assert!(stdout.contains("5 passed, 0 failed"), "{stdout}");
+    let url = format!("http://{}", app.addr);
+    run_client_script("app_login_client.py", &[url.as_ref()], "5 passed, 0 failed");
 }
 
 /// SIGTERM (how service managers stop a server) ends the server within its grace period, after
@@ -469,17 +460,13 @@ fn boto3_and_the_aws_cli_use_object_store_in_every_payload_mode() {
     let with_keys = ["--keys".as_ref(), keys.as_os_str()];
     let sts = start_example("sts_server", &[&local[..], &with_keys[..]].concat());
     let store = start_example("object_store", &[&local[..], &with_keys[..]].concat());
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real_client/s3_clients.py");
-    let output = Command::new("python3")
-        .arg(script)
-        .arg(format!("http://{}", store.addr))
-        .arg(format!("http://{}", sts.addr))
-        .arg(&scratch.0)
-        .output()
-        .expect("python3 with boto3 and the aws CLI are needed for the real-client test");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    assert!(output.status.success(), "{stdout}\n{stderr}");
-    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    let (store_url, sts_url) = (
+        format!("http://{}", store.addr),
+        format!("http://{}", sts.addr),
+    );
+    run_client_script(
+        "s3_clients.py",
+        &[store_url.as_ref(), sts_url.as_ref(), scratch.0.as_os_str()],
+        " passed, 0 failed",
+    );
 }
