@@ -32,6 +32,10 @@ pub enum AuditAction {
     GetFederationToken,
     /// `GetCallerIdentity`.
     GetCallerIdentity,
+    /// `GetWebIdentityToken`.
+    GetWebIdentityToken,
+    /// `GetAccessKeyInfo`.
+    GetAccessKeyInfo,
     /// Credentials served to a workload by a [`crate::workload::WorkloadEndpoint`].
     WorkloadCredentials,
 }
@@ -48,6 +52,8 @@ impl AuditAction {
             AuditAction::GetSessionToken => "GetSessionToken",
             AuditAction::GetFederationToken => "GetFederationToken",
             AuditAction::GetCallerIdentity => "GetCallerIdentity",
+            AuditAction::GetWebIdentityToken => "GetWebIdentityToken",
+            AuditAction::GetAccessKeyInfo => "GetAccessKeyInfo",
             AuditAction::WorkloadCredentials => "WorkloadCredentials",
         }
     }

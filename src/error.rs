@@ -65,6 +65,15 @@ pub enum StsErrorCode {
     /// `RequestTimeout` (400): the request (its body, most often) was not received in time; the
     /// code and status AWS services answer for a connection not read from in time.
     RequestTimeout,
+    /// `JWTPayloadSizeExceededException` (400): the claims of a `GetWebIdentityToken` token
+    /// would be too large (too many or too long tags and audiences).
+    JwtPayloadSizeExceeded,
+    /// `OutboundWebIdentityFederationDisabledException` (403): `GetWebIdentityToken` is not
+    /// enabled (the Issuer has no signing keys, or none for the requested algorithm).
+    OutboundWebIdentityFederationDisabled,
+    /// `SessionDurationEscalationException` (403): the requested token would outlive the
+    /// caller's own session.
+    SessionDurationEscalation,
     /// `InternalFailure` (500): the service failed; the caller is not at fault.
     InternalFailure,
 }
@@ -112,6 +121,11 @@ impl StsErrorCode {
             StsErrorCode::RequestEntityTooLarge => "RequestEntityTooLarge",
             StsErrorCode::RegionDisabled => "RegionDisabledException",
             StsErrorCode::RequestTimeout => "RequestTimeout",
+            StsErrorCode::JwtPayloadSizeExceeded => "JWTPayloadSizeExceededException",
+            StsErrorCode::OutboundWebIdentityFederationDisabled => {
+                "OutboundWebIdentityFederationDisabledException"
+            }
+            StsErrorCode::SessionDurationEscalation => "SessionDurationEscalationException",
             StsErrorCode::InternalFailure => "InternalFailure",
         }
     }
@@ -130,13 +144,16 @@ impl StsErrorCode {
             | StsErrorCode::MissingAction
             | StsErrorCode::MissingParameter
             | StsErrorCode::InvalidParameterValue
-            | StsErrorCode::RequestTimeout => 400,
+            | StsErrorCode::RequestTimeout
+            | StsErrorCode::JwtPayloadSizeExceeded => 400,
             StsErrorCode::AccessDenied
             | StsErrorCode::IdpRejectedClaim
             | StsErrorCode::InvalidClientTokenId
             | StsErrorCode::SignatureDoesNotMatch
             | StsErrorCode::MissingAuthenticationToken
-            | StsErrorCode::RegionDisabled => 403,
+            | StsErrorCode::RegionDisabled
+            | StsErrorCode::OutboundWebIdentityFederationDisabled
+            | StsErrorCode::SessionDurationEscalation => 403,
             StsErrorCode::MalformedQueryString => 404,
             StsErrorCode::RequestEntityTooLarge => 413,
             StsErrorCode::InternalFailure => 500,
@@ -153,7 +170,7 @@ impl StsErrorCode {
     }
 
     /// Every code, for exhaustive tests and documentation tables.
-    pub const ALL: [StsErrorCode; 21] = [
+    pub const ALL: [StsErrorCode; 24] = [
         StsErrorCode::ValidationError,
         StsErrorCode::AccessDenied,
         StsErrorCode::MalformedPolicyDocument,
@@ -174,6 +191,9 @@ impl StsErrorCode {
         StsErrorCode::RequestEntityTooLarge,
         StsErrorCode::RegionDisabled,
         StsErrorCode::RequestTimeout,
+        StsErrorCode::JwtPayloadSizeExceeded,
+        StsErrorCode::OutboundWebIdentityFederationDisabled,
+        StsErrorCode::SessionDurationEscalation,
         StsErrorCode::InternalFailure,
     ];
 }
@@ -440,6 +460,9 @@ mod tests {
             ("RequestEntityTooLarge", 413),
             ("RegionDisabledException", 403),
             ("RequestTimeout", 400),
+            ("JWTPayloadSizeExceededException", 400),
+            ("OutboundWebIdentityFederationDisabledException", 403),
+            ("SessionDurationEscalationException", 403),
             ("InternalFailure", 500),
         ];
         assert_eq!(StsErrorCode::ALL.len(), expect.len());

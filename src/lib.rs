@@ -66,6 +66,8 @@
 //! - [`mfa`]: the [`MfaVerifier`] trait and, with feature `totp`, RFC 6238 codes.
 //! - [`web_identity`]: OIDC ID-token validation ([`IdentityTokenValidator`]; with feature `oidc`,
 //!   `JwksValidator`).
+//! - [`outbound`]: tempcred as an OIDC identity provider (`GetWebIdentityToken`): with feature
+//!   `oidc`, the RS256/ES384 `SigningKeyRing`, the JWKS and the discovery document.
 //!
 //! ## Security model
 //!
@@ -101,6 +103,7 @@ pub mod issue;
 mod json;
 pub mod keys;
 pub mod mfa;
+pub mod outbound;
 pub mod policy;
 pub mod principal;
 mod random;
@@ -138,15 +141,18 @@ pub use random::{RandomError, RandomSource, SeededRandom, SystemRandom};
 pub use request::{
     Action, AssumeRoleRequest, AssumeRoleRequestBuilder, AssumeRoleWithSamlRequest,
     AssumeRoleWithSamlRequestBuilder, AssumeRoleWithWebIdentityRequest,
-    AssumeRoleWithWebIdentityRequestBuilder, GetCallerIdentityRequest, GetFederationTokenRequest,
-    GetFederationTokenRequestBuilder, GetSessionTokenRequest, GetSessionTokenRequestBuilder,
-    SamlAssertion, StsRequest, WebIdentityToken, MAX_POLICY_ARNS, MAX_POLICY_CHARS,
-    MAX_ROLE_DURATION_SECS, MAX_TRANSITIVE_TAG_KEYS, MAX_USER_DURATION_SECS, MIN_DURATION_SECS,
+    AssumeRoleWithWebIdentityRequestBuilder, GetAccessKeyInfoRequest, GetCallerIdentityRequest,
+    GetFederationTokenRequest, GetFederationTokenRequestBuilder, GetSessionTokenRequest,
+    GetSessionTokenRequestBuilder, GetWebIdentityTokenRequest, GetWebIdentityTokenRequestBuilder,
+    SamlAssertion, StsRequest, WebIdentityToken, DEFAULT_TOKEN_DURATION_SECS, MAX_POLICY_ARNS,
+    MAX_POLICY_CHARS, MAX_ROLE_DURATION_SECS, MAX_TOKEN_AUDIENCES, MAX_TOKEN_AUDIENCE_CHARS,
+    MAX_TOKEN_DURATION_SECS, MAX_TRANSITIVE_TAG_KEYS, MAX_USER_DURATION_SECS, MIN_DURATION_SECS,
+    MIN_TOKEN_DURATION_SECS,
 };
 pub use response::{
     AssumeRoleResponse, AssumeRoleWithSamlResponse, AssumeRoleWithWebIdentityResponse,
-    AssumedRoleUser, FederatedUser, GetCallerIdentityResponse, GetFederationTokenResponse,
-    GetSessionTokenResponse, StsResponse,
+    AssumedRoleUser, FederatedUser, GetAccessKeyInfoResponse, GetCallerIdentityResponse,
+    GetFederationTokenResponse, GetSessionTokenResponse, GetWebIdentityTokenResponse, StsResponse,
 };
 pub use session::{
     ExternalId, FederatedUserName, MfaSerialNumber, MfaTokenCode, RoleSessionName, SessionTag,

@@ -10,6 +10,7 @@
 //! `Debug` and never appear in an error.
 
 use crate::error::StsError;
+use crate::outbound::SigningAlgorithm;
 use crate::session::{
     ExternalId, FederatedUserName, MfaSerialNumber, MfaTokenCode, RoleSessionName, SessionTags,
     SourceIdentity, TagKey, TagValue, MAX_SESSION_TAGS,
@@ -49,17 +50,23 @@ pub enum Action {
     GetFederationToken,
     /// `GetCallerIdentity`.
     GetCallerIdentity,
+    /// `GetWebIdentityToken`.
+    GetWebIdentityToken,
+    /// `GetAccessKeyInfo`.
+    GetAccessKeyInfo,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 8] = [
         Action::AssumeRole,
         Action::AssumeRoleWithWebIdentity,
         Action::AssumeRoleWithSaml,
         Action::GetSessionToken,
         Action::GetFederationToken,
         Action::GetCallerIdentity,
+        Action::GetWebIdentityToken,
+        Action::GetAccessKeyInfo,
     ];
 
     /// The `Action` parameter's value (`AssumeRoleWithSAML`, …).
@@ -71,6 +78,8 @@ impl Action {
             Action::GetSessionToken => "GetSessionToken",
             Action::GetFederationToken => "GetFederationToken",
             Action::GetCallerIdentity => "GetCallerIdentity",
+            Action::GetWebIdentityToken => "GetWebIdentityToken",
+            Action::GetAccessKeyInfo => "GetAccessKeyInfo",
         }
     }
 
@@ -83,6 +92,8 @@ impl Action {
             Action::GetSessionToken => "sts:GetSessionToken",
             Action::GetFederationToken => "sts:GetFederationToken",
             Action::GetCallerIdentity => "sts:GetCallerIdentity",
+            Action::GetWebIdentityToken => "sts:GetWebIdentityToken",
+            Action::GetAccessKeyInfo => "sts:GetAccessKeyInfo",
         }
     }
 
@@ -105,6 +116,12 @@ macro_rules! secret_text {
         pub struct $name(String);
 
         impl $name {
+            /// Wraps text the crate made or checked itself.
+            #[allow(dead_code)]
+            pub(crate) fn from_checked(text: String) -> Self {
+                $name(text)
+            }
+
             /// The text. Use it only to validate the credential it is.
             pub fn expose_secret(&self) -> &str {
                 &self.0
@@ -862,6 +879,174 @@ impl GetFederationTokenRequestBuilder {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct GetCallerIdentityRequest;
 
+// ---------------------------------------------------------------------------------------------
+// GetWebIdentityToken
+
+/// The most audiences of one `GetWebIdentityToken` request (`Audience.member.N`).
+pub const MAX_TOKEN_AUDIENCES: usize = 10;
+/// The longest audience, in characters.
+pub const MAX_TOKEN_AUDIENCE_CHARS: usize = 1000;
+/// The shortest web identity token lifetime, in seconds.
+pub const MIN_TOKEN_DURATION_SECS: u32 = 60;
+/// The longest web identity token lifetime, in seconds.
+pub const MAX_TOKEN_DURATION_SECS: u32 = 3600;
+/// The lifetime of a web identity token when the request names none, in seconds.
+pub const DEFAULT_TOKEN_DURATION_SECS: u32 = 300;
+
+/// A `GetWebIdentityToken` request: a signed JWT that says who the caller is, for `Audience`.
+///
+/// ```
+/// use tempcred::outbound::SigningAlgorithm;
+/// use tempcred::GetWebIdentityTokenRequest;
+/// let req = GetWebIdentityTokenRequest::builder("ES384")
+///     .audience("https://api.example.com")
+///     .tag("job", "nightly")
+///     .build()?;
+/// assert_eq!(req.signing_algorithm(), SigningAlgorithm::Es384);
+/// assert_eq!(req.duration_seconds(), None); // 300 seconds
+/// // As the API reference says: 1 to 10 audiences, 60 to 3600 seconds, RS256 or ES384.
+/// assert!(GetWebIdentityTokenRequest::builder("RS256").build().is_err());
+/// assert!(GetWebIdentityTokenRequest::builder("HS256").audience("a").build().is_err());
+/// assert!(GetWebIdentityTokenRequest::builder("RS256").audience("a").duration_seconds(59).build().is_err());
+/// # Ok::<(), tempcred::StsError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GetWebIdentityTokenRequest {
+    audiences: Vec<String>,
+    duration_seconds: Option<u32>,
+    signing_algorithm: SigningAlgorithm,
+    tags: SessionTags,
+}
+
+/// Collects the parameters of a [`GetWebIdentityTokenRequest`].
+#[derive(Clone, Debug, Default)]
+pub struct GetWebIdentityTokenRequestBuilder {
+    audiences: Vec<String>,
+    duration_seconds: Option<u32>,
+    signing_algorithm: String,
+    tags: Vec<(String, String)>,
+}
+
+impl GetWebIdentityTokenRequest {
+    /// Starts a request signed with `signing_algorithm` (`RS256` or `ES384`).
+    pub fn builder(signing_algorithm: impl Into<String>) -> GetWebIdentityTokenRequestBuilder {
+        GetWebIdentityTokenRequestBuilder {
+            signing_algorithm: signing_algorithm.into(),
+            ..Default::default()
+        }
+    }
+    /// `Audience`: the token's `aud`, in request order.
+    pub fn audiences(&self) -> &[String] {
+        &self.audiences
+    }
+    /// `DurationSeconds` (60–3600; 300 when absent).
+    pub fn duration_seconds(&self) -> Option<u32> {
+        self.duration_seconds
+    }
+    /// `SigningAlgorithm`.
+    pub fn signing_algorithm(&self) -> SigningAlgorithm {
+        self.signing_algorithm
+    }
+    /// `Tags`: custom claims under `request_tags`.
+    pub fn tags(&self) -> &SessionTags {
+        &self.tags
+    }
+}
+
+impl GetWebIdentityTokenRequestBuilder {
+    /// Appends one `Audience` member.
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audiences.push(audience.into());
+        self
+    }
+    /// `DurationSeconds`.
+    pub fn duration_seconds(mut self, secs: u32) -> Self {
+        self.duration_seconds = Some(secs);
+        self
+    }
+    /// Appends one tag.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.push((key.into(), value.into()));
+        self
+    }
+    /// Validates every parameter against the API reference's constraints.
+    pub fn build(self) -> Result<GetWebIdentityTokenRequest, StsError> {
+        let invalid =
+            |field, constraint| -> StsError { InvalidParameter { field, constraint }.into() };
+        if self.audiences.is_empty() {
+            return Err(invalid("audience", Constraint::TooShort(1)));
+        }
+        if self.audiences.len() > MAX_TOKEN_AUDIENCES {
+            return Err(invalid(
+                "audience",
+                Constraint::TooManyMembers(MAX_TOKEN_AUDIENCES),
+            ));
+        }
+        for a in &self.audiences {
+            api_text("audience", a, 1, MAX_TOKEN_AUDIENCE_CHARS)?;
+        }
+        match self.duration_seconds {
+            Some(s) if s < MIN_TOKEN_DURATION_SECS => {
+                return Err(invalid(
+                    "durationSeconds",
+                    Constraint::LessThan(MIN_TOKEN_DURATION_SECS.into()),
+                ))
+            }
+            Some(s) if s > MAX_TOKEN_DURATION_SECS => {
+                return Err(invalid(
+                    "durationSeconds",
+                    Constraint::GreaterThan(MAX_TOKEN_DURATION_SECS.into()),
+                ))
+            }
+            _ => {}
+        }
+        let signing_algorithm =
+            SigningAlgorithm::from_name(&self.signing_algorithm).ok_or_else(|| {
+                invalid(
+                    "signingAlgorithm",
+                    Constraint::Rule("Member must satisfy enum value set: [RS256, ES384]"),
+                )
+            })?;
+        Ok(GetWebIdentityTokenRequest {
+            audiences: self.audiences,
+            duration_seconds: self.duration_seconds,
+            signing_algorithm,
+            tags: check_tags(self.tags, Vec::new())?,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// GetAccessKeyInfo
+
+/// A `GetAccessKeyInfo` request: which account an access key ID belongs to.
+///
+/// ```
+/// use tempcred::GetAccessKeyInfoRequest;
+/// assert!(GetAccessKeyInfoRequest::new("AKIAIOSFODNN7EXAMPLE").is_ok());
+/// // The API's constraint: 16 to 128 word characters.
+/// assert!(GetAccessKeyInfoRequest::new("AKIA-SHORT").is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GetAccessKeyInfoRequest {
+    access_key_id: String,
+}
+
+impl GetAccessKeyInfoRequest {
+    /// A request for `access_key_id` (16–128 characters of `[A-Za-z0-9_]`).
+    pub fn new(access_key_id: impl Into<String>) -> Result<Self, StsError> {
+        let access_key_id = access_key_id.into();
+        check_text("accessKeyId", &access_key_id, 16, 128, "[\\w]*", |c| {
+            c.is_ascii_alphanumeric() || c == '_'
+        })?;
+        Ok(GetAccessKeyInfoRequest { access_key_id })
+    }
+    /// `AccessKeyId`.
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+}
+
 /// Any STS request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -878,6 +1063,10 @@ pub enum StsRequest {
     GetFederationToken(GetFederationTokenRequest),
     /// `GetCallerIdentity`.
     GetCallerIdentity(GetCallerIdentityRequest),
+    /// `GetWebIdentityToken`.
+    GetWebIdentityToken(GetWebIdentityTokenRequest),
+    /// `GetAccessKeyInfo`.
+    GetAccessKeyInfo(GetAccessKeyInfoRequest),
 }
 
 impl StsRequest {
@@ -890,6 +1079,8 @@ impl StsRequest {
             StsRequest::GetSessionToken(_) => Action::GetSessionToken,
             StsRequest::GetFederationToken(_) => Action::GetFederationToken,
             StsRequest::GetCallerIdentity(_) => Action::GetCallerIdentity,
+            StsRequest::GetWebIdentityToken(_) => Action::GetWebIdentityToken,
+            StsRequest::GetAccessKeyInfo(_) => Action::GetAccessKeyInfo,
         }
     }
 
@@ -924,7 +1115,9 @@ from_request!(
     AssumeRoleWithSaml(AssumeRoleWithSamlRequest),
     GetSessionToken(GetSessionTokenRequest),
     GetFederationToken(GetFederationTokenRequest),
-    GetCallerIdentity(GetCallerIdentityRequest)
+    GetCallerIdentity(GetCallerIdentityRequest),
+    GetWebIdentityToken(GetWebIdentityTokenRequest),
+    GetAccessKeyInfo(GetAccessKeyInfoRequest)
 );
 
 #[cfg(test)]

@@ -5,8 +5,9 @@
 
 use crate::credentials::Credentials;
 use crate::principal::AccountId;
-use crate::request::Action;
+use crate::request::{Action, WebIdentityToken};
 use crate::session::SourceIdentity;
+use crate::time::UnixTime;
 
 /// The assumed-role session's identity, `<AssumedRoleUser>`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,6 +112,24 @@ pub struct GetCallerIdentityResponse {
     pub user_id: String,
 }
 
+/// The result of `GetWebIdentityToken`.
+///
+/// `Debug` shows the token's length, not the token: it is a bearer credential until it expires.
+#[derive(Clone, Debug)]
+pub struct GetWebIdentityTokenResponse {
+    /// The signed JWT (compact JWS).
+    pub web_identity_token: WebIdentityToken,
+    /// When the token expires (its `exp`).
+    pub expiration: UnixTime,
+}
+
+/// The result of `GetAccessKeyInfo`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GetAccessKeyInfoResponse {
+    /// The account the access key ID belongs to.
+    pub account: AccountId,
+}
+
 /// Any STS response.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -127,6 +146,10 @@ pub enum StsResponse {
     GetFederationToken(GetFederationTokenResponse),
     /// `GetCallerIdentity`.
     GetCallerIdentity(GetCallerIdentityResponse),
+    /// `GetWebIdentityToken`.
+    GetWebIdentityToken(GetWebIdentityTokenResponse),
+    /// `GetAccessKeyInfo`.
+    GetAccessKeyInfo(GetAccessKeyInfoResponse),
 }
 
 impl StsResponse {
@@ -139,10 +162,12 @@ impl StsResponse {
             StsResponse::GetSessionToken(_) => Action::GetSessionToken,
             StsResponse::GetFederationToken(_) => Action::GetFederationToken,
             StsResponse::GetCallerIdentity(_) => Action::GetCallerIdentity,
+            StsResponse::GetWebIdentityToken(_) => Action::GetWebIdentityToken,
+            StsResponse::GetAccessKeyInfo(_) => Action::GetAccessKeyInfo,
         }
     }
 
-    /// The credentials, for every operation but `GetCallerIdentity`.
+    /// The credentials, for the operations that issue them.
     pub fn credentials(&self) -> Option<&Credentials> {
         match self {
             StsResponse::AssumeRole(r) => Some(&r.credentials),
@@ -150,7 +175,9 @@ impl StsResponse {
             StsResponse::AssumeRoleWithSaml(r) => Some(&r.credentials),
             StsResponse::GetSessionToken(r) => Some(&r.credentials),
             StsResponse::GetFederationToken(r) => Some(&r.credentials),
-            StsResponse::GetCallerIdentity(_) => None,
+            StsResponse::GetCallerIdentity(_)
+            | StsResponse::GetWebIdentityToken(_)
+            | StsResponse::GetAccessKeyInfo(_) => None,
         }
     }
 }
@@ -171,5 +198,7 @@ from_response!(
     AssumeRoleWithSaml(AssumeRoleWithSamlResponse),
     GetSessionToken(GetSessionTokenResponse),
     GetFederationToken(GetFederationTokenResponse),
-    GetCallerIdentity(GetCallerIdentityResponse)
+    GetCallerIdentity(GetCallerIdentityResponse),
+    GetWebIdentityToken(GetWebIdentityTokenResponse),
+    GetAccessKeyInfo(GetAccessKeyInfoResponse)
 );

@@ -9,7 +9,7 @@ use std::process::Command;
 use tempcred::StsErrorCode;
 
 /// The modeled exceptions' wire codes and statuses, as botocore 1.43 ships them.
-const MODELED: [(&str, u16); 9] = [
+const MODELED: [(&str, u16); 11] = [
     ("ExpiredTokenException", 400),
     ("IDPCommunicationError", 400),
     ("IDPRejectedClaim", 403),
@@ -19,6 +19,8 @@ const MODELED: [(&str, u16); 9] = [
     ("PackedPolicyTooLarge", 400),
     ("RegionDisabledException", 403),
     ("OutboundWebIdentityFederationDisabledException", 403),
+    ("JWTPayloadSizeExceededException", 400),
+    ("SessionDurationEscalationException", 403),
 ];
 
 /// Our codes for the conditions the model has an exception for, by what they mean.
@@ -30,8 +32,13 @@ fn ours(modeled: &str) -> Option<StsErrorCode> {
         "MalformedPolicyDocument" => StsErrorCode::MalformedPolicyDocument,
         "PackedPolicyTooLarge" => StsErrorCode::PackedPolicyTooLarge,
         "RegionDisabledException" => StsErrorCode::RegionDisabled,
-        // Operations or conditions tempcred has no answer for (no network IdP, no encoded
-        // authorization messages, no outbound federation yet).
+        "OutboundWebIdentityFederationDisabledException" => {
+            StsErrorCode::OutboundWebIdentityFederationDisabled
+        }
+        "JWTPayloadSizeExceededException" => StsErrorCode::JwtPayloadSizeExceeded,
+        "SessionDurationEscalationException" => StsErrorCode::SessionDurationEscalation,
+        // Conditions tempcred has no answer for (no network IdP; encoded authorization messages
+        // are another change).
         _ => return None,
     })
 }

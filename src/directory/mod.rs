@@ -609,6 +609,30 @@ impl LongTermOwner {
     }
 }
 
+/// Checks an OIDC issuer URL the way IAM checks a provider's: `https://HOST[/PATH]`, at most
+/// 255 characters, without port, user, query, fragment or trailing `/`. The one rule for both
+/// directions: the providers tempcred trusts and the issuer it is itself
+/// ([`crate::outbound::OutboundFederation`]), so one deployment's issuer is always a valid
+/// provider of another.
+pub(crate) fn check_issuer_url(url: &str) -> Result<(), &'static str> {
+    let host = url
+        .strip_prefix("https://")
+        .ok_or("the URL must start with https://")?;
+    if url.len() > 255
+        || host.is_empty()
+        || host.starts_with('/')
+        || host.ends_with('/')
+        || !host
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'?' | b'#' | b':' | b'@'))
+    {
+        return Err(
+            "the URL must be https://HOST[/PATH], at most 255 characters, without port, query or fragment",
+        );
+    }
+    Ok(())
+}
+
 /// An OIDC identity provider registered in an account: its ARN, issuer URL, accepted audiences
 /// (client IDs) and its JSON Web Key Set, as raw JSON supplied by the application (no network).
 #[derive(Clone, Debug)]
@@ -637,21 +661,7 @@ impl OidcProvider {
         jwks: &str,
     ) -> Result<Self, DirectoryError> {
         let bad = DirectoryError::InvalidProvider;
-        let host = url
-            .strip_prefix("https://")
-            .ok_or(bad("the URL must start with https://"))?;
-        if url.len() > 255
-            || host.is_empty()
-            || host.starts_with('/')
-            || host.ends_with('/')
-            || !host
-                .bytes()
-                .all(|b| b.is_ascii_graphic() && !matches!(b, b'?' | b'#' | b':' | b'@'))
-        {
-            return Err(bad(
-                "the URL must be https://HOST[/PATH], at most 255 characters, without port, query or fragment",
-            ));
-        }
+        check_issuer_url(url).map_err(bad)?;
         if audiences.is_empty() || audiences.len() > Self::MAX_AUDIENCES {
             return Err(bad("a provider needs 1 to 100 audiences"));
         }

@@ -108,7 +108,11 @@ pub struct Issuer {
     web_identity: Option<Arc<dyn IdentityTokenValidator>>,
     saml: Option<Arc<dyn SamlAssertionValidator>>,
     revoked: RevokedSessions,
+    #[cfg(feature = "oidc")]
+    outbound: Option<crate::outbound::OutboundFederation>,
 }
+
+mod outbound;
 
 impl std::fmt::Debug for Issuer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -118,6 +122,7 @@ impl std::fmt::Debug for Issuer {
             .field("web_identity", &self.web_identity.is_some())
             .field("saml", &self.saml.is_some())
             .field("revoked", &self.revoked)
+            .field("outbound", &self.outbound_issuer())
             .finish_non_exhaustive()
     }
 }
@@ -173,6 +178,16 @@ impl IssuerBuilder {
     /// [`StsEndpoint`]: crate::endpoint::StsEndpoint
     pub fn revoked_sessions(mut self, revoked: RevokedSessions) -> Self {
         self.issuer.revoked = revoked;
+        self
+    }
+
+    /// Enables `GetWebIdentityToken`: tokens with `iss` = the federation's issuer URL, signed
+    /// with its keys (default: none, and `GetWebIdentityToken` is refused with
+    /// `OutboundWebIdentityFederationDisabledException`, as in an AWS account that has not
+    /// enabled the feature).
+    #[cfg(feature = "oidc")]
+    pub fn outbound_federation(mut self, federation: crate::outbound::OutboundFederation) -> Self {
+        self.issuer.outbound = Some(federation);
         self
     }
 
@@ -237,6 +252,8 @@ impl Issuer {
                 web_identity: None,
                 saml: None,
                 revoked: RevokedSessions::default(),
+                #[cfg(feature = "oidc")]
+                outbound: None,
             },
         }
     }
@@ -254,6 +271,20 @@ impl Issuer {
     /// The key ring the issuer signs with.
     pub fn key_ring(&self) -> &KeyRing {
         &self.ring
+    }
+
+    /// The outbound identity federation (`GetWebIdentityToken`), when enabled: its issuer URL,
+    /// keys, JWKS and discovery document.
+    #[cfg(feature = "oidc")]
+    pub fn outbound_federation(&self) -> Option<&crate::outbound::OutboundFederation> {
+        self.outbound.as_ref()
+    }
+
+    fn outbound_issuer(&self) -> Option<&str> {
+        #[cfg(feature = "oidc")]
+        return self.outbound.as_ref().map(|o| o.issuer());
+        #[cfg(not(feature = "oidc"))]
+        None
     }
 
     /// The current call environment from the issuer's clock.
@@ -362,6 +393,12 @@ impl Issuer {
             }
             StsRequest::GetCallerIdentity(_) => {
                 StsResponse::GetCallerIdentity(self.get_caller_identity_at(need()?, env)?)
+            }
+            StsRequest::GetWebIdentityToken(r) => {
+                StsResponse::GetWebIdentityToken(self.get_web_identity_token_at(need()?, r, env)?)
+            }
+            StsRequest::GetAccessKeyInfo(r) => {
+                StsResponse::GetAccessKeyInfo(self.get_access_key_info_at(need()?, r, env)?)
             }
         })
     }

@@ -1,4 +1,4 @@
-//! [`JwksValidator`]: RS256 / ES256 ID tokens against the provider's JWKS.
+//! [`JwksValidator`]: RS256, ES256 and ES384 ID tokens against the provider's JWKS.
 
 use super::{
     IdentityTokenValidator, ValidatedIdentity, WebIdentityError, DEFAULT_ID_TOKEN_LEEWAY_SECS,
@@ -16,10 +16,10 @@ use zeroize::Zeroizing;
 
 type E = WebIdentityError;
 
-/// Validates ID tokens signed with RS256 or ES256 against the provider's JWKS.
+/// Validates ID tokens signed with RS256, ES256 or ES384 against the provider's JWKS.
 ///
 /// Checks, in order: size (≤ 20 000 bytes) before decoding; compact-JWS shape with strict
-/// base64url; header `alg` (RS256/ES256 only: `none` and HMAC are refused, so a public key can
+/// base64url; header `alg` (RS256/ES256/ES384 only: `none` and HMAC are refused, so a public key can
 /// never be used as an HMAC secret) and no `crit`; a JWKS key matching `kid` (or the only
 /// suitable key when the token has no `kid`), of the right type and curve, whose own `alg`/`use`
 /// (if given) agree; the signature; then `iss` == provider URL, some `aud` in the provider's
@@ -174,6 +174,9 @@ fn key_fits(jwk: &Jwk, alg: Algorithm) -> bool {
         (AlgorithmParameters::EllipticCurve(ec), Algorithm::ES256) => {
             ec.curve == EllipticCurve::P256
         }
+        (AlgorithmParameters::EllipticCurve(ec), Algorithm::ES384) => {
+            ec.curve == EllipticCurve::P384
+        }
         _ => false,
     };
     let alg_ok = matches!(
@@ -181,6 +184,7 @@ fn key_fits(jwk: &Jwk, alg: Algorithm) -> bool {
         (None, _)
             | (Some(KeyAlgorithm::RS256), Algorithm::RS256)
             | (Some(KeyAlgorithm::ES256), Algorithm::ES256)
+            | (Some(KeyAlgorithm::ES384), Algorithm::ES384)
     );
     let use_ok = matches!(
         jwk.common.public_key_use,
@@ -270,6 +274,8 @@ impl IdentityTokenValidator for JwksValidator {
         let alg = match header.alg.as_str() {
             "RS256" => Algorithm::RS256,
             "ES256" => Algorithm::ES256,
+            // What AWS's and tempcred's own `GetWebIdentityToken` sign with, besides RS256.
+            "ES384" => Algorithm::ES384,
             _ => return Err(E::UnsupportedAlgorithm),
         };
         if header.crit.is_some() {

@@ -1,7 +1,7 @@
 //! Web identity: validating the OIDC ID token of `AssumeRoleWithWebIdentity`.
 //!
 //! [`IdentityTokenValidator`] is the check the issuer calls; with feature `oidc`,
-//! `JwksValidator` implements it for RS256 and ES256 tokens against the JWKS of the directory's
+//! `JwksValidator` implements it for RS256, ES256 and ES384 tokens against the JWKS of the directory's
 //! [`OidcProvider`] (supplied by the application: no network).
 //!
 //! Invariants: a token is refused before any decoding if it is over [`MAX_ID_TOKEN_BYTES`]; no
@@ -43,8 +43,8 @@ pub enum WebIdentityError {
     /// Not a compact JWS (three base64url parts, JSON header and payload).
     #[error("the ID token provided is not a valid JWT: {0}")]
     Malformed(&'static str),
-    /// `alg` is not RS256 or ES256 (`none` and HMAC algorithms are always refused).
-    #[error("the ID token's signing algorithm is not supported (RS256 and ES256 are)")]
+    /// `alg` is not RS256, ES256 or ES384 (`none` and HMAC algorithms are always refused).
+    #[error("the ID token's signing algorithm is not supported (RS256, ES256 and ES384 are)")]
     UnsupportedAlgorithm,
     /// No key of the provider's JWKS matches the token's `kid` and `alg`.
     #[error("no key in the identity provider's JWKS matches the ID token's kid and alg")]

@@ -14,8 +14,9 @@
 use crate::error::StsError;
 use crate::request::{
     Action, AssumeRoleRequest, AssumeRoleWithSamlRequest, AssumeRoleWithWebIdentityRequest,
-    GetCallerIdentityRequest, GetFederationTokenRequest, GetSessionTokenRequest, StsRequest,
-    MAX_POLICY_ARNS, MAX_TRANSITIVE_TAG_KEYS,
+    GetAccessKeyInfoRequest, GetCallerIdentityRequest, GetFederationTokenRequest,
+    GetSessionTokenRequest, GetWebIdentityTokenRequest, StsRequest, MAX_POLICY_ARNS,
+    MAX_TRANSITIVE_TAG_KEYS,
 };
 use crate::session::MAX_SESSION_TAGS;
 use crate::validate::{Constraint, InvalidParameter};
@@ -483,6 +484,39 @@ impl Params {
                 self.finish(action)?;
                 GetCallerIdentityRequest.into()
             }
+            Action::GetWebIdentityToken => {
+                let audiences = self.take_list(
+                    "Audience.member.",
+                    "",
+                    crate::request::MAX_TOKEN_AUDIENCES,
+                    "audience",
+                )?;
+                let duration = self.take("DurationSeconds");
+                let algorithm = self.take("SigningAlgorithm");
+                let tags = self.take_tags()?;
+                self.finish(action)?;
+                let mut b = GetWebIdentityTokenRequest::builder(
+                    algorithm.ok_or_else(|| null("signingAlgorithm"))?,
+                );
+                if audiences.is_empty() {
+                    return Err(null("audience"));
+                }
+                for a in audiences {
+                    b = b.audience(a);
+                }
+                if let Some(d) = duration {
+                    b = b.duration_seconds(parse_duration(&d)?);
+                }
+                for (k, v) in tags {
+                    b = b.tag(k, v);
+                }
+                b.build()?.into()
+            }
+            Action::GetAccessKeyInfo => {
+                let id = self.take("AccessKeyId");
+                self.finish(action)?;
+                GetAccessKeyInfoRequest::new(id.ok_or_else(|| null("accessKeyId"))?)?.into()
+            }
         })
     }
 }
@@ -620,6 +654,17 @@ pub fn render_query(request: &StsRequest) -> zeroize::Zeroizing<String> {
             tags(&mut put, r.tags());
         }
         StsRequest::GetCallerIdentity(_) => {}
+        StsRequest::GetWebIdentityToken(r) => {
+            for (i, a) in r.audiences().iter().enumerate() {
+                put(&format!("Audience.member.{}", i + 1), a);
+            }
+            if let Some(d) = r.duration_seconds() {
+                put("DurationSeconds", &d.to_string());
+            }
+            put("SigningAlgorithm", r.signing_algorithm().as_str());
+            tags(&mut put, r.tags());
+        }
+        StsRequest::GetAccessKeyInfo(r) => put("AccessKeyId", r.access_key_id()),
     }
     out
 }

@@ -251,6 +251,11 @@ pub fn render_response(response: &StsResponse, request_id: &RequestId) -> Zeroiz
             x.leaf("UserId", &r.user_id);
             x.leaf("Account", &r.account.to_string());
         }
+        StsResponse::GetWebIdentityToken(r) => {
+            x.leaf("WebIdentityToken", r.web_identity_token.expose_secret());
+            x.leaf("Expiration", &iso8601(r.expiration));
+        }
+        StsResponse::GetAccessKeyInfo(r) => x.leaf("Account", &r.account.to_string()),
     }
     x.close(&result);
     x.metadata(request_id);
