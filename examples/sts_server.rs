@@ -10,6 +10,14 @@
 //! - `--keys`: a key-ring file (`sign:ID:BASE64URL` lines); without it an ephemeral key is
 //!   generated and a warning printed: tokens then die with the process.
 //!
+//! - `--issuer URL` (feature `oidc`): enables `GetWebIdentityToken` with this issuer URL
+//!   (`https://HOST[/PATH]`, every token's `iss`) and serves the OIDC discovery documents at
+//!   `PATH/.well-known/openid-configuration` and `PATH/.well-known/jwks.json`. With
+//!   `--signing-keys FILE` (`sign:ID:RS256|ES384:PKCS8` lines, made by `tempcred-keys signing`)
+//!   the keys are read from the file; without, an ephemeral RS256 and ES384 key are generated and
+//!   a warning printed. Without `--issuer`, `GetWebIdentityToken` is refused
+//!   (`OutboundWebIdentityFederationDisabledException`).
+//!
 //! - `--max-connections N` (default 512), `--header-timeout SECS` (default 10),
 //!   `--request-timeout SECS` (default 30): what clients may hold. Request memory is bounded by
 //!   `N × (64 KiB head + 256 KiB body)`; a slow head is cut at the header timeout, a slow body at
@@ -46,6 +54,8 @@ struct Options {
     listen: String,
     directory: Option<String>,
     keys: Option<String>,
+    issuer: Option<String>,
+    signing_keys: Option<String>,
     limits: ServerLimits,
 }
 
@@ -67,6 +77,8 @@ fn parse_args() -> Result<Options, String> {
         listen: "127.0.0.1:8080".to_owned(),
         directory: None,
         keys: None,
+        issuer: None,
+        signing_keys: None,
         limits: ServerLimits {
             max_connections: 512,
             header_timeout: std::time::Duration::from_secs(10),
@@ -87,6 +99,8 @@ fn parse_args() -> Result<Options, String> {
             "--listen" => options.listen = value()?,
             "--directory" => options.directory = Some(value()?),
             "--keys" => options.keys = Some(value()?),
+            "--issuer" => options.issuer = Some(value()?),
+            "--signing-keys" => options.signing_keys = Some(value()?),
             "--max-connections" => {
                 options.limits.max_connections = value()?
                     .parse()
@@ -99,12 +113,16 @@ fn parse_args() -> Result<Options, String> {
             "-h" | "--help" => {
                 return Err(
                     "usage: sts_server [--listen ADDR] [--directory FILE] [--keys FILE] \
-                     [--max-connections N] [--header-timeout SECS] [--request-timeout SECS]"
+                     [--issuer URL [--signing-keys FILE]] [--max-connections N] \
+                     [--header-timeout SECS] [--request-timeout SECS]"
                         .to_owned(),
                 )
             }
             other => return Err(format!("unknown argument {other:?} (try --help)")),
         }
+    }
+    if options.signing_keys.is_some() && options.issuer.is_none() {
+        return Err("--signing-keys needs --issuer URL".to_owned());
     }
     Ok(options)
 }
@@ -202,8 +220,22 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let issuer = issuer.web_identity_validator(Arc::new(tempcred::JwksValidator::new()));
     #[cfg(not(feature = "oidc"))]
     eprintln!("warning: built without feature `oidc`: AssumeRoleWithWebIdentity is refused");
+    #[cfg(feature = "oidc")]
+    let (issuer, discovery) = match outbound_federation(&options)? {
+        Some(federation) => {
+            let routes = discovery_routes(&federation);
+            (issuer.outbound_federation(federation), routes)
+        }
+        None => (issuer, Router::new()),
+    };
+    #[cfg(not(feature = "oidc"))]
+    let discovery = match options.issuer {
+        Some(_) => return Err("--issuer needs feature `oidc`".into()),
+        None => Router::new(),
+    };
     let endpoint = Arc::new(StsEndpoint::new(issuer.build()));
     let app = Router::new()
+        .merge(discovery)
         .fallback(serve_sts)
         .layer(axum::middleware::map_response(as_aws_error))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -224,6 +256,69 @@ async fn main() -> Result<(), Box<dyn Error>> {
         eprintln!("audit: {dropped} events dropped (queue full)");
     }
     Ok(())
+}
+
+/// The outbound federation of `--issuer` and `--signing-keys`, if asked for.
+#[cfg(feature = "oidc")]
+fn outbound_federation(
+    options: &Options,
+) -> Result<Option<tempcred::outbound::OutboundFederation>, Box<dyn Error>> {
+    use tempcred::outbound::{
+        OutboundFederation, SigningAlgorithm, SigningKeyRing, SigningKeyRole,
+    };
+    let Some(issuer) = &options.issuer else {
+        return Ok(None);
+    };
+    let keys = match &options.signing_keys {
+        Some(path) => SigningKeyRing::from_text(&std::fs::read_to_string(path)?)
+            .map_err(|e| format!("{path}: {e}"))?,
+        None => {
+            eprintln!(
+                "warning: --issuer without --signing-keys: using ephemeral signing keys; relying parties must fetch the JWKS again after a restart"
+            );
+            let mut keys = SigningKeyRing::new();
+            for (id, alg) in [
+                ("ephemeral-rs256", SigningAlgorithm::Rs256),
+                ("ephemeral-es384", SigningAlgorithm::Es384),
+            ] {
+                keys.generate(KeyId::new(id)?, alg, SigningKeyRole::Sign, &SystemRandom)?;
+            }
+            keys
+        }
+    };
+    let federation =
+        OutboundFederation::new(issuer, keys).map_err(|e| format!("--issuer {issuer}: {e}"))?;
+    println!("issuer {}", federation.issuer());
+    Ok(Some(federation))
+}
+
+/// `GET PATH/.well-known/openid-configuration` and `GET PATH/.well-known/jwks.json`, where `PATH`
+/// is the issuer URL's path: the documents relying parties fetch, rendered once.
+#[cfg(feature = "oidc")]
+fn discovery_routes<S: Clone + Send + Sync + 'static>(
+    federation: &tempcred::outbound::OutboundFederation,
+) -> Router<S> {
+    use tempcred::outbound::{DISCOVERY_PATH, JWKS_PATH};
+    let base = federation
+        .issuer()
+        .strip_prefix("https://")
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_owned()))
+        .unwrap_or_default();
+    let json = |body: String| {
+        move || {
+            let body = body.clone();
+            async move { ([("content-type", "application/json")], body) }
+        }
+    };
+    Router::new()
+        .route(
+            &format!("{base}{DISCOVERY_PATH}"),
+            axum::routing::get(json(federation.openid_configuration_json())),
+        )
+        .route(
+            &format!("{base}{JWKS_PATH}"),
+            axum::routing::get(json(federation.jwks_json())),
+        )
 }
 
 /// The most a request head (request line and headers) may take of a connection's buffer.

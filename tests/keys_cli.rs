@@ -121,3 +121,57 @@ fn the_rotation_procedure_runs_end_to_end() {
     assert!(!tool(&["frobnicate", f]).0);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
 }
+
+/// The signing ring of `GetWebIdentityToken`, rotated as the outbound-federation procedure goes:
+/// publish a new key, promote it, remove the old one once its last token expired.
+#[cfg(feature = "oidc")]
+#[test]
+fn the_signing_ring_is_made_rotated_and_published_without_private_parts() {
+    use tempcred::outbound::{SigningAlgorithm, SigningKeyRing};
+    let d = scratch("signing");
+    let file = d.0.join("signing.txt");
+    let f = file.to_str().unwrap();
+    let load = || SigningKeyRing::from_text(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let (ok, out, err) = tool(&["signing", "new", f]);
+    assert!(ok, "{out}{err}");
+    let ring = load();
+    assert_eq!(ring.algorithms().count(), 2);
+    let old_es = *ring.signing_key_id(SigningAlgorithm::Es384).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let (ok, _, err) = tool(&["signing", "add", f, "ES384", "--key-id", "es-next"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        load().signing_key_id(SigningAlgorithm::Es384),
+        Some(&old_es)
+    );
+    let (ok, _, err) = tool(&["signing", "promote", f, "es-next"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        load()
+            .signing_key_id(SigningAlgorithm::Es384)
+            .unwrap()
+            .as_str(),
+        "es-next"
+    );
+    // The replaced key is still published…
+    let (ok, jwks, _) = tool(&["signing", "jwks", f]);
+    assert!(ok);
+    assert!(jwks.contains(old_es.as_str()) && jwks.contains("es-next"));
+    assert!(!jwks.contains("\"d\""), "private parts published: {jwks}");
+    // …until it is removed.
+    let (ok, _, err) = tool(&["signing", "remove", f, old_es.as_str()]);
+    assert!(ok, "{err}");
+    let (_, jwks, _) = tool(&["signing", "jwks", f]);
+    assert!(!jwks.contains(old_es.as_str()));
+    let (ok, list, _) = tool(&["signing", "list", f]);
+    assert!(ok && list.contains("es-next\tES384\tsign"), "{list}");
+    assert!(!list.contains("MII"), "{list}");
+    // Nonsense is refused with the usage.
+    let (ok, _, err) = tool(&["signing", "add", f, "HS256"]);
+    assert!(!ok && err.contains("RS256 or ES384"), "{err}");
+}

@@ -470,3 +470,86 @@ fn boto3_and_the_aws_cli_use_object_store_in_every_payload_mode() {
         " passed, 0 failed",
     );
 }
+
+/// Issue 16: boto3 asks one `sts_server` (`--issuer`) for a web identity token; PyJWT verifies it
+/// with the keys the server's discovery document points to; a second `sts_server`, whose
+/// directory lists the first as an OIDC provider with the JWKS fetched from it, takes the token
+/// in `AssumeRoleWithWebIdentity`. Nothing passes between the two deployments but public keys.
+#[cfg(feature = "oidc")]
+#[test]
+fn boto3_gets_a_web_identity_token_that_pyjwt_and_a_second_deployment_accept() {
+    use tempcred::outbound::{SigningAlgorithm, SigningKeyRing, SigningKeyRole};
+    const ISSUER: &str = "https://sts-a.tempcred.test";
+    let scratch = Scratch::new("outbound");
+    let signing = scratch.0.join("signing.txt");
+    let mut ring = SigningKeyRing::new();
+    for (id, alg) in [
+        ("rs-a", SigningAlgorithm::Rs256),
+        ("es-a", SigningAlgorithm::Es384),
+    ] {
+        let id = tempcred::keys::KeyId::new(id).unwrap();
+        ring.generate(id, alg, SigningKeyRole::Sign, &tempcred::SystemRandom)
+            .unwrap();
+    }
+    std::fs::write(&signing, ring.to_text().as_str()).unwrap();
+    let a = start_example(
+        "sts_server",
+        &[
+            "--listen".as_ref(),
+            "127.0.0.1:0".as_ref(),
+            "--issuer".as_ref(),
+            ISSUER.as_ref(),
+            "--signing-keys".as_ref(),
+            signing.as_os_str(),
+        ],
+    );
+    // Deployment B learns A's public keys the way a relying party does: over HTTP, from A.
+    let (status, jwks) = raw(
+        &a.addr,
+        format!(
+            "GET /.well-known/jwks.json HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            a.addr
+        )
+        .as_bytes(),
+    );
+    assert_eq!(status, 200, "{jwks}");
+    let jwks: serde_json::Value = serde_json::from_str(&jwks).unwrap();
+    let directory_b = serde_json::json!({
+        "partition": "aws",
+        "users": [],
+        "roles": [{
+            "arn": "arn:aws:iam::999999999999:role/from-a",
+            "trust_policy": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Federated": "arn:aws:iam::999999999999:oidc-provider/sts-a.tempcred.test"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringEquals": {
+                    "sts-a.tempcred.test:aud": "tempcred-b",
+                    "sts-a.tempcred.test:sub": "arn:aws:iam::111111111111:user/alice"}}}]},
+            "policies": []
+        }],
+        "oidc_providers": [{
+            "arn": "arn:aws:iam::999999999999:oidc-provider/sts-a.tempcred.test",
+            "url": ISSUER,
+            "audiences": ["tempcred-b"],
+            "jwks": jwks
+        }]
+    });
+    let dir_b = scratch.0.join("directory-b.json");
+    std::fs::write(&dir_b, directory_b.to_string()).unwrap();
+    let b = start_example(
+        "sts_server",
+        &[
+            "--listen".as_ref(),
+            "127.0.0.1:0".as_ref(),
+            "--directory".as_ref(),
+            dir_b.as_os_str(),
+        ],
+    );
+    let (url_a, url_b) = (format!("http://{}", a.addr), format!("http://{}", b.addr));
+    run_client_script(
+        "outbound_federation.py",
+        &[url_a.as_ref(), url_b.as_ref(), ISSUER.as_ref()],
+        "outbound: 9 passed, 0 failed",
+    );
+}

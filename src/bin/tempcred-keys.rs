@@ -7,6 +7,14 @@
 //! tempcred-keys promote keys.txt ID # sign with ID; the old key verifies only
 //! tempcred-keys retire keys.txt ID  # after the longest lifetime (36 h) plus the leeway
 //! tempcred-keys list keys.txt       # key IDs and roles, never the material
+//!
+//! # GetWebIdentityToken's signing keys (feature `oidc`, on by default):
+//! tempcred-keys signing new signing.txt           # an RS256 and an ES384 signing key
+//! tempcred-keys signing add signing.txt ES384     # a verify-only key: published, not yet signing
+//! tempcred-keys signing promote signing.txt ID    # sign with ID; the old key stays published
+//! tempcred-keys signing remove signing.txt ID     # after its last token expired (1 h)
+//! tempcred-keys signing list signing.txt          # IDs, algorithms and roles
+//! tempcred-keys signing jwks signing.txt          # the public JWKS relying parties fetch
 //! ```
 //!
 //! Key IDs default to the current UTC date and time (`2026-11-26T2312`); `--key-id ID` names one.
@@ -23,7 +31,13 @@ const USAGE: &str = "usage: tempcred-keys new FILE [--key-id ID]
        tempcred-keys add FILE [--key-id ID]
        tempcred-keys promote FILE KEY_ID
        tempcred-keys retire FILE KEY_ID
-       tempcred-keys list FILE";
+       tempcred-keys list FILE
+       tempcred-keys signing new FILE [--key-id ID]
+       tempcred-keys signing add FILE RS256|ES384 [--key-id ID]
+       tempcred-keys signing promote FILE KEY_ID
+       tempcred-keys signing remove FILE KEY_ID
+       tempcred-keys signing list FILE
+       tempcred-keys signing jwks FILE";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -81,9 +95,81 @@ fn run(args: &[String]) -> Result<(), Box<dyn Error>> {
                 println!("{id}\t{}", if i == 0 { "sign" } else { "verify" });
             }
         }
+        ["signing", rest @ ..] => signing(rest, &key_id)?,
         _ => return Err(USAGE.into()),
     }
     Ok(())
+}
+
+/// The `signing` subcommands: the RS256/ES384 ring of `GetWebIdentityToken`.
+#[cfg(feature = "oidc")]
+fn signing(words: &[&str], key_id: &Option<KeyId>) -> Result<(), Box<dyn Error>> {
+    use tempcred::outbound::{SigningAlgorithm, SigningKeyRing, SigningKeyRole};
+    let read = |file: &str| -> Result<SigningKeyRing, Box<dyn Error>> {
+        let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+        Ok(SigningKeyRing::from_text(&text).map_err(|e| format!("{file}: {e}"))?)
+    };
+    // Default IDs say the algorithm and the date: `es384-2026-11-27T0312`.
+    let id_for = |alg: SigningAlgorithm| -> Result<KeyId, Box<dyn Error>> {
+        match key_id {
+            Some(id) => Ok(*id),
+            None => Ok(KeyId::new(&format!(
+                "{}-{}",
+                alg.as_str().to_ascii_lowercase(),
+                default_key_id()?
+            ))?),
+        }
+    };
+    match words {
+        ["new", file] => {
+            if key_id.is_some() {
+                return Err("signing new makes two keys: --key-id cannot name both".into());
+            }
+            let mut ring = SigningKeyRing::new();
+            for alg in SigningAlgorithm::ALL {
+                ring.generate(id_for(alg)?, alg, SigningKeyRole::Sign, &SystemRandom)?;
+            }
+            write_new(file, ring.to_text().as_str())?;
+            println!("wrote {file}: an RS256 and an ES384 signing key");
+        }
+        ["add", file, alg] => {
+            let alg = SigningAlgorithm::from_name(alg).ok_or("the algorithm is RS256 or ES384")?;
+            let mut ring = read(file)?;
+            let id = id_for(alg)?;
+            ring.generate(id, alg, SigningKeyRole::Verify, &SystemRandom)?;
+            replace(file, ring.to_text().as_str())?;
+            println!("added {alg} key {id} to {file}, published but not signing: promote it once relying parties have the new JWKS");
+        }
+        ["promote", file, id] => {
+            let mut ring = read(file)?;
+            ring.promote(&KeyId::new(id)?)?;
+            replace(file, ring.to_text().as_str())?;
+            println!("{file}: {id} signs now; the key it replaces stays published");
+        }
+        ["remove", file, id] => {
+            let mut ring = read(file)?;
+            ring.remove(&KeyId::new(id)?)?;
+            replace(file, ring.to_text().as_str())?;
+            println!("{file}: {id} removed; tokens it signed no longer verify");
+        }
+        ["list", file] => {
+            for (id, alg, role) in read(file)?.keys() {
+                let role = match role {
+                    SigningKeyRole::Sign => "sign",
+                    SigningKeyRole::Verify => "verify",
+                };
+                println!("{id}\t{alg}\t{role}");
+            }
+        }
+        ["jwks", file] => println!("{}", read(file)?.jwks_json()),
+        _ => return Err(USAGE.into()),
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "oidc"))]
+fn signing(_: &[&str], _: &Option<KeyId>) -> Result<(), Box<dyn Error>> {
+    Err("signing keys need tempcred's `oidc` feature".into())
 }
 
 /// `YYYY-MM-DDTHHMM` in UTC: sortable, and unique enough for keys made by hand.
