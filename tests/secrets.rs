@@ -9,6 +9,7 @@
     clippy::indexing_slicing
 )]
 
+use std::sync::Arc;
 use tempcred::directory::InMemoryDirectory;
 use tempcred::keys::KeyMaterial;
 use tempcred::{
@@ -43,6 +44,72 @@ fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
             &secret[..8.min(secret.len())]
         );
     }
+}
+
+/// A web identity token minted by `GetWebIdentityToken` is a bearer credential for its audience
+/// until it expires: the response's `Debug`, the audit event and the error paths never show it,
+/// and the signing ring's `Debug` shows no key material.
+#[cfg(feature = "oidc")]
+#[test]
+fn outbound_web_identity_tokens_and_signing_keys_stay_out_of_debug_and_audit() {
+    use tempcred::audit::MemoryAuditSink;
+    use tempcred::keys::KeyId;
+    use tempcred::outbound::{
+        OutboundFederation, SigningAlgorithm, SigningKeyRing, SigningKeyRole,
+    };
+    let mut ring = SigningKeyRing::new();
+    ring.generate(
+        KeyId::new("es").unwrap(),
+        SigningAlgorithm::Es384,
+        SigningKeyRole::Sign,
+        &tempcred::SeededRandom::new(5),
+    )
+    .unwrap();
+    let private_text = ring.to_text().to_string();
+    let private_line = private_text
+        .lines()
+        .find(|l| l.starts_with("sign:"))
+        .unwrap();
+    let pkcs8 = private_line.rsplit(':').next().unwrap().to_owned();
+    assert!(!format!("{ring:?}").contains(&pkcs8[..40]));
+    let audit = Arc::new(MemoryAuditSink::new());
+    let dir =
+        Arc::new(InMemoryDirectory::from_json(tempcred::directory::demo_directory_json()).unwrap());
+    let issuer = tempcred::Issuer::builder(
+        dir,
+        KeyRing::generate(KeyId::new("k").unwrap(), &tempcred::SeededRandom::new(6)).unwrap(),
+    )
+    .audit_sink(audit.clone())
+    .outbound_federation(OutboundFederation::new("https://sts.example.com", ring).unwrap())
+    .build();
+    assert!(!format!("{issuer:?}").contains(&pkcs8[..40]));
+    let alice = issuer
+        .long_term_caller(&tempcred::AccessKeyId::new("AKIADEMOALICE0000001").unwrap())
+        .unwrap();
+    let req = tempcred::GetWebIdentityTokenRequest::builder("ES384")
+        .audience("https://api.example.com")
+        .build()
+        .unwrap();
+    let resp = issuer.get_web_identity_token(&alice, &req).unwrap();
+    let token = resp.web_identity_token.expose_secret().to_owned();
+    let signature = token.rsplit('.').next().unwrap().to_owned();
+    let secrets = [token.as_str(), signature.as_str()];
+    assert_clean(
+        "GetWebIdentityTokenResponse Debug",
+        &format!("{resp:?}"),
+        &secrets,
+    );
+    let response = tempcred::StsResponse::GetWebIdentityToken(resp);
+    assert_clean("StsResponse Debug", &format!("{response:?}"), &secrets);
+    for event in audit.events() {
+        assert_clean(
+            "audit event",
+            &serde_json::to_string(&event).unwrap(),
+            &secrets,
+        );
+        assert_clean("audit event Debug", &format!("{event:?}"), &secrets);
+    }
+    assert_eq!(audit.events().len(), 1);
 }
 
 #[test]

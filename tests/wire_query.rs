@@ -897,3 +897,103 @@ mod signed_query_meaning {
         assert_eq!(a.status, b.status);
     }
 }
+
+// ---- GetWebIdentityToken and GetAccessKeyInfo (issue 16) --------------------------------------
+
+fn gwit(extra: &str) -> Result<StsRequest, tempcred::StsError> {
+    parse_query(format!("Action=GetWebIdentityToken&Version=2011-06-15{extra}").as_bytes())
+}
+
+/// STS API reference, `GetWebIdentityToken`: `Audience.member.N` (1–10 members of 1–1000
+/// characters, required), `SigningAlgorithm` (required: RS256 or ES384), `DurationSeconds`
+/// (60–3600), `Tags.member.N` (as session tags).
+#[test]
+fn get_web_identity_token_parameters() {
+    let ok =
+        gwit("&Audience.member.1=https%3A%2F%2Fapi.example.com&SigningAlgorithm=ES384").unwrap();
+    match &ok {
+        StsRequest::GetWebIdentityToken(r) => {
+            assert_eq!(r.audiences(), ["https://api.example.com"]);
+            assert_eq!(r.duration_seconds(), None);
+        }
+        other => panic!("{other:?}"),
+    }
+    // As botocore serializes a request with every member, back and forth.
+    let full = gwit(
+        "&Audience.member.1=a&Audience.member.2=b&DurationSeconds=3600&SigningAlgorithm=RS256\
+         &Tags.member.1.Key=job&Tags.member.1.Value=nightly",
+    )
+    .unwrap();
+    assert_eq!(parse_query(render_query(&full).as_bytes()).unwrap(), full);
+    assert_eq!(
+        render_query(&full).as_str(),
+        "Action=GetWebIdentityToken&Version=2011-06-15&Audience.member.1=a&Audience.member.2=b\
+         &DurationSeconds=3600&SigningAlgorithm=RS256&Tags.member.1.Key=job&Tags.member.1.Value=nightly"
+    );
+    // Required members.
+    refused(gwit("&SigningAlgorithm=ES384"), "audience");
+    refused(gwit("&Audience.member.1=a"), "signingAlgorithm");
+    // Bounds.
+    refused(
+        gwit("&Audience.member.1=&SigningAlgorithm=ES384"),
+        "audience",
+    );
+    let long = "a".repeat(1001);
+    refused(
+        gwit(&format!("&Audience.member.1={long}&SigningAlgorithm=ES384")),
+        "audience",
+    );
+    let at_max = "a".repeat(1000);
+    assert!(gwit(&format!(
+        "&Audience.member.1={at_max}&SigningAlgorithm=ES384"
+    ))
+    .is_ok());
+    let eleven: String = (1..=11)
+        .map(|i| format!("&Audience.member.{i}=a{i}"))
+        .collect();
+    assert!(gwit(&format!("{eleven}&SigningAlgorithm=ES384")).is_err());
+    let ten: String = (1..=10)
+        .map(|i| format!("&Audience.member.{i}=a{i}"))
+        .collect();
+    assert!(gwit(&format!("{ten}&SigningAlgorithm=ES384")).is_ok());
+    for (secs, ok) in [("59", false), ("60", true), ("3600", true), ("3601", false)] {
+        let r = gwit(&format!(
+            "&Audience.member.1=a&SigningAlgorithm=ES384&DurationSeconds={secs}"
+        ));
+        assert_eq!(r.is_ok(), ok, "{secs}");
+    }
+    for alg in ["es384", "HS256", "none", "RS384", "ES256"] {
+        refused(
+            gwit(&format!("&Audience.member.1=a&SigningAlgorithm={alg}")),
+            "signingAlgorithm",
+        );
+    }
+    // A gap in the list and an unknown parameter are structural errors, as for other lists.
+    let gap = gwit("&Audience.member.2=a&SigningAlgorithm=ES384").unwrap_err();
+    assert_eq!(gap.code, StsErrorCode::InvalidParameterValue);
+    let extra = gwit("&Audience.member.1=a&SigningAlgorithm=ES384&SubjectMode=x").unwrap_err();
+    assert_eq!(extra.code, StsErrorCode::InvalidParameterValue);
+    // Tags follow the session-tag rules (here: a reserved `aws:` key).
+    refused(
+        gwit("&Audience.member.1=a&SigningAlgorithm=ES384&Tags.member.1.Key=aws%3Ax&Tags.member.1.Value=v"),
+        "tags",
+    );
+}
+
+/// STS API reference, `GetAccessKeyInfo`: `AccessKeyId`, 16–128 characters of `[\w]`.
+#[test]
+fn get_access_key_info_parameters() {
+    let parse = |extra: &str| {
+        parse_query(format!("Action=GetAccessKeyInfo&Version=2011-06-15{extra}").as_bytes())
+    };
+    let ok = parse("&AccessKeyId=AKIAIOSFODNN7EXAMPLE").unwrap();
+    assert_eq!(parse_query(render_query(&ok).as_bytes()).unwrap(), ok);
+    refused(parse(""), "accessKeyId");
+    refused(parse("&AccessKeyId=AKIA1234567890"), "accessKeyId");
+    refused(
+        parse(&format!("&AccessKeyId={}", "A".repeat(129))),
+        "accessKeyId",
+    );
+    refused(parse("&AccessKeyId=AKIAIOSFODNN7EXAMPL%2D"), "accessKeyId");
+    assert!(parse(&format!("&AccessKeyId={}", "A".repeat(128))).is_ok());
+}
