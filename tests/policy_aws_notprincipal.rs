@@ -181,3 +181,31 @@ fn attack_allow_not_principal_trust_policy_is_refused() {
     );
     assert!(doc.evaluate(&ctx).is_allowed());
 }
+
+/// `NotPrincipal` takes every principal type the `Principal` element does (IAM User Guide,
+/// "AWS JSON policy elements: NotPrincipal" and "Principal"): a Deny that exempts one web
+/// identity provider's federated callers and one service denies the others. (Found by mutation
+/// testing: the federated case was not covered.)
+#[test]
+fn deny_not_principal_federated_and_service_entries_exempt_exactly_those() {
+    let text = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"},
+        {"Effect":"Deny","NotPrincipal":{
+            "Federated":"arn:aws:iam::444455556666:oidc-provider/id.example.com",
+            "Service":"ec2.amazonaws.com"},"Action":"s3:*","Resource":"*"}]}"#;
+    let doc = PolicyDocument::parse(text, 6144).unwrap();
+    let exempt =
+        RequestPrincipal::federated("arn:aws:iam::444455556666:oidc-provider/id.example.com");
+    let other =
+        RequestPrincipal::federated("arn:aws:iam::444455556666:oidc-provider/other.example.com");
+    assert_eq!(decide(&doc, exempt), Decision::Allow);
+    assert_eq!(decide(&doc, other), Decision::ExplicitDeny);
+    assert_eq!(
+        decide(&doc, RequestPrincipal::service("ec2.amazonaws.com")),
+        Decision::Allow
+    );
+    assert_eq!(
+        decide(&doc, RequestPrincipal::service("lambda.amazonaws.com")),
+        Decision::ExplicitDeny
+    );
+}

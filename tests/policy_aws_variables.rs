@@ -239,3 +239,26 @@ fn variables_in_resource_account_part() {
     )
     .is_err());
 }
+
+/// An ARN-operator value of fewer than six parts matches nothing, variables or not; only the
+/// `Resource` element fills missing parts with `*` (IAM normalises `a:b:c` there, its errors show
+/// `arn:b:c:*:*:*`). An attacker's short value must not become a wildcard for the rest of the
+/// ARN. (Found by mutation testing: the short-with-variable case was not covered.)
+#[test]
+fn a_short_arn_value_with_a_variable_matches_nothing_in_conditions() {
+    let d = doc(
+        r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount}"}}}"#,
+    );
+    let keys = [
+        ("aws:PrincipalAccount", "111122223333"),
+        ("aws:PrincipalArn", "arn:aws:iam::111122223333:root"),
+    ];
+    assert!(!d.evaluate(&ctx("sts:AssumeRole", "*", &keys)).is_allowed());
+    // The six-part form of the same condition matches.
+    let six = doc(
+        r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount}:*"}}}"#,
+    );
+    assert!(six
+        .evaluate(&ctx("sts:AssumeRole", "*", &keys))
+        .is_allowed());
+}

@@ -190,6 +190,17 @@ mod tests {
         assert_eq!(p("01T"), p("0001-01-01"));
         assert!(p("2016-12-13t2:00:00.593194+23").is_some());
         assert!(p("2000-02-29").is_some());
+        // Leap years: every fourth, not centuries, but every fourth century (found by mutation
+        // testing: only the 400-year case was covered).
+        assert!(p("2024-02-29").is_some());
+        assert!(p("1900-02-29").is_none());
+        assert!(p("2023-02-29").is_none());
+        // A negative ISO year is before the epoch, a year before year 1 (proleptic Gregorian).
+        assert_eq!(
+            p("-0001-01-01"),
+            Some(PolicyDate::from_secs(-62_198_755_200))
+        );
+        assert!(p("-0001-12-31T23:59:59Z") < p("0000-01-01"));
         assert!(p("-292275054").is_some());
         assert!(p("9223372036854775807").is_some());
         assert!(p("0001-01-01T00:00:00.5Z") > p("0001-01-01T00:00:00.4Z"));
