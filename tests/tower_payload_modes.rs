@@ -272,11 +272,22 @@ mod streaming {
         tamper: impl FnOnce(&mut Vec<u8>),
     ) -> Request<Body> {
         let total: usize = pieces.iter().map(|p| p.len()).sum();
-        let total_text = total.to_string();
+        chunked_put_declaring(mode, pieces, trailer, &total.to_string(), tamper)
+    }
+
+    /// [`chunked_put`] whose signed `x-amz-decoded-content-length` is `declared`, whatever the
+    /// pieces add up to: what a caller with valid credentials can send.
+    fn chunked_put_declaring(
+        mode: &str,
+        pieces: &[&[u8]],
+        trailer: Option<ChecksumAlgorithm>,
+        declared: &str,
+        tamper: impl FnOnce(&mut Vec<u8>),
+    ) -> Request<Body> {
         let mut headers = vec![
             ("host", HOST),
             ("content-encoding", "aws-chunked"),
-            ("x-amz-decoded-content-length", total_text.as_str()),
+            ("x-amz-decoded-content-length", declared),
         ];
         if let Some(a) = trailer {
             headers.push(("x-amz-trailer", a.header_name()));
@@ -411,5 +422,52 @@ mod streaming {
         });
         let (_, body) = call_streaming(PayloadModes::s3(), request).await;
         assert!(body.ends_with("got=hello error=IncompleteBody"), "{body}");
+    }
+
+    /// A caller with valid credentials declares a decoded length the body does not have. The
+    /// layer has no object-size cap of its own (that is the inner service's to set), so the
+    /// declared length must only ever be compared against, never allocated by: a huge one is
+    /// handed on as the `Content-Length` the inner service sees, the chunks arrive as verified,
+    /// and the body ends in an error where the length is missed.
+    #[tokio::test]
+    async fn a_declared_decoded_length_the_body_does_not_have_is_refused_without_allocating_by_it()
+    {
+        let two_to_63 = (1u64 << 63).to_string();
+        let max = u64::MAX.to_string();
+        for declared in [two_to_63.as_str(), max.as_str()] {
+            for mode in [SIGNED, SIGNED_TRAILER, UNSIGNED_TRAILER] {
+                let trailer = mode
+                    .ends_with("TRAILER")
+                    .then_some(ChecksumAlgorithm::Crc32);
+                let request = chunked_put_declaring(mode, &[b"hello"], trailer, declared, |_| {});
+                let (status, body) = call_streaming(PayloadModes::s3(), request).await;
+                assert_eq!(status, 200, "{mode} {declared}: {body}");
+                assert_eq!(
+                    body,
+                    format!("len=Some({declared:?}) enc=None got=hello error=IncompleteBody"),
+                    "{mode}"
+                );
+            }
+        }
+        // Past u64: not a length at all, refused before the inner service is called.
+        let request =
+            chunked_put_declaring(SIGNED, &[b"hello"], None, "18446744073709551616", |_| {});
+        let (status, body) = call_streaming(PayloadModes::s3(), request).await;
+        assert_eq!(status, 411, "{body}");
+        // Shorter than the body: refused at the header of the chunk that goes past it, before
+        // any of that chunk is handed on.
+        let request = chunked_put_declaring(SIGNED, &[b"hello", b"world"], None, "7", |_| {});
+        let (_, body) = call_streaming(PayloadModes::s3(), request).await;
+        assert!(body.ends_with("got=hello error=IncompleteBody"), "{body}");
+        // A chunk header claiming 2^63 bytes under a declared length that would allow it: refused
+        // at the header (EntityTooLarge), not read into a buffer of that size.
+        let request = chunked_put_declaring(SIGNED, &[b"hello"], None, &two_to_63, |body| {
+            let old = b"5;chunk-signature=";
+            let at = body.windows(old.len()).position(|w| w == old).unwrap();
+            body.splice(at..at + 1, b"8000000000000000".iter().copied());
+        });
+        let (status, body) = call_streaming(PayloadModes::s3(), request).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.ends_with("got= error=EntityTooLarge"), "{body}");
     }
 }

@@ -553,7 +553,11 @@ impl ChunkedDecoder {
                     let n = remaining.min(rest.len());
                     let data = rest.get(..n).unwrap_or(&[]);
                     self.chunk.extend_from_slice(data);
-                    self.chunk_hash.update(data);
+                    // Only a signed chunk's hash is used: unsigned modes are checked by their
+                    // trailer alone, and hashing their data too halved their throughput.
+                    if self.claimed.is_some() {
+                        self.chunk_hash.update(data);
+                    }
                     if let Some(c) = self.checksum.as_mut() {
                         c.update(data);
                     }
