@@ -19,6 +19,7 @@ use sha2::Sha256;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tempcred::directory::InMemoryDirectory;
+use tempcred::hazmat::Seal;
 use tempcred::keys::KeyId;
 use tempcred::{
     AssumeRoleRequest, Caller, Issuer, KeyRing, ManualClock, SeededRandom, UnixTime, Verifier,

@@ -21,6 +21,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sha2::Sha256;
 use std::time::{Duration, Instant};
+use tempcred::hazmat::Seal;
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::principal::{IamPath, Partition, RoleName, UniqueId};
 use tempcred::token::{Claims, Operation, SessionPrincipal, TokenId};

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{black_box, Criterion};
+use tempcred::hazmat::Seal;
 use tempcred::keys::KeyId;
 use tempcred::principal::{IamPath, Partition, RoleName, UniqueId};
 use tempcred::token::{Claims, Operation, SessionPrincipal, TokenId};

@@ -1,51 +1,36 @@
-//! Quick start: create a key ring, issue a session token for a role session, verify it the way
-//! every service replica would (key ring only), and print what was verified.
+//! Quick start: create a key ring, issue a session token through the Issuer (the demo
+//! directory's alice assumes role `deploy`), verify it the way every service replica would (key
+//! ring only), and print what was verified.
 //!
 //! Run with `cargo run --example quickstart`.
 #![allow(clippy::print_stdout)] // printing is what an example does
 
 use std::error::Error;
+use std::sync::Arc;
+use tempcred::directory::{demo_directory_json, InMemoryDirectory};
 use tempcred::keys::KeyId;
-use tempcred::principal::{IamPath, Partition, RoleName, UniqueId};
-use tempcred::token::{Claims, Operation, SessionPrincipal, TokenId, UntrustedToken};
-use tempcred::{
-    Clock, KeyRing, RandomSource, RoleSessionName, SessionTags, SourceIdentity, SystemClock,
-    SystemRandom, TagKey, TagValue, Verifier,
-};
+use tempcred::token::UntrustedToken;
+use tempcred::{AssumeRoleRequest, Clock, Issuer, KeyRing, SystemClock, SystemRandom, Verifier};
 
 fn main() -> Result<(), Box<dyn Error>> {
     // 1. The key ring is the only thing issuer and verifiers share. In production it comes from a
     //    secret store: `KeyRing::from_text(&std::env::var("TEMPCRED_KEYS")?)`.
     let ring = KeyRing::generate(KeyId::new("2026-11")?, &SystemRandom)?;
-    let now = SystemClock.now();
 
-    // 2. Issue: a one-hour session of role `deploy`, with a transitive tag and a source identity.
-    //    (The Issuer checks trust policies and lifetimes before it gets here.)
-    let mut token_id = [0u8; 16];
-    SystemRandom.fill_bytes(&mut token_id)?;
-    let mut tags = SessionTags::new();
-    tags.insert(TagKey::new("team")?, TagValue::new("payments")?, true)?;
-    let claims = Claims {
-        token_id: TokenId(token_id),
-        issued_at: now,
-        expires_at: now.saturating_add(3600),
-        operation: Operation::AssumeRole,
-        partition: Partition::aws(),
-        account: "123456789012".parse()?,
-        principal: SessionPrincipal::AssumedRole {
-            role_path: IamPath::root(),
-            role_name: RoleName::new("deploy")?,
-            role_id: UniqueId::new("AROA3XFRBF535PLBIFPI4")?,
-            session_name: RoleSessionName::new("quickstart")?,
-        },
-        source_identity: Some(SourceIdentity::new("alice@example.com")?),
-        mfa_authenticated_at: None,
-        chain_depth: 0,
-        tags,
-        session_policy: None,
-        policy_arns: Vec::new(),
-    };
-    let creds = claims.seal(&ring)?;
+    // 2. Issue: the Issuer checks deploy's trust policy (alice's account, the external ID), the
+    //    tagging and source-identity permissions and the lifetime, then seals a one-hour session.
+    let directory = Arc::new(InMemoryDirectory::from_json(demo_directory_json())?);
+    let issuer = Issuer::builder(directory, ring.clone()).build();
+    let alice = issuer
+        .long_term_caller(&"AKIADEMOALICE0000001".parse()?)
+        .ok_or("the demo directory has alice")?;
+    let request = AssumeRoleRequest::builder("arn:aws:iam::222222222222:role/deploy", "quickstart")
+        .external_id("demo-external-id")
+        .tag("team", "payments")
+        .transitive_tag_key("team")
+        .source_identity("alice@example.com")
+        .build()?;
+    let creds = issuer.assume_role(&alice, &request)?.credentials;
     println!("issued temporary credentials");
     println!("  AccessKeyId     {}", creds.access_key_id);
     println!("  SecretAccessKey {:?}", creds.secret_access_key);

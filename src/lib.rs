@@ -99,6 +99,7 @@ mod credentials;
 pub mod directory;
 pub mod endpoint;
 mod error;
+pub mod hazmat;
 pub mod issue;
 mod json;
 pub mod keys;

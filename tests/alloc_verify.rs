@@ -14,6 +14,7 @@ mod common;
 use common::{assume_role_claims, ring, ISSUED_AT};
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 use std::alloc::System;
+use tempcred::hazmat::Seal;
 use tempcred::{TagKey, TagValue, UnixTime, Verifier};
 
 #[global_allocator]

@@ -13,6 +13,7 @@ mod common;
 use common::{assume_role_claims, ISSUED_AT};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
+use tempcred::hazmat::Seal;
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::token::TokenId;
 use tempcred::{Issuer, KeyRing, UnixTime, Verifier, VerifyError};

@@ -12,6 +12,7 @@
 mod check;
 mod fuzz_corpus;
 
+use tempcred::hazmat::Seal;
 use tempcred::sigv4::{presign, sign, PayloadHash, SignableRequest, SigningParams};
 use tempcred::UnixTime;
 

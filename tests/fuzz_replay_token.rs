@@ -9,6 +9,8 @@
 
 mod common;
 
+use tempcred::hazmat::Seal;
+
 #[path = "../fuzz/checks/token_decode.rs"]
 mod check;
 mod fuzz_corpus;

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::process::Command;
+use tempcred::hazmat::Seal;
 use tempcred::keys::KeyId;
 use tempcred::KeyRing;
 

@@ -12,6 +12,7 @@ mod common;
 
 use common::{assume_role_claims, ring, ISSUED_AT, LIFETIME};
 use proptest::prelude::*;
+use tempcred::hazmat::Seal;
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::principal::{AccountId, IamPath, Partition, RoleName, UniqueId, UserName};
 use tempcred::token::{

@@ -362,7 +362,7 @@ mod tests {
             session_policy: None,
             policy_arns: Vec::new(),
         };
-        let token = claims.seal(&ring).unwrap().session_token;
+        let token = claims.seal_with(&ring).unwrap().session_token;
         let session = Verifier::new(&ring)
             .verify(token.expose_secret(), UnixTime::from_secs(2_000))
             .unwrap();

@@ -1147,7 +1147,7 @@ impl Issuer {
     }
 
     fn seal(&self, claims: &Claims) -> Result<Minted, StsError> {
-        let credentials = claims.seal(&self.ring).map_err(|e| match e {
+        let credentials = claims.seal_with(&self.ring).map_err(|e| match e {
             SealError::TooLarge { size } => StsError::packed_policy_too_large(packed_size(size)),
             _ => StsError::internal_failure(),
         })?;

@@ -503,6 +503,7 @@ impl<'r> UntrustedRequest<'r> {
 /// [`SigV4Verifier::with_signing_key_cache`] for the one opt-in cache.
 ///
 /// ```
+/// use tempcred::hazmat::Seal; // minting a token of a chosen shape, for the example
 /// use tempcred::sigv4::{sign, NoLongTermKeys, PayloadHash, SigV4Config, SigV4Verifier,
 ///     SignableRequest, SigningParams};
 /// use tempcred::{KeyRing, SeededRandom, UnixTime, Verifier};

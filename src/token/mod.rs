@@ -37,11 +37,8 @@ pub enum SealError {
 
 impl Claims {
     /// Signs these claims with the ring's signing key and derives the credentials that go with
-    /// the token.
-    ///
-    /// This is the low-level path: it checks the claims' bounds but none of the delegation rules
-    /// (trust policies, lifetimes per operation, chaining). Services issue through the Issuer.
-    pub fn seal(&self, ring: &KeyRing) -> Result<Credentials, SealError> {
+    /// the token: the Issuer's last step, public only as [`crate::hazmat::Seal`].
+    pub(crate) fn seal_with(&self, ring: &KeyRing) -> Result<Credentials, SealError> {
         codec::check_bounds(self).map_err(SealError::InvalidClaims)?;
         let key = ring.signing();
         let mut bytes = Zeroizing::new(Vec::with_capacity(256));

@@ -73,6 +73,7 @@ pub enum VerifierConfigError {
 /// (for example with `arc-swap`). It is `Send + Sync` and takes no lock.
 ///
 /// ```
+/// use tempcred::hazmat::Seal; // minting a token of a chosen shape, for the example
 /// use tempcred::{KeyRing, SeededRandom, UnixTime, Verifier};
 /// use tempcred::keys::KeyId;
 /// # use tempcred::token::*; use tempcred::principal::*; use tempcred::*;

@@ -55,6 +55,7 @@ fn to_json<T: Serialize>(value: &T) -> Zeroizing<String> {
 /// `{"Version":1,"AccessKeyId":…,"SecretAccessKey":…,"SessionToken":…,"Expiration":"…Z"}`.
 ///
 /// ```
+/// use tempcred::hazmat::Seal; // minting a token of a chosen shape, for the example
 /// # use tempcred::*; use tempcred::token::*; use tempcred::principal::*; use tempcred::keys::KeyId;
 /// # let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
 /// # let claims = Claims { token_id: TokenId([1; 16]), issued_at: UnixTime::from_secs(1_699_999_000),
