@@ -194,8 +194,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
         }
     };
     let ring = match &options.keys {
-        Some(path) => KeyRing::from_text(&std::fs::read_to_string(path)?)
-            .map_err(|e| format!("{path}: {e}"))?,
+        Some(path) => {
+            KeyRing::from_text(&read_secret_file(path)?).map_err(|e| format!("{path}: {e}"))?
+        }
         None => {
             eprintln!(
                 "warning: no --keys given: using an ephemeral key; credentials stop verifying when the server stops"
@@ -221,25 +222,28 @@ async fn main() -> Result<(), Box<dyn Error>> {
     #[cfg(not(feature = "oidc"))]
     eprintln!("warning: built without feature `oidc`: AssumeRoleWithWebIdentity is refused");
     #[cfg(feature = "oidc")]
-    let (issuer, discovery) = match outbound_federation(&options)? {
+    let (issuer, documents) = match outbound_federation(&options)? {
         Some(federation) => {
-            let routes = discovery_routes(&federation);
-            (issuer.outbound_federation(federation), routes)
+            let documents = discovery_documents(&federation);
+            (issuer.outbound_federation(federation), documents)
         }
-        None => (issuer, Router::new()),
+        None => (issuer, Vec::new()),
     };
     #[cfg(not(feature = "oidc"))]
-    let discovery = match options.issuer {
+    let documents: Vec<(String, String)> = match options.issuer {
         Some(_) => return Err("--issuer needs feature `oidc`".into()),
-        None => Router::new(),
+        None => Vec::new(),
     };
+    let documents = Arc::new(documents);
     let endpoint = Arc::new(StsEndpoint::new(issuer.build()));
     let app = Router::new()
-        .merge(discovery)
         .fallback(serve_sts)
         .layer(axum::middleware::map_response(as_aws_error))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(endpoint);
+    let app = app.layer(axum::middleware::from_fn(move |request, next| {
+        serve_discovery(Arc::clone(&documents), request, next)
+    }));
     let limits = options.limits;
     let app = app.layer(axum::middleware::from_fn(
         move |request, next: axum::middleware::Next| {
@@ -270,7 +274,7 @@ fn outbound_federation(
         return Ok(None);
     };
     let keys = match &options.signing_keys {
-        Some(path) => SigningKeyRing::from_text(&std::fs::read_to_string(path)?)
+        Some(path) => SigningKeyRing::from_text(&read_secret_file(path)?)
             .map_err(|e| format!("{path}: {e}"))?,
         None => {
             eprintln!(
@@ -292,33 +296,58 @@ fn outbound_federation(
     Ok(Some(federation))
 }
 
-/// `GET PATH/.well-known/openid-configuration` and `GET PATH/.well-known/jwks.json`, where `PATH`
-/// is the issuer URL's path: the documents relying parties fetch, rendered once.
+/// The documents relying parties fetch, by path: `PATH/.well-known/openid-configuration` and
+/// `PATH/.well-known/jwks.json`, where `PATH` is the issuer URL's path, rendered once.
 #[cfg(feature = "oidc")]
-fn discovery_routes<S: Clone + Send + Sync + 'static>(
+fn discovery_documents(
     federation: &tempcred::outbound::OutboundFederation,
-) -> Router<S> {
+) -> Vec<(String, String)> {
     use tempcred::outbound::{DISCOVERY_PATH, JWKS_PATH};
     let base = federation
         .issuer()
         .strip_prefix("https://")
         .and_then(|rest| rest.find('/').map(|i| rest[i..].to_owned()))
         .unwrap_or_default();
-    let json = |body: String| {
-        move || {
-            let body = body.clone();
-            async move { ([("content-type", "application/json")], body) }
-        }
-    };
-    Router::new()
-        .route(
-            &format!("{base}{DISCOVERY_PATH}"),
-            axum::routing::get(json(federation.openid_configuration_json())),
-        )
-        .route(
-            &format!("{base}{JWKS_PATH}"),
-            axum::routing::get(json(federation.jwks_json())),
-        )
+    vec![
+        (
+            format!("{base}{DISCOVERY_PATH}"),
+            federation.openid_configuration_json(),
+        ),
+        (format!("{base}{JWKS_PATH}"), federation.jwks_json()),
+    ]
+}
+
+/// Answers `GET` of a discovery document's path with it, and hands every other request on. The
+/// paths are compared exactly, not read as route patterns: an issuer path may hold `{`, `}` or
+/// `*`, which a router would take for parameters.
+async fn serve_discovery(
+    documents: Arc<Vec<(String, String)>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let found = (request.method() == Method::GET)
+        .then(|| {
+            documents
+                .iter()
+                .find(|(path, _)| path == request.uri().path())
+        })
+        .flatten();
+    match found {
+        Some((_, body)) => ([("content-type", "application/json")], body.clone()).into_response(),
+        None => next.run(request).await,
+    }
+}
+
+/// Reads a key file into memory that is wiped when dropped, allocated once at the file's size so
+/// that no outgrown buffer is left holding part of it.
+fn read_secret_file(path: &str) -> Result<zeroize::Zeroizing<String>, Box<dyn Error>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
+    let len = usize::try_from(file.metadata()?.len())?;
+    let mut text = zeroize::Zeroizing::new(String::with_capacity(len));
+    file.read_to_string(&mut text)
+        .map_err(|e| format!("{path}: {e}"))?;
+    Ok(text)
 }
 
 /// The most a request head (request line and headers) may take of a connection's buffer.

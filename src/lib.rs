@@ -41,7 +41,7 @@
 //! |---|---|---|---|
 //! | (none) | yes | issuing, verifying, policies, SigV4, the STS Query API and XML, credential JSON | — |
 //! | `totp` | yes | `TotpVerifier`: RFC 6238 codes for MFA | `sha1` |
-//! | `oidc` | yes | `JwksValidator`: RS256/ES256 ID tokens for `AssumeRoleWithWebIdentity` | `jsonwebtoken` (pure-Rust crypto) |
+//! | `oidc` | yes | `JwksValidator`: RS256/ES256/ES384 ID tokens for `AssumeRoleWithWebIdentity`; `outbound`: RS256/ES384 signing for `GetWebIdentityToken` | `jsonwebtoken`, `rsa`, `p384` (pure-Rust crypto) |
 //! | `tower` | no | `tower::SigV4Layer`: SigV4 authentication in front of any tower/axum/hyper service | `tower-layer`, `tower-service`, `http`, `http-body`, `http-body-util`, `bytes` |
 //!
 //! ## Layout

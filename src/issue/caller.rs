@@ -301,9 +301,30 @@ pub(crate) fn may_assume_role(kind: CredentialKind) -> bool {
     matches!(kind, K::User | K::RoleSession | K::SessionTokenOfUser)
 }
 
+/// AWS's rule for the STS operations beyond `AssumeRole` and `GetCallerIdentity`
+/// (`GetWebIdentityToken`, `GetAccessKeyInfo`, `DecodeAuthorizationMessage`): credentials from
+/// `GetSessionToken` may call only `AssumeRole` and `GetCallerIdentity`, credentials from
+/// `GetFederationToken` only `GetCallerIdentity` (IAM User Guide, "Compare AWS STS
+/// credentials"). Long-term keys (users and the root) and role sessions may.
+pub(crate) fn may_call_other_sts_operations(kind: CredentialKind) -> bool {
+    use CredentialKind as K;
+    matches!(kind, K::Root | K::User | K::RoleSession)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn who_may_call_the_other_sts_operations() {
+        use CredentialKind::*;
+        for kind in [Root, User, RoleSession] {
+            assert!(may_call_other_sts_operations(kind), "{kind:?}");
+        }
+        for kind in [SessionTokenOfUser, SessionTokenOfRoot, FederatedUser] {
+            assert!(!may_call_other_sts_operations(kind), "{kind:?}");
+        }
+    }
 
     #[test]
     fn who_may_assume_a_role() {

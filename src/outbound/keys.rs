@@ -276,10 +276,12 @@ impl SigningKeyRing {
                 sig.map_err(|_| SigningKeyError::Signing)?
             }
             Secret::Ec(k) => {
-                // RFC 6979 deterministic nonces: no randomness to get wrong.
+                // RFC 6979 deterministic nonces: no randomness to get wrong. The low-S form of
+                // the signature, so each token has one encoding: `(r, n − s)` also verifies, and
+                // a relying party that keys anything on the token's bytes sees the canonical one.
                 let sig: p384::ecdsa::Signature =
                     k.try_sign(input).map_err(|_| SigningKeyError::Signing)?;
-                sig.to_bytes().to_vec()
+                sig.normalize_s().unwrap_or(sig).to_bytes().to_vec()
             }
         };
         Ok((&key.id, signature))
@@ -348,31 +350,51 @@ impl SigningKeyRing {
     /// The text form, private keys included: write it only where the HMAC key ring goes. Wiped on
     /// drop.
     pub fn to_text(&self) -> Zeroizing<String> {
-        let mut out = Zeroizing::new(String::from(
-            "# tempcred signing keys: ROLE:KEY-ID:ALGORITHM:PKCS8 (private: keep like the key ring)\n",
-        ));
-        for k in &self.keys {
-            let der = match &k.secret {
-                Secret::Rsa(s) => s.to_pkcs8_der(),
-                Secret::Ec(s) => s.to_pkcs8_der(),
-            };
-            // Encoding a valid in-memory key cannot fail; a key that somehow cannot be encoded
-            // is left out rather than written half.
-            let Ok(der) = der else { continue };
-            let role = match k.role {
-                SigningKeyRole::Sign => "sign",
-                SigningKeyRole::Verify => "verify",
-            };
-            out.push_str(role);
+        const HEADER: &str =
+            "# tempcred signing keys: ROLE:KEY-ID:ALGORITHM:PKCS8 (private: keep like the key ring)\n";
+        // Every key's DER first, so the text is allocated once at its final size: a `String`
+        // that grows leaves the keys written so far behind in the buffer it outgrew, unwiped.
+        let lines: Vec<(&Entry, rsa::pkcs8::SecretDocument)> = self
+            .keys
+            .iter()
+            .filter_map(|k| {
+                let der = match &k.secret {
+                    Secret::Rsa(s) => s.to_pkcs8_der(),
+                    Secret::Ec(s) => s.to_pkcs8_der(),
+                };
+                // Encoding a valid in-memory key cannot fail; a key that somehow cannot be
+                // encoded is left out rather than written half.
+                der.ok().map(|d| (k, d))
+            })
+            .collect();
+        let role = |k: &Entry| match k.role {
+            SigningKeyRole::Sign => "sign",
+            SigningKeyRole::Verify => "verify",
+        };
+        let len = HEADER.len()
+            + lines
+                .iter()
+                .map(|(k, der)| {
+                    role(k).len()
+                        + k.id.as_str().len()
+                        + k.algorithm().as_str().len()
+                        + BASE64URL_NOPAD.encode_len(der.as_bytes().len())
+                        + 4
+                })
+                .sum::<usize>();
+        let mut out = Zeroizing::new(String::with_capacity(len));
+        out.push_str(HEADER);
+        for (k, der) in &lines {
+            out.push_str(role(k));
             out.push(':');
             out.push_str(k.id.as_str());
             out.push(':');
             out.push_str(k.algorithm().as_str());
             out.push(':');
-            let encoded = Zeroizing::new(BASE64URL_NOPAD.encode(der.as_bytes()));
-            out.push_str(&encoded);
+            BASE64URL_NOPAD.encode_append(der.as_bytes(), &mut out);
             out.push('\n');
         }
+        debug_assert_eq!(out.len(), len);
         out
     }
 }

@@ -26,6 +26,16 @@
 //! one audience, an array for several), `iat`, `exp`, `jti`, and under `https://sts.amazonaws.com/`
 //! the caller's `aws_account`, `principal_id`, `principal_tags`, `source_identity` and the
 //! request's `request_tags`.
+//!
+//! What relying parties must check, and two limits to know:
+//! - **One issuer signs for every account of the directory** (AWS gives each account its own
+//!   issuer URL): check `sub` or `https://sts.amazonaws.com/`.`aws_account`, not only `iss` and
+//!   `aud`.
+//! - **`sub` over 255 characters** (a role with a long path) is issued, but
+//!   `AssumeRoleWithWebIdentity` (AWS's and tempcred's [`JwksValidator`](crate::JwksValidator))
+//!   refuses a subject that long: keep role paths short for roles that federate onward.
+//! - **Replay**: key any one-time-use check on `jti`; ES384 tokens are signed in low-S form, but
+//!   an ECDSA signature has a second valid encoding.
 
 #[cfg(feature = "oidc")]
 mod keys;

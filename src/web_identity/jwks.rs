@@ -28,6 +28,12 @@ type E = WebIdentityError;
 ///
 /// The JWKS is parsed on every call (it is small); keys that cannot be read are skipped.
 ///
+/// ECDSA signatures are malleable: besides `(r, s)`, `(r, n − s)` verifies too, so one token
+/// has a second valid encoding. tempcred's own issuer signs the low-S form only, but other
+/// identity providers need not (Go's `crypto/ecdsa` does not normalise), so both forms are
+/// accepted here, as AWS and common JWT libraries accept them. Key any replay check on the
+/// token's `jti`, never on its bytes or signature.
+///
 /// Signatures are checked by `jsonwebtoken` with its pure-Rust `rust_crypto` provider. If some
 /// other crate of the application also turns on `jsonwebtoken`'s `aws_lc_rs` feature, that crate
 /// can no longer pick a provider by itself: the application must then call
@@ -110,14 +116,15 @@ impl OneOrMany {
     }
 }
 
-/// A JWT NumericDate: seconds since the epoch, possibly with a fraction (truncated).
+/// A JWT NumericDate: seconds since the epoch, possibly with a fraction (truncated), at most
+/// [`MAX_UNIX_TIME`] (year 9999) whether written as an integer or a float.
 struct NumericDate(u64);
 
 impl<'de> Deserialize<'de> for NumericDate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let n = serde_json::Number::deserialize(d)?;
         let secs = match (n.as_u64(), n.as_f64()) {
-            (Some(u), _) => Some(u),
+            (Some(u), _) if u <= MAX_UNIX_TIME => Some(u),
             // Truncation of a finite, in-range float is the intent here.
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             (None, Some(f)) if f.is_finite() && f >= 0.0 && f <= MAX_UNIX_TIME as f64 => {

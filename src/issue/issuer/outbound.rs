@@ -5,6 +5,7 @@ use super::{refused, Attempt, Issuer, MintedLike};
 use crate::audit::AuditAction;
 use crate::credentials::{AccessKeyId, AccessKeyKind};
 use crate::error::{StsError, StsErrorCode};
+use crate::issue::caller::may_call_other_sts_operations;
 use crate::issue::resolve::{self, add_caller, add_environment, Decision};
 use crate::issue::{CallEnv, Caller};
 use crate::policy::RequestContext;
@@ -26,6 +27,19 @@ impl MintedLike for GetWebIdentityTokenResponse {
     }
     fn source_identity(&self) -> Option<SourceIdentity> {
         None
+    }
+}
+
+/// `AccessDenied` for credentials AWS lets call nothing but `AssumeRole` / `GetCallerIdentity`
+/// (`GetSessionToken`'s and `GetFederationToken`'s).
+fn check_credential_kind(caller: &Caller, action: &str) -> Result<(), StsError> {
+    if may_call_other_sts_operations(caller.kind()) {
+        Ok(())
+    } else {
+        Err(StsError::access_denied(format!(
+            "Cannot call {action} with session credentials obtained from GetSessionToken or \
+             GetFederationToken."
+        )))
     }
 }
 
@@ -55,8 +69,10 @@ impl Issuer {
     /// [`OutboundFederation`](crate::outbound::OutboundFederation) keys, that says who `caller`
     /// is to the audiences it names.
     ///
-    /// The caller's identity policies (and session policies) must allow
-    /// `sts:GetWebIdentityToken` on `*`, and `sts:TagGetWebIdentityToken` as well when the request
+    /// Callers: IAM users, the root and role sessions; credentials from `GetSessionToken` and
+    /// `GetFederationToken` are refused, as AWS refuses them every STS operation but
+    /// `AssumeRole` / `GetCallerIdentity`. The caller's identity policies (and session policies)
+    /// must allow `sts:GetWebIdentityToken` on `*`, and `sts:TagGetWebIdentityToken` as well when the request
     /// has tags, with the condition keys AWS documents: `sts:IdentityTokenAudience` (each
     /// audience), `sts:DurationSeconds`, `sts:SigningAlgorithm`, `aws:RequestTag/…` and
     /// `aws:TagKeys`. No policy allows anything to the root user but its own account's actions,
@@ -101,6 +117,7 @@ impl Issuer {
         env: &CallEnv,
     ) -> Result<GetWebIdentityTokenResponse, StsError> {
         self.accept(caller, env)?;
+        check_credential_kind(caller, "GetWebIdentityToken")?;
         #[cfg(not(feature = "oidc"))]
         {
             let _ = (request, env);
@@ -246,6 +263,7 @@ impl Issuer {
         env: &CallEnv,
     ) -> Result<GetAccessKeyInfoResponse, StsError> {
         self.accept(caller, env)?;
+        check_credential_kind(caller, "GetAccessKeyInfo")?;
         let resolved = resolve::resolve(&*self.directory, caller)?;
         let mut ctx = RequestContext::new("sts:GetAccessKeyInfo")
             .with_resource("*")
