@@ -103,6 +103,7 @@ pub mod hazmat;
 pub mod issue;
 mod json;
 pub mod keys;
+pub mod limits;
 pub mod mfa;
 pub mod outbound;
 pub mod policy;

@@ -421,6 +421,39 @@ fn session_policy_over_2048_characters_is_refused() {
     );
 }
 
+/// IAM User Guide, "Session policies": "The plaintext that you use for both inline and managed
+/// session policies can't exceed 2,048 characters" — characters, not bytes. A policy of 1,500
+/// characters, many of them outside ASCII (a condition on a non-English tag value), is within
+/// the quota; whether it fits the token is `PackedPolicyTooLarge`'s question, never a server
+/// failure. (Issue 17: the limit was counted in characters at the door and in bytes in the
+/// token, so such a policy got `InternalFailure`.)
+#[test]
+fn a_session_policy_limit_is_in_characters_even_outside_ascii() {
+    let value = "é".repeat(1300);
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{{"StringEquals":{{"aws:PrincipalTag/team":"{value}"}}}}}}]}}"#
+    );
+    assert!(policy.chars().count() <= 2048 && policy.len() > 2048);
+    let fx = Fx::new();
+    match fx.assume(
+        &fx.alice(),
+        &req(&role("reader"), "s1").policy(policy).build().unwrap(),
+    ) {
+        Ok(ok) => assert!(fx.verify(&ok.credentials).claims().session_policy.is_some()),
+        Err(e) => assert_eq!(e.code, StsErrorCode::PackedPolicyTooLarge, "{e}"),
+    }
+    // Smaller, it fits the token and is issued.
+    let value = "é".repeat(600);
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{{"StringEquals":{{"aws:PrincipalTag/team":"{value}"}}}}}}]}}"#
+    );
+    fx.assume(
+        &fx.alice(),
+        &req(&role("reader"), "s1").policy(policy).build().unwrap(),
+    )
+    .unwrap();
+}
+
 #[test]
 fn session_policy_intersects_and_never_widens() {
     let fx = Fx::new();

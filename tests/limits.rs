@@ -10,10 +10,11 @@
 
 use tempcred::directory::{DirectoryFileError, InMemoryDirectory, MAX_DIRECTORY_FILE_BYTES};
 use tempcred::keys::KeyError;
+use tempcred::limits::MAX_TOKEN_TEXT_BYTES;
 use tempcred::sigv4::{
     Limit, NoLongTermKeys, PayloadHash, SigV4Config, SigV4Error, SigV4Verifier, SignableRequest,
 };
-use tempcred::token::{MalformedToken, MAX_TOKEN_TEXT_BYTES};
+use tempcred::token::MalformedToken;
 use tempcred::wire::{parse_query, QueryLimits};
 use tempcred::{
     AssumeRoleRequest, KeyRing, PolicyDocument, StsErrorCode, UnixTime, Verifier, VerifyError,

@@ -14,10 +14,10 @@ use common::{assume_role_claims, ring, ISSUED_AT, LIFETIME};
 use proptest::prelude::*;
 use tempcred::hazmat::Seal;
 use tempcred::keys::{KeyId, KeyMaterial};
+use tempcred::limits::MAX_TOKEN_TEXT_BYTES;
 use tempcred::principal::{AccountId, IamPath, Partition, RoleName, UniqueId, UserName};
 use tempcred::token::{
-    Claims, LongTermPrincipal, MalformedToken, Operation, SessionPrincipal, TokenId,
-    UntrustedToken, MAX_TOKEN_TEXT_BYTES,
+    Claims, LongTermPrincipal, MalformedToken, Operation, SessionPrincipal, TokenId, UntrustedToken,
 };
 use tempcred::{
     FederatedUserName, KeyRing, RevokedSessions, RoleSessionName, SessionTags, SourceIdentity,

@@ -10,6 +10,7 @@ use crate::credentials::Credentials;
 use crate::directory::{Directory, Role};
 use crate::error::StsError;
 use crate::keys::KeyRing;
+use crate::limits::MAX_TOKEN_TEXT_BYTES;
 use crate::mfa::MfaVerifier;
 use crate::policy::{self, PolicyDocument, PrincipalGrant, RequestContext};
 use crate::principal::{AccountId, Partition, PrincipalArn, RoleName};
@@ -27,10 +28,7 @@ use crate::session::{
     MfaSerialNumber, MfaTokenCode, RoleSessionName, SessionTags, SourceIdentity, TagKey,
 };
 use crate::time::{Clock, SystemClock, UnixTime};
-use crate::token::{
-    Claims, LongTermPrincipal, Operation, SealError, SessionPrincipal, TokenId,
-    MAX_TOKEN_TEXT_BYTES,
-};
+use crate::token::{Claims, LongTermPrincipal, Operation, SealError, SessionPrincipal, TokenId};
 use crate::verify::RevokedSessions;
 use crate::web_identity::IdentityTokenValidator;
 use std::net::IpAddr;

@@ -5,16 +5,8 @@ use crate::session::{FederatedUserName, RoleSessionName, SessionTags, SourceIden
 use crate::time::UnixTime;
 use std::fmt;
 
-/// The longest lifetime any session may have: 36 hours.
-pub const MAX_SESSION_LIFETIME_SECS: u64 = 129_600;
 /// The most role-chaining hops a token records.
 pub const MAX_CHAIN_DEPTH: u8 = 64;
-/// The most managed-policy ARNs a session may carry.
-pub const MAX_POLICY_ARNS: usize = 10;
-/// The longest session policy, in bytes of its JSON text.
-pub const MAX_SESSION_POLICY_BYTES: usize = 2048;
-/// The longest managed-policy ARN, in bytes.
-pub const MAX_POLICY_ARN_BYTES: usize = 2048;
 
 /// A 128-bit random identifier of one token, for audit trails.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]

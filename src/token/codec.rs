@@ -22,9 +22,12 @@
 
 use super::claims::{
     Claims, LongTermPrincipal, Operation, SessionPrincipal, TokenId, MAX_CHAIN_DEPTH,
-    MAX_POLICY_ARNS, MAX_POLICY_ARN_BYTES, MAX_SESSION_LIFETIME_SECS, MAX_SESSION_POLICY_BYTES,
 };
 use crate::keys::KeyId;
+use crate::limits::{
+    MAX_POLICY_ARNS, MAX_POLICY_ARN_CHARS, MAX_SESSION_POLICY_CHARS, MAX_TOKEN_TEXT_BYTES,
+    MAX_USER_SESSION_SECS,
+};
 use crate::principal::{AccountId, IamPath, Partition, RoleName, UniqueId, UniqueIdKind, UserName};
 use crate::session::{
     FederatedUserName, RoleSessionName, SessionTags, SourceIdentity, TagKey, TagValue,
@@ -34,8 +37,6 @@ use std::borrow::Cow;
 
 /// The only token version this crate reads or writes.
 pub const TOKEN_VERSION: u8 = 1;
-/// The longest session token text, in bytes.
-pub const MAX_TOKEN_TEXT_BYTES: usize = 4096;
 /// Length of the MAC that ends every token.
 pub(crate) const MAC_LEN: usize = 32;
 
@@ -71,7 +72,7 @@ pub(crate) fn check_bounds(c: &Claims) -> Result<(), &'static str> {
     if c.expires_at <= c.issued_at {
         return Err("expires_at");
     }
-    if c.lifetime_secs() > MAX_SESSION_LIFETIME_SECS {
+    if c.lifetime_secs() > u64::from(MAX_USER_SESSION_SECS) {
         return Err("expires_at");
     }
     let role_id_ok = |id: &UniqueId| id.kind() == UniqueIdKind::Role;
@@ -94,14 +95,16 @@ pub(crate) fn check_bounds(c: &Claims) -> Result<(), &'static str> {
         return Err("mfa_authenticated_at");
     }
     if let Some(p) = &c.session_policy {
-        if p.is_empty() || p.len() > MAX_SESSION_POLICY_BYTES {
+        // Characters, as the request counts them: a policy the request admits always fits here
+        // (the token's own size is the limit left, `PackedPolicyTooLarge`).
+        if p.is_empty() || p.chars().count() > MAX_SESSION_POLICY_CHARS {
             return Err("session_policy");
         }
     }
     if c.policy_arns.len() > MAX_POLICY_ARNS
         || c.policy_arns
             .iter()
-            .any(|a| a.is_empty() || a.len() > MAX_POLICY_ARN_BYTES)
+            .any(|a| a.is_empty() || a.chars().count() > MAX_POLICY_ARN_CHARS)
     {
         return Err("policy_arns");
     }

@@ -6,13 +6,13 @@
 mod claims;
 mod codec;
 
+use crate::limits::MAX_TOKEN_TEXT_BYTES;
 pub use claims::{
     CallerIdentity, Claims, LongTermPrincipal, Operation, SessionPrincipal, TokenId,
-    MAX_CHAIN_DEPTH, MAX_POLICY_ARNS, MAX_POLICY_ARN_BYTES, MAX_SESSION_LIFETIME_SECS,
-    MAX_SESSION_POLICY_BYTES,
+    MAX_CHAIN_DEPTH,
 };
 pub(crate) use codec::{decode_claims, decode_text, split, INLINE_TOKEN_BYTES, MAC_LEN};
-pub use codec::{MalformedToken, MAX_TOKEN_TEXT_BYTES, TOKEN_VERSION};
+pub use codec::{MalformedToken, TOKEN_VERSION};
 
 use crate::credentials::{AccessKeyId, Credentials, SecretAccessKey, SessionToken};
 use crate::keys::{KeyId, KeyRing, RingKey};

@@ -1,0 +1,50 @@
+//! Every limit of the STS model, once, with the AWS quota it mirrors.
+//!
+//! A limit lives here when AWS publishes it (the STS API reference, the IAM User Guide's "IAM
+//! and AWS STS quotas") or when two parts of tempcred must agree on it (the request that admits a
+//! value and the token that carries it). Lengths of text the API measures in characters are
+//! `…_CHARS` and counted in characters everywhere, bytes included only where the wire format
+//! counts bytes (`…_BYTES`).
+
+use std::ops::RangeInclusive;
+
+// ---- session lifetimes (STS API reference, `DurationSeconds` of each operation) -----------------
+
+/// The shortest session of every credential-issuing operation: 15 minutes.
+pub const MIN_SESSION_SECS: u32 = 900;
+/// A role session's lifetime when the request names none: one hour.
+pub const DEFAULT_ROLE_SESSION_SECS: u32 = 3600;
+/// The longest session a role-chaining `AssumeRole` may ask for: one hour ("role chaining limits
+/// your session to a maximum of one hour").
+pub const MAX_CHAINED_SESSION_SECS: u32 = 3600;
+/// What a role's `MaxSessionDuration` may be: one to twelve hours (IAM `CreateRole`).
+pub const ROLE_MAX_SESSION_RANGE: RangeInclusive<u32> = 3600..=43_200;
+/// A role's `MaxSessionDuration` when its definition names none: one hour.
+pub const DEFAULT_ROLE_MAX_SESSION_SECS: u32 = 3600;
+/// The longest `GetSessionToken` / `GetFederationToken` session of an IAM user: 36 hours. Also
+/// the longest lifetime any token may carry.
+pub const MAX_USER_SESSION_SECS: u32 = 129_600;
+/// `GetSessionToken` / `GetFederationToken`'s lifetime when the request names none: 12 hours.
+pub const DEFAULT_USER_SESSION_SECS: u32 = 43_200;
+/// The longest session of the root user's `GetSessionToken` / `GetFederationToken`: one hour
+/// (longer requests are clamped, as AWS does).
+pub const MAX_ROOT_SESSION_SECS: u32 = 3600;
+
+// ---- session policies and tags (STS API reference; IAM User Guide, "Session policies") ---------
+
+/// The longest inline session policy: "can't exceed 2,048 characters".
+pub const MAX_SESSION_POLICY_CHARS: usize = 2048;
+/// The most managed session policies (`PolicyArns`): 10.
+pub const MAX_POLICY_ARNS: usize = 10;
+/// The longest managed-policy ARN: 2048 characters (`arnType`).
+pub const MAX_POLICY_ARN_CHARS: usize = 2048;
+/// The most session tags one request passes: 50.
+pub const MAX_SESSION_TAGS: usize = 50;
+/// The most transitive tag keys one request passes: 50.
+pub const MAX_TRANSITIVE_TAG_KEYS: usize = 50;
+
+// ---- the session token -------------------------------------------------------------------------
+
+/// The longest session token text tempcred issues or reads: 4096 bytes. Over it, AWS's answer
+/// is `PackedPolicyTooLarge`.
+pub const MAX_TOKEN_TEXT_BYTES: usize = 4096;
