@@ -30,6 +30,14 @@ pub const DEFAULT_USER_SESSION_SECS: u32 = 43_200;
 /// (longer requests are clamped, as AWS does).
 pub const MAX_ROOT_SESSION_SECS: u32 = 3600;
 
+// ---- policy documents (IAM User Guide, "IAM and AWS STS quotas") -------------------------------
+
+/// The longest role trust policy: 2048 characters (the default quota; AWS raises it to 4096 on
+/// request).
+pub const TRUST_POLICY_MAX_CHARS: usize = 2048;
+/// The longest identity (permission) policy: 6144 characters (a managed policy's quota).
+pub const IDENTITY_POLICY_MAX_CHARS: usize = 6144;
+
 // ---- session policies and tags (STS API reference; IAM User Guide, "Session policies") ---------
 
 /// The longest inline session policy: "can't exceed 2,048 characters".

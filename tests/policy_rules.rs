@@ -8,9 +8,13 @@
     clippy::indexing_slicing
 )]
 
+use tempcred::limits::{
+    IDENTITY_POLICY_MAX_CHARS, MAX_SESSION_POLICY_CHARS as SESSION_POLICY_MAX_CHARS,
+    TRUST_POLICY_MAX_CHARS,
+};
 use tempcred::policy::{
     evaluate, evaluate_with_session, Decision, MalformedReason, PolicyDocument, PolicyKind,
-    RequestContext, IDENTITY_POLICY_MAX_CHARS, SESSION_POLICY_MAX_CHARS, TRUST_POLICY_MAX_CHARS,
+    RequestContext,
 };
 
 fn doc(statements: &str) -> PolicyDocument {

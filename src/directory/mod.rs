@@ -50,12 +50,7 @@ use sha2::{Digest, Sha256};
 
 use std::sync::Arc;
 
-/// The shortest `MaxSessionDuration` a role may have, in seconds (1 hour).
-pub const MIN_MAX_SESSION_DURATION: u32 = 3_600;
-/// The longest `MaxSessionDuration` a role may have, in seconds (12 hours).
-pub const MAX_MAX_SESSION_DURATION: u32 = 43_200;
-/// A role's `MaxSessionDuration` when none is given, in seconds.
-pub const DEFAULT_MAX_SESSION_DURATION: u32 = 3_600;
+use crate::limits::{DEFAULT_ROLE_MAX_SESSION_SECS, ROLE_MAX_SESSION_RANGE};
 
 /// Why a directory entry was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -217,7 +212,7 @@ impl Role {
             path,
             name,
             role_id: derived_unique_id(UniqueIdKind::Role, &arn)?,
-            max_session_duration: DEFAULT_MAX_SESSION_DURATION,
+            max_session_duration: DEFAULT_ROLE_MAX_SESSION_SECS,
             trust_policy: Arc::new(trust_policy),
             policies: Vec::new(),
             tags: SessionTags::new(),
@@ -245,14 +240,17 @@ impl Role {
             field: "maxSessionDuration",
             constraint,
         };
-        if secs < u64::from(MIN_MAX_SESSION_DURATION) {
-            return Err(bad(Constraint::LessThan(MIN_MAX_SESSION_DURATION.into())).into());
+        if secs < u64::from(*ROLE_MAX_SESSION_RANGE.start()) {
+            return Err(bad(Constraint::LessThan(
+                (*ROLE_MAX_SESSION_RANGE.start()).into(),
+            ))
+            .into());
         }
         self.max_session_duration = u32::try_from(secs)
             .ok()
-            .filter(|s| *s <= MAX_MAX_SESSION_DURATION)
+            .filter(|s| *s <= *ROLE_MAX_SESSION_RANGE.end())
             .ok_or(bad(Constraint::GreaterThan(
-                MAX_MAX_SESSION_DURATION.into(),
+                (*ROLE_MAX_SESSION_RANGE.end()).into(),
             )))?;
         Ok(self)
     }

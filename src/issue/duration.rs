@@ -3,21 +3,10 @@
 
 use crate::validate::{Constraint, InvalidParameter};
 
-/// The shortest session any operation issues: 15 minutes.
-pub const MIN_SESSION_SECS: u32 = 900;
-/// The default lifetime of role sessions: 1 hour.
-pub const DEFAULT_ROLE_SESSION_SECS: u32 = 3600;
-/// The longest lifetime of a role session made by role chaining: 1 hour.
-pub const MAX_CHAINED_SESSION_SECS: u32 = 3600;
-/// The range of a role's `MaxSessionDuration`.
-pub const ROLE_MAX_SESSION_RANGE: std::ops::RangeInclusive<u32> = 3600..=43_200;
-/// The longest `GetSessionToken` / `GetFederationToken` session: 36 hours.
-pub const MAX_USER_SESSION_SECS: u32 = 129_600;
-/// The default `GetSessionToken` / `GetFederationToken` session: 12 hours.
-pub const DEFAULT_USER_SESSION_SECS: u32 = 43_200;
-/// The longest (and default) session the account root can get: 1 hour; longer requests are
-/// clamped, as AWS does.
-pub const MAX_ROOT_SESSION_SECS: u32 = 3600;
+use crate::limits::{
+    DEFAULT_ROLE_SESSION_SECS, DEFAULT_USER_SESSION_SECS, MAX_CHAINED_SESSION_SECS,
+    MAX_ROOT_SESSION_SECS, MAX_USER_SESSION_SECS, MIN_SESSION_SECS, ROLE_MAX_SESSION_RANGE,
+};
 
 /// Why a requested duration was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]

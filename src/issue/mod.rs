@@ -17,9 +17,5 @@ pub(crate) mod resolve;
 mod saml;
 
 pub use caller::{Authentication, Caller};
-pub use duration::{
-    DEFAULT_ROLE_SESSION_SECS, DEFAULT_USER_SESSION_SECS, MAX_CHAINED_SESSION_SECS,
-    MAX_ROOT_SESSION_SECS, MAX_USER_SESSION_SECS, MIN_SESSION_SECS, ROLE_MAX_SESSION_RANGE,
-};
 pub use issuer::{CallEnv, Issuer, IssuerBuilder};
 pub use saml::{SamlAssertionValidator, SamlAttributes};

@@ -107,6 +107,4 @@ pub use eval::{
     PrincipalGrant, StatementRef,
 };
 pub use model::{Effect, PolicyDocument, PrincipalKind, Statement, Version};
-pub use parse::{
-    PolicyKind, IDENTITY_POLICY_MAX_CHARS, SESSION_POLICY_MAX_CHARS, TRUST_POLICY_MAX_CHARS,
-};
+pub use parse::PolicyKind;

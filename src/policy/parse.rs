@@ -17,12 +17,7 @@ use serde::de::{self, Deserialize, MapAccess, SeqAccess, Visitor};
 use std::collections::HashSet;
 use std::fmt;
 
-/// The size limit of a role trust policy, in characters (AWS's default quota).
-pub const TRUST_POLICY_MAX_CHARS: usize = 2048;
-/// The size limit of an inline session policy, in characters.
-pub const SESSION_POLICY_MAX_CHARS: usize = 2048;
-/// The size limit of an identity (permission) policy, in characters.
-pub const IDENTITY_POLICY_MAX_CHARS: usize = 6144;
+use crate::limits::{IDENTITY_POLICY_MAX_CHARS, MAX_SESSION_POLICY_CHARS, TRUST_POLICY_MAX_CHARS};
 
 /// What a policy is for; each kind has its own size limit and element rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -42,7 +37,7 @@ impl PolicyKind {
         match self {
             PolicyKind::Trust => TRUST_POLICY_MAX_CHARS,
             PolicyKind::Identity => IDENTITY_POLICY_MAX_CHARS,
-            PolicyKind::Session => SESSION_POLICY_MAX_CHARS,
+            PolicyKind::Session => MAX_SESSION_POLICY_CHARS,
         }
     }
 }
@@ -838,7 +833,7 @@ impl PolicyDocument {
         Self::parse_as(text, PolicyKind::Identity)
     }
 
-    /// Parses a session policy ([`SESSION_POLICY_MAX_CHARS`]; rules of identity policies).
+    /// Parses a session policy ([`MAX_SESSION_POLICY_CHARS`]; rules of identity policies).
     pub fn parse_session(text: &str) -> Result<Self, Error> {
         Self::parse_as(text, PolicyKind::Session)
     }

@@ -1,8 +1,7 @@
 use crate::validate::{check_text, Constraint, InvalidParameter};
 use std::fmt;
 
-/// The most session tags one request (or one session) may carry.
-pub const MAX_SESSION_TAGS: usize = 50;
+pub use crate::limits::MAX_SESSION_TAGS;
 
 fn is_tag_char(c: char) -> bool {
     c.is_alphanumeric()
