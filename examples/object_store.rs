@@ -250,14 +250,30 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// `(bucket, key)` of a path-style request; the key is empty for bucket requests.
+/// `(bucket, key)` of a path-style request; the key is empty for bucket requests. `None` for a
+/// bucket name S3 would not accept: the name becomes both the policy's resource ARN and, with
+/// `--data`, a directory name, so `carol%2F..%2Fvault` must never be read as a bucket (it is
+/// inside `arn:aws:s3:::carol/*` to a policy and outside it to the file system).
 fn bucket_and_key(path: &str) -> Option<(String, String)> {
     let rest = path.strip_prefix('/')?;
     let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
-    if bucket.is_empty() {
-        return None;
-    }
-    Some((percent_decode(bucket)?, percent_decode(key)?))
+    let bucket = percent_decode(bucket)?;
+    is_bucket_name(&bucket).then_some(())?;
+    Some((bucket, percent_decode(key)?))
+}
+
+/// S3's bucket naming rules (Amazon S3 User Guide, "General purpose bucket naming rules"):
+/// 3–63 characters of lowercase letters, digits, `.` and `-`, beginning and ending with a letter
+/// or digit, no two adjacent periods, not an IP address.
+fn is_bucket_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    (3..=63).contains(&b.len())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'.' || *c == b'-')
+        && b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+        && !name.contains("..")
+        && name.parse::<std::net::Ipv4Addr>().is_err()
 }
 
 fn query_param(query: &str, name: &str) -> Option<String> {

@@ -335,6 +335,10 @@ where
                     return Ok(refusal.map(Either::Right));
                 }
             };
+            if let Err((status, code, message)) = encoding_matches_mode(&parts, mode) {
+                let refusal = error_response_with(&*layer.random, status, code, &message);
+                return Ok(refusal.map(Either::Right));
+            }
             if let PayloadMode::Streaming(streaming) = mode {
                 let decoder = match authenticate_streaming(&layer, &mut parts, streaming) {
                     Ok(decoder) => decoder,
@@ -457,6 +461,7 @@ where
     let signer = authenticate_seed(&layer.verifier, parts, mode, &*layer.clock)
         .map_err(|e| (e.http_status(), e.aws_code(), e.to_string()))?;
     let (authenticated, signer) = signer;
+    mode_headers_signed(parts)?;
     admit(layer, parts, authenticated)?;
     let signer = mode.signs_chunks().then_some(signer);
     let mut decoder = ChunkedDecoder::new(mode, signer)
@@ -489,6 +494,61 @@ where
         }
     }
     Ok(decoder)
+}
+
+/// `Content-Encoding: aws-chunked` exactly when the payload mode is a streaming one (S3 User
+/// Guide, "Transferring payload in multiple chunks": "Content-Encoding: Set the value to
+/// aws-chunked"). A chunked body under a plain hash would reach the service with chunk
+/// signatures nobody checked; a streaming hash without the encoding is not what was meant.
+fn encoding_matches_mode(parts: &http::request::Parts, mode: PayloadMode) -> Result<(), Refusal> {
+    let chunked = parts
+        .headers
+        .get_all(http::header::CONTENT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|e| e.trim().eq_ignore_ascii_case("aws-chunked"));
+    match (chunked, matches!(mode, PayloadMode::Streaming(_))) {
+        (true, false) => Err((
+            400,
+            "InvalidRequest",
+            "Content-Encoding aws-chunked needs a streaming x-amz-content-sha256.".to_owned(),
+        )),
+        (false, true) => Err((
+            400,
+            "InvalidRequest",
+            "A streaming x-amz-content-sha256 needs Content-Encoding: aws-chunked.".to_owned(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The headers that say how to read an `aws-chunked` body must be signed when present, so
+/// nobody on the path can add or change them: S3 refuses unsigned `x-amz-*` headers ("There were
+/// headers present in the request which were not signed"). Checked after the seed signature, so
+/// the `SignedHeaders` list read here is the one that was verified.
+fn mode_headers_signed(parts: &http::request::Parts) -> Result<(), Refusal> {
+    let signed = parts
+        .headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| crate::sigv4::AuthorizationHeader::parse(v, usize::MAX).ok())
+        .map(|h| h.signed_headers.to_owned())
+        .unwrap_or_default();
+    for name in [
+        "content-encoding",
+        "x-amz-decoded-content-length",
+        "x-amz-trailer",
+    ] {
+        if parts.headers.contains_key(name) && !signed.split(';').any(|n| n == name) {
+            return Err((
+                403,
+                "AccessDenied",
+                format!("There were headers present in the request which were not signed: {name}"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The payload mode the request names, if the layer accepts it.

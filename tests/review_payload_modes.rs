@@ -1522,7 +1522,7 @@ fn rule2_mode_spelling_variants_are_refused() {
 /// layer that decodes `aws-chunked` itself (as every S3 server must) would then treat forged
 /// chunk framing as authenticated. The rule: `aws-chunked` without a streaming hash is refused.
 #[test]
-fn finding_aws_chunked_encoding_without_streaming_hash_is_refused() {
+fn r2_aws_chunked_encoding_without_streaming_hash_is_refused() {
     rt().block_on(async {
         let layer = s3();
         // Chunk signatures that are not valid for anything.
@@ -1556,7 +1556,7 @@ fn finding_aws_chunked_encoding_without_streaming_hash_is_refused() {
 /// another encoding only). The layer decodes the body as `aws-chunked` although the request
 /// does not say it is; the rule: refused.
 #[test]
-fn finding_streaming_hash_without_aws_chunked_encoding_is_refused() {
+fn r2_streaming_hash_without_aws_chunked_encoding_is_refused() {
     rt().block_on(async {
         let layer = s3();
         for encoding in [None, Some("gzip"), Some("identity")] {
@@ -1696,7 +1696,7 @@ fn rule3_changing_signed_mode_headers_is_refused() {
 /// the request which were not signed": every `x-amz-*` header must be signed). The rule: the
 /// headers that define the mode are bound by the signature.
 #[test]
-fn finding_unsigned_mode_headers_are_refused() {
+fn r3_unsigned_mode_headers_are_refused() {
     rt().block_on(async {
         let layer = s3();
         let data = ab();
@@ -1731,7 +1731,7 @@ fn finding_unsigned_mode_headers_are_refused() {
 /// The same for `Content-Encoding` itself: left out of the signature, anyone on the path can
 /// add `gzip` to it, and the inner service is told the (verified) bytes are gzip.
 #[test]
-fn finding_unsigned_content_encoding_is_refused_for_streaming() {
+fn r3_unsigned_content_encoding_is_refused_for_streaming() {
     rt().block_on(async {
         let layer = s3();
         let data = ab();
@@ -2206,7 +2206,7 @@ fn s3_call(addr: &str, method: &str, path: &str, body: &[u8]) -> (u16, String) {
 /// is authorized as `arn:aws:s3:::carol/../vault/k` (inside `carol/*`) and then served from
 /// `DIR/carol/../vault`: another bucket, or (with more `..`) any directory outside `--data`.
 #[test]
-fn finding_example_object_store_bucket_names_escape_with_data_dir() {
+fn r1_example_object_store_bucket_names_cannot_escape_with_data_dir() {
     use std::io::{BufRead, BufReader};
     let root = std::env::temp_dir().join(format!(
         "tempcred-review14-{}-{}",
