@@ -32,6 +32,8 @@ pub enum AuditAction {
     GetFederationToken,
     /// `GetCallerIdentity`.
     GetCallerIdentity,
+    /// `DecodeAuthorizationMessage`: the target is the refused principal whose message was read.
+    DecodeAuthorizationMessage,
     /// Credentials served to a workload by a [`crate::workload::WorkloadEndpoint`].
     WorkloadCredentials,
 }
@@ -48,6 +50,7 @@ impl AuditAction {
             AuditAction::GetSessionToken => "GetSessionToken",
             AuditAction::GetFederationToken => "GetFederationToken",
             AuditAction::GetCallerIdentity => "GetCallerIdentity",
+            AuditAction::DecodeAuthorizationMessage => "DecodeAuthorizationMessage",
             AuditAction::WorkloadCredentials => "WorkloadCredentials",
         }
     }

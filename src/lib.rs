@@ -91,6 +91,8 @@
 #![deny(missing_docs)]
 
 pub mod audit;
+#[cfg(feature = "authorization-messages")]
+pub mod authorization_message;
 pub mod authorize;
 mod bounded;
 mod credentials;
@@ -143,6 +145,8 @@ pub use request::{
     SamlAssertion, StsRequest, WebIdentityToken, MAX_POLICY_ARNS, MAX_POLICY_CHARS,
     MAX_ROLE_DURATION_SECS, MAX_TRANSITIVE_TAG_KEYS, MAX_USER_DURATION_SECS, MIN_DURATION_SECS,
 };
+pub use request::{DecodeAuthorizationMessageRequest, MAX_ENCODED_MESSAGE_CHARS};
+pub use response::DecodeAuthorizationMessageResponse;
 pub use response::{
     AssumeRoleResponse, AssumeRoleWithSamlResponse, AssumeRoleWithWebIdentityResponse,
     AssumedRoleUser, FederatedUser, GetCallerIdentityResponse, GetFederationTokenResponse,

@@ -32,6 +32,9 @@ pub const MIN_DURATION_SECS: u32 = 900;
 pub const MAX_ROLE_DURATION_SECS: u32 = 43_200;
 /// The longest `DurationSeconds` of `GetSessionToken` and `GetFederationToken`.
 pub const MAX_USER_DURATION_SECS: u32 = 129_600;
+/// The longest `EncodedMessage` `DecodeAuthorizationMessage` accepts, in characters (the API's
+/// limit).
+pub const MAX_ENCODED_MESSAGE_CHARS: usize = 10_240;
 
 /// The STS operations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -49,17 +52,20 @@ pub enum Action {
     GetFederationToken,
     /// `GetCallerIdentity`.
     GetCallerIdentity,
+    /// `DecodeAuthorizationMessage`.
+    DecodeAuthorizationMessage,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::AssumeRole,
         Action::AssumeRoleWithWebIdentity,
         Action::AssumeRoleWithSaml,
         Action::GetSessionToken,
         Action::GetFederationToken,
         Action::GetCallerIdentity,
+        Action::DecodeAuthorizationMessage,
     ];
 
     /// The `Action` parameter's value (`AssumeRoleWithSAML`, …).
@@ -71,6 +77,7 @@ impl Action {
             Action::GetSessionToken => "GetSessionToken",
             Action::GetFederationToken => "GetFederationToken",
             Action::GetCallerIdentity => "GetCallerIdentity",
+            Action::DecodeAuthorizationMessage => "DecodeAuthorizationMessage",
         }
     }
 
@@ -83,6 +90,7 @@ impl Action {
             Action::GetSessionToken => "sts:GetSessionToken",
             Action::GetFederationToken => "sts:GetFederationToken",
             Action::GetCallerIdentity => "sts:GetCallerIdentity",
+            Action::DecodeAuthorizationMessage => "sts:DecodeAuthorizationMessage",
         }
     }
 
@@ -862,6 +870,55 @@ impl GetFederationTokenRequestBuilder {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct GetCallerIdentityRequest;
 
+// ---------------------------------------------------------------------------------------------
+// DecodeAuthorizationMessage
+
+/// A `DecodeAuthorizationMessage` request: the encoded message an `AccessDenied` carried,
+/// 1–[`MAX_ENCODED_MESSAGE_CHARS`] characters. Whether it is a message this STS sealed is the
+/// Issuer's to check. `Debug` shows its length only.
+///
+/// ```
+/// use tempcred::DecodeAuthorizationMessageRequest;
+/// assert!(DecodeAuthorizationMessageRequest::new("AQ5rZXk").is_ok());
+/// let e = DecodeAuthorizationMessageRequest::new("").unwrap_err();
+/// assert!(e.message.contains("encodedMessage"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct DecodeAuthorizationMessageRequest {
+    encoded_message: String,
+}
+
+impl DecodeAuthorizationMessageRequest {
+    /// Validates the length (`ValidationError` outside 1–10 240 characters).
+    pub fn new(encoded_message: impl Into<String>) -> Result<Self, StsError> {
+        let encoded_message = encoded_message.into();
+        check_text(
+            "encodedMessage",
+            &encoded_message,
+            1,
+            MAX_ENCODED_MESSAGE_CHARS,
+            "",
+            |_| true,
+        )?;
+        Ok(DecodeAuthorizationMessageRequest { encoded_message })
+    }
+
+    /// The encoded message.
+    pub fn encoded_message(&self) -> &str {
+        &self.encoded_message
+    }
+}
+
+impl fmt::Debug for DecodeAuthorizationMessageRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "DecodeAuthorizationMessageRequest(<{} bytes>)",
+            self.encoded_message.len()
+        )
+    }
+}
+
 /// Any STS request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -878,6 +935,8 @@ pub enum StsRequest {
     GetFederationToken(GetFederationTokenRequest),
     /// `GetCallerIdentity`.
     GetCallerIdentity(GetCallerIdentityRequest),
+    /// `DecodeAuthorizationMessage`.
+    DecodeAuthorizationMessage(DecodeAuthorizationMessageRequest),
 }
 
 impl StsRequest {
@@ -890,6 +949,7 @@ impl StsRequest {
             StsRequest::GetSessionToken(_) => Action::GetSessionToken,
             StsRequest::GetFederationToken(_) => Action::GetFederationToken,
             StsRequest::GetCallerIdentity(_) => Action::GetCallerIdentity,
+            StsRequest::DecodeAuthorizationMessage(_) => Action::DecodeAuthorizationMessage,
         }
     }
 
@@ -924,7 +984,8 @@ from_request!(
     AssumeRoleWithSaml(AssumeRoleWithSamlRequest),
     GetSessionToken(GetSessionTokenRequest),
     GetFederationToken(GetFederationTokenRequest),
-    GetCallerIdentity(GetCallerIdentityRequest)
+    GetCallerIdentity(GetCallerIdentityRequest),
+    DecodeAuthorizationMessage(DecodeAuthorizationMessageRequest)
 );
 
 #[cfg(test)]

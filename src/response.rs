@@ -111,6 +111,13 @@ pub struct GetCallerIdentityResponse {
     pub user_id: String,
 }
 
+/// The result of `DecodeAuthorizationMessage`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeAuthorizationMessageResponse {
+    /// The decoded message: AWS's JSON (see [`crate::authorization_message`]).
+    pub decoded_message: String,
+}
+
 /// Any STS response.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -127,6 +134,8 @@ pub enum StsResponse {
     GetFederationToken(GetFederationTokenResponse),
     /// `GetCallerIdentity`.
     GetCallerIdentity(GetCallerIdentityResponse),
+    /// `DecodeAuthorizationMessage`.
+    DecodeAuthorizationMessage(DecodeAuthorizationMessageResponse),
 }
 
 impl StsResponse {
@@ -139,10 +148,12 @@ impl StsResponse {
             StsResponse::GetSessionToken(_) => Action::GetSessionToken,
             StsResponse::GetFederationToken(_) => Action::GetFederationToken,
             StsResponse::GetCallerIdentity(_) => Action::GetCallerIdentity,
+            StsResponse::DecodeAuthorizationMessage(_) => Action::DecodeAuthorizationMessage,
         }
     }
 
-    /// The credentials, for every operation but `GetCallerIdentity`.
+    /// The credentials, for every operation that issues them (not `GetCallerIdentity` or
+    /// `DecodeAuthorizationMessage`).
     pub fn credentials(&self) -> Option<&Credentials> {
         match self {
             StsResponse::AssumeRole(r) => Some(&r.credentials),
@@ -151,6 +162,7 @@ impl StsResponse {
             StsResponse::GetSessionToken(r) => Some(&r.credentials),
             StsResponse::GetFederationToken(r) => Some(&r.credentials),
             StsResponse::GetCallerIdentity(_) => None,
+            StsResponse::DecodeAuthorizationMessage(_) => None,
         }
     }
 }
@@ -171,5 +183,6 @@ from_response!(
     AssumeRoleWithSaml(AssumeRoleWithSamlResponse),
     GetSessionToken(GetSessionTokenResponse),
     GetFederationToken(GetFederationTokenResponse),
-    GetCallerIdentity(GetCallerIdentityResponse)
+    GetCallerIdentity(GetCallerIdentityResponse),
+    DecodeAuthorizationMessage(DecodeAuthorizationMessageResponse)
 );

@@ -301,9 +301,29 @@ pub(crate) fn may_assume_role(kind: CredentialKind) -> bool {
     matches!(kind, K::User | K::RoleSession | K::SessionTokenOfUser)
 }
 
+/// AWS: IAM users, the root and role sessions may call `DecodeAuthorizationMessage` when their
+/// policies allow it; `GetSessionToken` credentials may call no STS operation but `AssumeRole` and
+/// `GetCallerIdentity`, and federated users none but `GetCallerIdentity` (STS API reference,
+/// `GetSessionToken` and `GetFederationToken`).
+pub(crate) fn may_decode_authorization_message(kind: CredentialKind) -> bool {
+    use CredentialKind as K;
+    matches!(kind, K::Root | K::User | K::RoleSession)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn who_may_decode_an_authorization_message() {
+        use CredentialKind::*;
+        for kind in [Root, User, RoleSession] {
+            assert!(may_decode_authorization_message(kind), "{kind:?}");
+        }
+        for kind in [SessionTokenOfUser, SessionTokenOfRoot, FederatedUser] {
+            assert!(!may_decode_authorization_message(kind), "{kind:?}");
+        }
+    }
 
     #[test]
     fn who_may_assume_a_role() {

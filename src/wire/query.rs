@@ -14,8 +14,8 @@
 use crate::error::StsError;
 use crate::request::{
     Action, AssumeRoleRequest, AssumeRoleWithSamlRequest, AssumeRoleWithWebIdentityRequest,
-    GetCallerIdentityRequest, GetFederationTokenRequest, GetSessionTokenRequest, StsRequest,
-    MAX_POLICY_ARNS, MAX_TRANSITIVE_TAG_KEYS,
+    DecodeAuthorizationMessageRequest, GetCallerIdentityRequest, GetFederationTokenRequest,
+    GetSessionTokenRequest, StsRequest, MAX_POLICY_ARNS, MAX_TRANSITIVE_TAG_KEYS,
 };
 use crate::session::MAX_SESSION_TAGS;
 use crate::validate::{Constraint, InvalidParameter};
@@ -483,6 +483,14 @@ impl Params {
                 self.finish(action)?;
                 GetCallerIdentityRequest.into()
             }
+            Action::DecodeAuthorizationMessage => {
+                let message = self.take("EncodedMessage");
+                self.finish(action)?;
+                DecodeAuthorizationMessageRequest::new(
+                    message.ok_or_else(|| null("encodedMessage"))?,
+                )?
+                .into()
+            }
         })
     }
 }
@@ -620,6 +628,7 @@ pub fn render_query(request: &StsRequest) -> zeroize::Zeroizing<String> {
             tags(&mut put, r.tags());
         }
         StsRequest::GetCallerIdentity(_) => {}
+        StsRequest::DecodeAuthorizationMessage(r) => put("EncodedMessage", r.encoded_message()),
     }
     out
 }
