@@ -886,3 +886,93 @@ fn every_decode_attempt_is_audited_with_whose_refusal_was_read() {
         assert!(!json.contains("explicitDeny"), "nor what it says");
     }
 }
+
+// ---- through the STS Query API endpoint ----
+
+#[test]
+fn the_endpoint_answers_signed_decode_calls_in_awss_xml() {
+    use tempcred::endpoint::{HttpRequest, StsEndpoint};
+    use tempcred::sigv4::{sign, PayloadHash, SignableRequest, SigningParams};
+    use tempcred::SecretAccessKey;
+
+    let f = fixture();
+    let app = f.app_session("s1", None);
+    let message =
+        encoded(&f.refusal(&app, "s3:PutObject", "arn:aws:s3:::reports/q1.csv")).to_owned();
+    let endpoint = StsEndpoint::new(Issuer::builder(f.directory.clone(), f.ring.clone()).build());
+    let now = UnixTime::from_secs(NOW);
+    let call = |key: &str, secret: &str, body: &str| {
+        let host = [("host", "sts.example.test")];
+        let unsigned = SignableRequest {
+            method: "POST",
+            path: "/",
+            query: "",
+            headers: &host,
+            payload: PayloadHash::Bytes(body.as_bytes()),
+        };
+        let secret = SecretAccessKey::new(secret).unwrap();
+        let params = SigningParams::new(key, &secret, "us-east-1", "sts", now);
+        let added = sign(&unsigned, &params).unwrap().headers;
+        let mut headers = host.to_vec();
+        headers.extend(added.iter().map(|(n, v)| (*n, v.as_str())));
+        let answer = endpoint.handle(
+            &HttpRequest {
+                method: "POST",
+                path: "/",
+                query: "",
+                headers: &headers,
+                body: body.as_bytes(),
+                source_ip: None,
+            },
+            now,
+        );
+        (answer.status, answer.body.to_string())
+    };
+    let body =
+        format!("Action=DecodeAuthorizationMessage&Version=2011-06-15&EncodedMessage={message}");
+    let (status, xml) = call(
+        "AKIAOPSEXAMPLE000001",
+        "opsSecretKeyForMessageTests000000000000A",
+        &body,
+    );
+    assert_eq!(status, 200, "{xml}");
+    assert!(xml.starts_with(
+        "<DecodeAuthorizationMessageResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+         <DecodeAuthorizationMessageResult><DecodedMessage>{&quot;allowed&quot;:false,"
+    ));
+
+    let (status, xml) = call(
+        "AKIADEVEXAMPLE000001",
+        "devSecretKeyForMessageTests000000000000A",
+        &body,
+    );
+    assert_eq!(status, 403, "{xml}");
+    assert!(xml.contains("<Code>AccessDenied</Code>"), "{xml}");
+
+    let forged = "Action=DecodeAuthorizationMessage&Version=2011-06-15&EncodedMessage=AQJrMQ";
+    let (status, xml) = call(
+        "AKIAOPSEXAMPLE000001",
+        "opsSecretKeyForMessageTests000000000000A",
+        forged,
+    );
+    assert_eq!(status, 400, "{xml}");
+    assert!(
+        xml.contains("<Type>Sender</Type><Code>InvalidAuthorizationMessageException</Code>"),
+        "{xml}"
+    );
+
+    // Unsigned: the operation needs a signature, as in AWS.
+    let answer = endpoint.handle(
+        &HttpRequest {
+            method: "POST",
+            path: "/",
+            query: "",
+            headers: &[("host", "sts.example.test")],
+            body: body.as_bytes(),
+            source_ip: None,
+        },
+        now,
+    );
+    assert_eq!(answer.status, 403);
+    assert!(answer.body.contains("MissingAuthenticationToken"));
+}

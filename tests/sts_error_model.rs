@@ -30,8 +30,9 @@ fn ours(modeled: &str) -> Option<StsErrorCode> {
         "MalformedPolicyDocument" => StsErrorCode::MalformedPolicyDocument,
         "PackedPolicyTooLarge" => StsErrorCode::PackedPolicyTooLarge,
         "RegionDisabledException" => StsErrorCode::RegionDisabled,
-        // Operations or conditions tempcred has no answer for (no network IdP, no encoded
-        // authorization messages, no outbound federation yet).
+        "InvalidAuthorizationMessageException" => StsErrorCode::InvalidAuthorizationMessage,
+        // Operations or conditions tempcred has no answer for (no network IdP, no outbound
+        // federation yet).
         _ => return None,
     })
 }
