@@ -2,7 +2,7 @@
 //! of the deployment can read it (STS `DecodeAuthorizationMessage`; feature
 //! `authorization-messages`).
 //!
-//! When an [`Authorizer`] configured with [`AuthorizationMessages`] refuses a request, its
+//! When an [`Authorizer`](crate::authorize::Authorizer) configured with [`AuthorizationMessages`] refuses a request, its
 //! `AccessDenied` message ends the way AWS's do: `… Encoded authorization failure message:
 //! MESSAGE`. The caller who was refused can carry the message to someone allowed
 //! `sts:DecodeAuthorizationMessage` in the same account, who asks the STS
