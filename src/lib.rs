@@ -42,6 +42,7 @@
 //! | (none) | yes | issuing, verifying, policies, SigV4, the STS Query API and XML, credential JSON | — |
 //! | `totp` | yes | `TotpVerifier`: RFC 6238 codes for MFA | `sha1` |
 //! | `oidc` | yes | `JwksValidator`: RS256/ES256 ID tokens for `AssumeRoleWithWebIdentity` | `jsonwebtoken` (pure-Rust crypto) |
+//! | `authorization-messages` | yes | encoded authorization messages in refusals, `DecodeAuthorizationMessage` (module `authorization_message`) | `chacha20poly1305` |
 //! | `tower` | no | `tower::SigV4Layer`: SigV4 authentication in front of any tower/axum/hyper service | `tower-layer`, `tower-service`, `http`, `http-body`, `http-body-util`, `bytes` |
 //!
 //! ## Layout
@@ -51,7 +52,8 @@
 //! - [`keys`]: the key ring, rotation, the key-ring text form.
 //! - [`token`]: claims and the canonical, MAC'd session-token encoding.
 //! - [`Verifier`] / [`VerifiedSession`]: stateless verification; [`authorize`]: what a verified
-//!   session may do.
+//!   session may do; `authorization_message` (feature `authorization-messages`): refusals that
+//!   explain themselves to the account's operators (`DecodeAuthorizationMessage`).
 //! - [`policy`]: the IAM policy language: parse, evaluate, explain.
 //! - [`principal`], [`session`]: ARNs, identifiers and bounded request parameters, validated at
 //!   construction.

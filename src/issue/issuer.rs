@@ -373,7 +373,36 @@ impl Issuer {
     }
 
     /// `DecodeAuthorizationMessage`, now: the JSON explanation sealed into an `AccessDenied`
-    /// (see [`crate::authorization_message`]).
+    /// (see the `authorization_message` module, feature `authorization-messages`; without the
+    /// feature every message is refused).
+    ///
+    /// ```
+    /// # #[cfg(feature = "authorization-messages")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use std::sync::Arc;
+    /// # use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+    /// # use tempcred::*;
+    /// use tempcred::authorization_message::AuthorizationMessages;
+    /// use tempcred::authorize::{AuthorizationRequest, Authorizer};
+    /// # let directory = Arc::new(InMemoryDirectory::from_json(demo_directory_json())?);
+    /// # let ring = KeyRing::generate(tempcred::keys::KeyId::new("k")?, &SystemRandom)?;
+    /// let issuer = Issuer::builder(directory.clone(), ring.clone()).build();
+    /// let alice = issuer.long_term_caller(&"AKIADEMOALICE0000001".parse()?).ok_or("alice")?;
+    /// // A service sharing the ring refuses alice something…
+    /// let authorizer = Authorizer::new(directory)
+    ///     .with_authorization_messages(AuthorizationMessages::new(ring));
+    /// let refused = authorizer
+    ///     .require_caller(&alice, &AuthorizationRequest::new("iam:DeleteUser", "*"), issuer.now().now)
+    ///     .unwrap_err();
+    /// // …and alice, whose demo policy allows sts:DecodeAuthorizationMessage, reads why.
+    /// let request = DecodeAuthorizationMessageRequest::new(
+    ///     refused.encoded_authorization_message().ok_or("no message")?)?;
+    /// let decoded = issuer.decode_authorization_message(&alice, &request)?.decoded_message;
+    /// assert!(decoded.contains(r#""action":"iam:DeleteUser""#));
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "authorization-messages"))]
+    /// # fn main() {}
+    /// ```
     ///
     /// # Errors
     ///
