@@ -139,6 +139,9 @@ const MAX_SEALED_BYTES: usize = MAX_HEADER_LEN + NONCE_LEN + MAX_DECODED_BYTES +
 /// The longest sealed message, in characters (unpadded base64url of the largest message): 7 002.
 pub const MAX_SEALED_CHARS: usize = (MAX_SEALED_BYTES * 4).div_ceil(3);
 
+// Every message this module seals fits the API's `EncodedMessage`, with room to spare.
+const _: () = assert!(MAX_SEALED_CHARS < crate::request::MAX_ENCODED_MESSAGE_CHARS);
+
 /// How long a message can be decoded by default: 12 hours.
 pub const DEFAULT_MESSAGE_LIFETIME_SECS: u64 = 12 * 3600;
 /// The shortest lifetime [`AuthorizationMessages::with_lifetime_secs`] accepts: one minute.
@@ -808,7 +811,6 @@ mod tests {
     #[test]
     fn the_largest_message_fits_the_api_with_room_to_spare() {
         assert_eq!(MAX_SEALED_CHARS, 7_002);
-        assert!(MAX_SEALED_CHARS < crate::request::MAX_ENCODED_MESSAGE_CHARS);
         let long = "x".repeat(MAX_SEALED_CHARS);
         let ring = KeyRing::generate(
             KeyId::new("k").unwrap(),
