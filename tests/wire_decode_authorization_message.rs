@@ -113,3 +113,33 @@ proptest! {
         prop_assert_eq!(parse_query(body.as_bytes()).unwrap(), request);
     }
 }
+
+/// Built with or without feature `authorization-messages`, a message the STS did not seal is
+/// `InvalidAuthorizationMessageException` for a caller allowed to decode (without the feature,
+/// every message is: the build seals and opens none).
+#[test]
+fn a_message_the_sts_did_not_seal_is_invalid_in_every_build() {
+    use std::sync::Arc;
+    use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+    use tempcred::keys::KeyId;
+    use tempcred::{Issuer, KeyRing, SeededRandom};
+    let directory = Arc::new(InMemoryDirectory::from_json(demo_directory_json()).unwrap());
+    let ring = KeyRing::generate(KeyId::new("k").unwrap(), &SeededRandom::new(1)).unwrap();
+    let issuer = Issuer::builder(directory, ring).build();
+    let alice = issuer
+        .long_term_caller(&"AKIADEMOALICE0000001".parse().unwrap())
+        .unwrap();
+    let e = issuer
+        .decode_authorization_message(
+            &alice,
+            &DecodeAuthorizationMessageRequest::new("AQFrAAAAAAAAAAAAAAAA").unwrap(),
+        )
+        .unwrap_err();
+    assert_eq!(e.code, StsErrorCode::InvalidAuthorizationMessage, "{e}");
+    assert_eq!(e.http_status(), 400);
+    if cfg!(feature = "authorization-messages") {
+        assert_eq!(e.message, "The encoded authorization message is not valid.");
+    } else {
+        assert!(e.message.contains("built without"), "{e}");
+    }
+}
