@@ -11,7 +11,10 @@
 //! - `--directory`: the JSON directory (long-term keys and policies); default: the built-in
 //!   demo directory, whose user alice (`AKIADEMOALICE0000001`) may use `s3:*`.
 //! - `--keys`: the key ring the STS (`sts_server`) issues temporary credentials with, so that
-//!   they verify here too; default: an ephemeral key (only long-term keys then work).
+//!   they verify here too; default: an ephemeral key (only long-term keys then work). Refusals
+//!   carry an encoded authorization message sealed with the same ring, which `sts_server`
+//!   decodes (`aws sts decode-authorization-message`) for callers allowed
+//!   `sts:DecodeAuthorizationMessage` in the refused caller's account.
 //! - `--data`: keep objects in files under this directory instead of in memory.
 //!
 //! Path-style requests only (`http://ADDR/bucket/key`): `CreateBucket` (`PUT /bucket`),
@@ -29,6 +32,7 @@ use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use tempcred::authorization_message::AuthorizationMessages;
 use tempcred::authorize::Authorizer;
 use tempcred::directory::{Directory, InMemoryDirectory, LongTermOwner};
 use tempcred::keys::KeyId;
@@ -549,7 +553,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
         DirectoryKeys(Arc::clone(&directory)),
         SigV4Config::new("s3").with_path_style(PathStyle::S3),
     );
-    let authorizer = Arc::new(Authorizer::new(directory as Arc<dyn Directory>));
+    let authorizer = Arc::new(
+        Authorizer::new(directory as Arc<dyn Directory>)
+            .with_authorization_messages(AuthorizationMessages::new(ring.clone())),
+    );
     let layer = SigV4Layer::new(verifier)
         .payload_modes(PayloadModes::s3())
         .max_body_bytes(MAX_OBJECT_BYTES)

@@ -28,7 +28,10 @@
 //! accepting, lets in-flight requests finish for up to 10 s, and flushes the audit log.
 //!
 //! Serves the STS Query API on `/` (GET and POST). Every action but `AssumeRoleWithWebIdentity`
-//! and `AssumeRoleWithSAML` must be signed with SigV4 (service `sts`, any region). Prints
+//! and `AssumeRoleWithSAML` must be signed with SigV4 (service `sts`, any region).
+//! `DecodeAuthorizationMessage` opens the encoded messages of services that share the key ring
+//! (the `object_store` example's refusals carry one), for callers allowed
+//! `sts:DecodeAuthorizationMessage`. Prints
 //! `listening on http://ADDR` once ready. Malformed requests get AWS error XML; the server keeps
 //! serving.
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a server's console is its output

@@ -36,6 +36,8 @@ pub enum AuditAction {
     GetWebIdentityToken,
     /// `GetAccessKeyInfo`.
     GetAccessKeyInfo,
+    /// `DecodeAuthorizationMessage`: the target is the refused principal whose message was read.
+    DecodeAuthorizationMessage,
     /// Credentials served to a workload by a [`crate::workload::WorkloadEndpoint`].
     WorkloadCredentials,
 }
@@ -54,6 +56,7 @@ impl AuditAction {
             AuditAction::GetCallerIdentity => "GetCallerIdentity",
             AuditAction::GetWebIdentityToken => "GetWebIdentityToken",
             AuditAction::GetAccessKeyInfo => "GetAccessKeyInfo",
+            AuditAction::DecodeAuthorizationMessage => "DecodeAuthorizationMessage",
             AuditAction::WorkloadCredentials => "WorkloadCredentials",
         }
     }

@@ -5,10 +5,15 @@
 //! and a federated session without a session policy may do nothing. The request context carries
 //! the session's principal keys, tags, source identity, MFA state and issue time, set from the
 //! verified token and the directory, never from the request.
+//!
+//! With [`Authorizer::with_authorization_messages`], every `AccessDenied` that
+//! [`Authorizer::require`] answers carries an encoded authorization message, as AWS's do: the
+//! explanation of the refusal, sealed for whoever may call `sts:DecodeAuthorizationMessage` (see
+//! [`crate::authorization_message`]).
 
 use crate::directory::Directory;
 use crate::error::StsError;
-use crate::issue::resolve::{add_caller, add_environment, resolve};
+use crate::issue::resolve::{add_caller, add_environment, resolve, Resolved};
 use crate::issue::Caller;
 use crate::policy::{Decision, RequestContext};
 use crate::time::UnixTime;
@@ -101,13 +106,17 @@ impl Authorized {
 pub struct Authorizer {
     directory: Arc<dyn Directory>,
     revoked: RevokedSessions,
+    #[cfg(feature = "authorization-messages")]
+    messages: Option<crate::authorization_message::AuthorizationMessages>,
 }
 
 impl std::fmt::Debug for Authorizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Authorizer")
-            .field("revoked", &self.revoked)
-            .finish_non_exhaustive()
+        let mut d = f.debug_struct("Authorizer");
+        d.field("revoked", &self.revoked);
+        #[cfg(feature = "authorization-messages")]
+        d.field("messages", &self.messages);
+        d.finish_non_exhaustive()
     }
 }
 
@@ -117,7 +126,27 @@ impl Authorizer {
         Authorizer {
             directory,
             revoked: RevokedSessions::default(),
+            #[cfg(feature = "authorization-messages")]
+            messages: None,
         }
+    }
+
+    /// Attaches an encoded authorization message to every `AccessDenied` of
+    /// [`Authorizer::require`] and [`Authorizer::require_caller`] (and so of the tower layer's
+    /// `authorize_with`): `… Encoded authorization failure message: MESSAGE`, sealed with
+    /// `messages`' key ring, which the STS that decodes must share. Read it back with
+    /// [`StsError::encoded_authorization_message`].
+    ///
+    /// The message explains the refusal to operators only: it is encrypted, and only a caller of
+    /// the same account allowed `sts:DecodeAuthorizationMessage` can have the STS decode it. If a
+    /// message cannot be sealed (the random source fails), the refusal is answered without one.
+    #[cfg(feature = "authorization-messages")]
+    pub fn with_authorization_messages(
+        mut self,
+        messages: crate::authorization_message::AuthorizationMessages,
+    ) -> Self {
+        self.messages = Some(messages);
+        self
     }
 
     /// Refuses sessions that `revoked` lists, whatever verifier let them in.
@@ -176,16 +205,35 @@ impl Authorizer {
         request: &AuthorizationRequest<'_>,
         now: UnixTime,
     ) -> Result<Authorized, StsError> {
-        match self.authorize_caller(caller, request, now)? {
+        let (resolved, ctx, decision) = self.decide(caller, request, now)?;
+        match decision {
             Decision::Allow => Ok(Authorized {
                 action: request.action.into(),
                 resource: request.resource.into(),
             }),
-            Decision::ExplicitDeny | Decision::ImplicitDeny => Err(StsError::not_authorized(
-                &caller.arn(),
-                request.action,
-                request.resource,
-            )),
+            Decision::ExplicitDeny | Decision::ImplicitDeny => {
+                let refused =
+                    StsError::not_authorized(&caller.arn(), request.action, request.resource);
+                #[cfg(feature = "authorization-messages")]
+                if let Some(messages) = &self.messages {
+                    use crate::authorization_message::{Explanation, Owners};
+                    let owners = Owners::of(&resolved);
+                    let explanation = Explanation::new(
+                        caller.partition(),
+                        &resolved,
+                        &owners,
+                        &ctx,
+                        request.action,
+                        request.resource,
+                        decision,
+                    );
+                    if let Ok(encoded) = messages.seal(&explanation, now) {
+                        return Err(refused.with_encoded_authorization_message(&encoded));
+                    }
+                }
+                let _ = (resolved, ctx);
+                Err(refused)
+            }
         }
     }
 
@@ -219,6 +267,16 @@ impl Authorizer {
         request: &AuthorizationRequest<'_>,
         now: UnixTime,
     ) -> Result<Decision, StsError> {
+        self.decide(caller, request, now).map(|(_, _, d)| d)
+    }
+
+    /// The decision, with the resolved caller and the context it was made in.
+    fn decide(
+        &self,
+        caller: &Caller,
+        request: &AuthorizationRequest<'_>,
+        now: UnixTime,
+    ) -> Result<(Resolved, RequestContext, Decision), StsError> {
         caller.check_live(now, &self.revoked)?;
         let resolved = resolve(&*self.directory, caller)?;
         let mut ctx = RequestContext::new(request.action)
@@ -233,6 +291,7 @@ impl Authorizer {
         add_environment(&mut ctx, now, request.source_ip);
         add_caller(&mut ctx, &resolved, now);
         let owner = request.resource_account.unwrap_or(resolved.account);
-        Ok(resolved.permissions.allow(&ctx, resolved.account, owner))
+        let decision = resolved.permissions.allow(&ctx, resolved.account, owner);
+        Ok((resolved, ctx, decision))
     }
 }

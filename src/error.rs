@@ -62,6 +62,10 @@ pub enum StsErrorCode {
     RequestEntityTooLarge,
     /// `RegionDisabledException` (403): STS is not enabled in the requested region.
     RegionDisabled,
+    /// `InvalidAuthorizationMessageException` (400): the message passed to
+    /// `DecodeAuthorizationMessage` is not one this STS sealed, was altered, belongs to another
+    /// account, or has expired.
+    InvalidAuthorizationMessage,
     /// `RequestTimeout` (400): the request (its body, most often) was not received in time; the
     /// code and status AWS services answer for a connection not read from in time.
     RequestTimeout,
@@ -120,6 +124,7 @@ impl StsErrorCode {
             StsErrorCode::MalformedQueryString => "MalformedQueryString",
             StsErrorCode::RequestEntityTooLarge => "RequestEntityTooLarge",
             StsErrorCode::RegionDisabled => "RegionDisabledException",
+            StsErrorCode::InvalidAuthorizationMessage => "InvalidAuthorizationMessageException",
             StsErrorCode::RequestTimeout => "RequestTimeout",
             StsErrorCode::JwtPayloadSizeExceeded => "JWTPayloadSizeExceededException",
             StsErrorCode::OutboundWebIdentityFederationDisabled => {
@@ -144,6 +149,7 @@ impl StsErrorCode {
             | StsErrorCode::MissingAction
             | StsErrorCode::MissingParameter
             | StsErrorCode::InvalidParameterValue
+            | StsErrorCode::InvalidAuthorizationMessage
             | StsErrorCode::RequestTimeout
             | StsErrorCode::JwtPayloadSizeExceeded => 400,
             StsErrorCode::AccessDenied
@@ -170,7 +176,7 @@ impl StsErrorCode {
     }
 
     /// Every code, for exhaustive tests and documentation tables.
-    pub const ALL: [StsErrorCode; 24] = [
+    pub const ALL: [StsErrorCode; 25] = [
         StsErrorCode::ValidationError,
         StsErrorCode::AccessDenied,
         StsErrorCode::MalformedPolicyDocument,
@@ -190,6 +196,7 @@ impl StsErrorCode {
         StsErrorCode::MalformedQueryString,
         StsErrorCode::RequestEntityTooLarge,
         StsErrorCode::RegionDisabled,
+        StsErrorCode::InvalidAuthorizationMessage,
         StsErrorCode::RequestTimeout,
         StsErrorCode::JwtPayloadSizeExceeded,
         StsErrorCode::OutboundWebIdentityFederationDisabled,
@@ -229,6 +236,9 @@ pub struct StsError {
     /// The human-readable message (`<Message>`).
     pub message: String,
 }
+
+/// What precedes an encoded authorization message in an `AccessDenied` message, as in AWS's.
+const ENCODED_MESSAGE_MARKER: &str = ". Encoded authorization failure message: ";
 
 /// `text` cut to [`MAX_ECHO_CHARS`] characters, for echoing caller input into messages.
 fn echo(text: &str) -> &str {
@@ -273,6 +283,40 @@ impl StsError {
                 echo(resource)
             ),
         )
+    }
+
+    /// This `AccessDenied` with an encoded authorization message appended, in AWS's words:
+    /// `… on resource: R. Encoded authorization failure message: MESSAGE`.
+    #[cfg(feature = "authorization-messages")]
+    pub(crate) fn with_encoded_authorization_message(mut self, encoded: &str) -> Self {
+        self.message.push_str(ENCODED_MESSAGE_MARKER);
+        self.message.push_str(encoded);
+        self
+    }
+
+    /// The encoded authorization message an `AccessDenied` carries, if the authorizer that
+    /// refused attached one (see [`crate::authorization_message`]): what to pass to
+    /// `DecodeAuthorizationMessage`.
+    ///
+    /// ```
+    /// let e = tempcred::StsError::access_denied("No.");
+    /// assert_eq!(e.encoded_authorization_message(), None);
+    /// ```
+    pub fn encoded_authorization_message(&self) -> Option<&str> {
+        if self.code != StsErrorCode::AccessDenied {
+            return None;
+        }
+        let (_, encoded) = self.message.rsplit_once(ENCODED_MESSAGE_MARKER)?;
+        let well_formed = !encoded.is_empty()
+            && encoded
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        well_formed.then_some(encoded)
+    }
+
+    /// `InvalidAuthorizationMessageException` with a reason (never the message's content).
+    pub fn invalid_authorization_message(reason: impl Into<String>) -> Self {
+        Self::new(StsErrorCode::InvalidAuthorizationMessage, reason)
     }
 
     /// `AccessDenied` with a message of the caller's choosing (no secrets).
@@ -459,6 +503,7 @@ mod tests {
             ("MalformedQueryString", 404),
             ("RequestEntityTooLarge", 413),
             ("RegionDisabledException", 403),
+            ("InvalidAuthorizationMessageException", 400),
             ("RequestTimeout", 400),
             ("JWTPayloadSizeExceededException", 400),
             ("OutboundWebIdentityFederationDisabledException", 403),

@@ -42,6 +42,7 @@
 //! | (none) | yes | issuing, verifying, policies, SigV4, the STS Query API and XML, credential JSON | — |
 //! | `totp` | yes | `TotpVerifier`: RFC 6238 codes for MFA | `sha1` |
 //! | `oidc` | yes | `JwksValidator`: RS256/ES256/ES384 ID tokens for `AssumeRoleWithWebIdentity`; `outbound`: RS256/ES384 signing for `GetWebIdentityToken` | `jsonwebtoken`, `rsa`, `p384` (pure-Rust crypto) |
+//! | `authorization-messages` | yes | encoded authorization messages in refusals, `DecodeAuthorizationMessage` (module `authorization_message`) | `chacha20poly1305` |
 //! | `tower` | no | `tower::SigV4Layer`: SigV4 authentication in front of any tower/axum/hyper service | `tower-layer`, `tower-service`, `http`, `http-body`, `http-body-util`, `bytes` |
 //!
 //! ## Layout
@@ -51,7 +52,8 @@
 //! - [`keys`]: the key ring, rotation, the key-ring text form.
 //! - [`token`]: claims and the canonical, MAC'd session-token encoding.
 //! - [`Verifier`] / [`VerifiedSession`]: stateless verification; [`authorize`]: what a verified
-//!   session may do.
+//!   session may do; `authorization_message` (feature `authorization-messages`): refusals that
+//!   explain themselves to the account's operators (`DecodeAuthorizationMessage`).
 //! - [`policy`]: the IAM policy language: parse, evaluate, explain.
 //! - [`principal`], [`session`]: ARNs, identifiers and bounded request parameters, validated at
 //!   construction.
@@ -93,6 +95,8 @@
 #![deny(missing_docs)]
 
 pub mod audit;
+#[cfg(feature = "authorization-messages")]
+pub mod authorization_message;
 pub mod authorize;
 mod bounded;
 mod credentials;
@@ -151,6 +155,8 @@ pub use request::{
     MAX_TOKEN_DURATION_SECS, MAX_TRANSITIVE_TAG_KEYS, MAX_USER_DURATION_SECS, MIN_DURATION_SECS,
     MIN_TOKEN_DURATION_SECS,
 };
+pub use request::{DecodeAuthorizationMessageRequest, MAX_ENCODED_MESSAGE_CHARS};
+pub use response::DecodeAuthorizationMessageResponse;
 pub use response::{
     AssumeRoleResponse, AssumeRoleWithSamlResponse, AssumeRoleWithWebIdentityResponse,
     AssumedRoleUser, FederatedUser, GetAccessKeyInfoResponse, GetCallerIdentityResponse,

@@ -33,6 +33,9 @@ pub const MIN_DURATION_SECS: u32 = 900;
 pub const MAX_ROLE_DURATION_SECS: u32 = 43_200;
 /// The longest `DurationSeconds` of `GetSessionToken` and `GetFederationToken`.
 pub const MAX_USER_DURATION_SECS: u32 = 129_600;
+/// The longest `EncodedMessage` `DecodeAuthorizationMessage` accepts, in characters (the API's
+/// limit).
+pub const MAX_ENCODED_MESSAGE_CHARS: usize = 10_240;
 
 /// The STS operations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -54,11 +57,13 @@ pub enum Action {
     GetWebIdentityToken,
     /// `GetAccessKeyInfo`.
     GetAccessKeyInfo,
+    /// `DecodeAuthorizationMessage`.
+    DecodeAuthorizationMessage,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::AssumeRole,
         Action::AssumeRoleWithWebIdentity,
         Action::AssumeRoleWithSaml,
@@ -67,6 +72,7 @@ impl Action {
         Action::GetCallerIdentity,
         Action::GetWebIdentityToken,
         Action::GetAccessKeyInfo,
+        Action::DecodeAuthorizationMessage,
     ];
 
     /// The `Action` parameter's value (`AssumeRoleWithSAML`, …).
@@ -80,6 +86,7 @@ impl Action {
             Action::GetCallerIdentity => "GetCallerIdentity",
             Action::GetWebIdentityToken => "GetWebIdentityToken",
             Action::GetAccessKeyInfo => "GetAccessKeyInfo",
+            Action::DecodeAuthorizationMessage => "DecodeAuthorizationMessage",
         }
     }
 
@@ -94,6 +101,7 @@ impl Action {
             Action::GetCallerIdentity => "sts:GetCallerIdentity",
             Action::GetWebIdentityToken => "sts:GetWebIdentityToken",
             Action::GetAccessKeyInfo => "sts:GetAccessKeyInfo",
+            Action::DecodeAuthorizationMessage => "sts:DecodeAuthorizationMessage",
         }
     }
 
@@ -1047,6 +1055,55 @@ impl GetAccessKeyInfoRequest {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// DecodeAuthorizationMessage
+
+/// A `DecodeAuthorizationMessage` request: the encoded message an `AccessDenied` carried,
+/// 1–[`MAX_ENCODED_MESSAGE_CHARS`] characters. Whether it is a message this STS sealed is the
+/// Issuer's to check. `Debug` shows its length only.
+///
+/// ```
+/// use tempcred::DecodeAuthorizationMessageRequest;
+/// assert!(DecodeAuthorizationMessageRequest::new("AQ5rZXk").is_ok());
+/// let e = DecodeAuthorizationMessageRequest::new("").unwrap_err();
+/// assert!(e.message.contains("encodedMessage"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct DecodeAuthorizationMessageRequest {
+    encoded_message: String,
+}
+
+impl DecodeAuthorizationMessageRequest {
+    /// Validates the length (`ValidationError` outside 1–10 240 characters).
+    pub fn new(encoded_message: impl Into<String>) -> Result<Self, StsError> {
+        let encoded_message = encoded_message.into();
+        check_text(
+            "encodedMessage",
+            &encoded_message,
+            1,
+            MAX_ENCODED_MESSAGE_CHARS,
+            "",
+            |_| true,
+        )?;
+        Ok(DecodeAuthorizationMessageRequest { encoded_message })
+    }
+
+    /// The encoded message.
+    pub fn encoded_message(&self) -> &str {
+        &self.encoded_message
+    }
+}
+
+impl fmt::Debug for DecodeAuthorizationMessageRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "DecodeAuthorizationMessageRequest(<{} bytes>)",
+            self.encoded_message.len()
+        )
+    }
+}
+
 /// Any STS request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -1067,6 +1124,8 @@ pub enum StsRequest {
     GetWebIdentityToken(GetWebIdentityTokenRequest),
     /// `GetAccessKeyInfo`.
     GetAccessKeyInfo(GetAccessKeyInfoRequest),
+    /// `DecodeAuthorizationMessage`.
+    DecodeAuthorizationMessage(DecodeAuthorizationMessageRequest),
 }
 
 impl StsRequest {
@@ -1081,6 +1140,7 @@ impl StsRequest {
             StsRequest::GetCallerIdentity(_) => Action::GetCallerIdentity,
             StsRequest::GetWebIdentityToken(_) => Action::GetWebIdentityToken,
             StsRequest::GetAccessKeyInfo(_) => Action::GetAccessKeyInfo,
+            StsRequest::DecodeAuthorizationMessage(_) => Action::DecodeAuthorizationMessage,
         }
     }
 
@@ -1117,7 +1177,8 @@ from_request!(
     GetFederationToken(GetFederationTokenRequest),
     GetCallerIdentity(GetCallerIdentityRequest),
     GetWebIdentityToken(GetWebIdentityTokenRequest),
-    GetAccessKeyInfo(GetAccessKeyInfoRequest)
+    GetAccessKeyInfo(GetAccessKeyInfoRequest),
+    DecodeAuthorizationMessage(DecodeAuthorizationMessageRequest)
 );
 
 #[cfg(test)]

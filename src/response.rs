@@ -130,6 +130,13 @@ pub struct GetAccessKeyInfoResponse {
     pub account: AccountId,
 }
 
+/// The result of `DecodeAuthorizationMessage`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeAuthorizationMessageResponse {
+    /// The decoded message: AWS's JSON (see [`crate::authorization_message`]).
+    pub decoded_message: String,
+}
+
 /// Any STS response.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -150,6 +157,8 @@ pub enum StsResponse {
     GetWebIdentityToken(GetWebIdentityTokenResponse),
     /// `GetAccessKeyInfo`.
     GetAccessKeyInfo(GetAccessKeyInfoResponse),
+    /// `DecodeAuthorizationMessage`.
+    DecodeAuthorizationMessage(DecodeAuthorizationMessageResponse),
 }
 
 impl StsResponse {
@@ -164,6 +173,7 @@ impl StsResponse {
             StsResponse::GetCallerIdentity(_) => Action::GetCallerIdentity,
             StsResponse::GetWebIdentityToken(_) => Action::GetWebIdentityToken,
             StsResponse::GetAccessKeyInfo(_) => Action::GetAccessKeyInfo,
+            StsResponse::DecodeAuthorizationMessage(_) => Action::DecodeAuthorizationMessage,
         }
     }
 
@@ -177,7 +187,8 @@ impl StsResponse {
             StsResponse::GetFederationToken(r) => Some(&r.credentials),
             StsResponse::GetCallerIdentity(_)
             | StsResponse::GetWebIdentityToken(_)
-            | StsResponse::GetAccessKeyInfo(_) => None,
+            | StsResponse::GetAccessKeyInfo(_)
+            | StsResponse::DecodeAuthorizationMessage(_) => None,
         }
     }
 }
@@ -200,5 +211,6 @@ from_response!(
     GetFederationToken(GetFederationTokenResponse),
     GetCallerIdentity(GetCallerIdentityResponse),
     GetWebIdentityToken(GetWebIdentityTokenResponse),
-    GetAccessKeyInfo(GetAccessKeyInfoResponse)
+    GetAccessKeyInfo(GetAccessKeyInfoResponse),
+    DecodeAuthorizationMessage(DecodeAuthorizationMessageResponse)
 );

@@ -183,6 +183,12 @@ impl<K: LongTermKeys> SigV4Layer<K> {
     /// policies). A refusal is the AWS `AccessDenied` error document (403); an allowed request
     /// carries the [`Authorized`] proof in its extensions.
     ///
+    /// With an authorizer made [`Authorizer::with_authorization_messages`] (feature
+    /// `authorization-messages`), a refusal by policy ends its `<Message>` the way AWS's do,
+    /// `… Encoded authorization failure message: MESSAGE`: the refusal's explanation, sealed so
+    /// that only a principal of the same account allowed `sts:DecodeAuthorizationMessage` can
+    /// have the STS decode it (see [`crate::authorization_message`]).
+    ///
     /// To mix public and signed routes in axum, put the layer on the signed routes only, with
     /// `Router::route_layer`, and merge the public router beside them.
     ///

@@ -553,3 +553,32 @@ fn boto3_gets_a_web_identity_token_that_pyjwt_and_a_second_deployment_accept() {
         "outbound: 9 passed, 0 failed",
     );
 }
+
+/// Issue 16, part 2: a refusal by `object_store` carries an encoded authorization message that
+/// boto3 and the AWS CLI decode through `sts_server` (the same key ring), for a principal allowed
+/// `sts:DecodeAuthorizationMessage`, and only for it.
+#[test]
+#[cfg(all(feature = "tower", feature = "authorization-messages"))]
+fn boto3_decodes_an_object_store_refusal_through_the_sts_server() {
+    let scratch = Scratch::new("decode-message");
+    let keys = scratch.0.join("keys.txt");
+    let ring = tempcred::KeyRing::generate(
+        tempcred::keys::KeyId::new("decode-test").unwrap(),
+        &tempcred::SystemRandom,
+    )
+    .unwrap();
+    std::fs::write(&keys, ring.to_text().as_str()).unwrap();
+    let local = ["--listen".as_ref(), "127.0.0.1:0".as_ref()];
+    let with_keys = ["--keys".as_ref(), keys.as_os_str()];
+    let sts = start_example("sts_server", &[&local[..], &with_keys[..]].concat());
+    let store = start_example("object_store", &[&local[..], &with_keys[..]].concat());
+    let (store_url, sts_url) = (
+        format!("http://{}", store.addr),
+        format!("http://{}", sts.addr),
+    );
+    run_client_script(
+        "decode_authorization_message.py",
+        &[store_url.as_ref(), sts_url.as_ref()],
+        "6 passed, 0 failed",
+    );
+}

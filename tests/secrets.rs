@@ -9,7 +9,6 @@
     clippy::indexing_slicing
 )]
 
-use std::sync::Arc;
 use tempcred::directory::InMemoryDirectory;
 use tempcred::keys::KeyMaterial;
 use tempcred::{
@@ -52,6 +51,7 @@ fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
 #[cfg(feature = "oidc")]
 #[test]
 fn outbound_web_identity_tokens_and_signing_keys_stay_out_of_debug_and_audit() {
+    use std::sync::Arc;
     use tempcred::audit::MemoryAuditSink;
     use tempcred::keys::KeyId;
     use tempcred::outbound::{
@@ -642,4 +642,51 @@ fn debug_of_issuer_and_endpoint_shows_no_key_material() {
         tempcred::UnixTime::from_secs(1_700_000_000).to_string(),
         "2023-11-14T22:13:20Z"
     );
+}
+
+/// Issue 16: `AuthorizationMessages` and an `Authorizer` holding one have `Debug`, showing the
+/// ring's key IDs and the lifetime, never key material (nor the sub-key the messages are sealed
+/// with, whose cipher state is wiped on drop: see `keys::ring`'s unit tests). A decode refusal's
+/// message and its audit event hold neither the encoded message nor what it says.
+#[test]
+#[cfg(feature = "authorization-messages")]
+fn debug_of_authorization_messages_shows_no_key_material() {
+    use std::sync::Arc;
+    use tempcred::authorization_message::AuthorizationMessages;
+    use tempcred::authorize::Authorizer;
+    use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+    let ring = tempcred::KeyRing::generate(
+        tempcred::keys::KeyId::new("k1").unwrap(),
+        &tempcred::SeededRandom::new(5),
+    )
+    .unwrap();
+    let text = ring.to_text();
+    let material = text.trim().rsplit(':').next().unwrap().to_owned();
+    let messages = AuthorizationMessages::new(ring.clone());
+    let dir = Arc::new(InMemoryDirectory::from_json(demo_directory_json()).unwrap());
+    let authorizer = Authorizer::new(dir.clone()).with_authorization_messages(messages.clone());
+    for shown in [format!("{messages:?}"), format!("{authorizer:?}")] {
+        assert!(shown.contains("k1") && shown.contains("43200"), "{shown}");
+        assert!(!shown.contains(&material[..16]), "{shown}");
+    }
+
+    let audit = Arc::new(tempcred::audit::MemoryAuditSink::new());
+    let issuer = tempcred::Issuer::builder(dir, ring)
+        .audit_sink(audit.clone())
+        .build();
+    let alice = issuer
+        .long_term_caller(&"AKIADEMOALICE0000001".parse().unwrap())
+        .unwrap();
+    let forged = "AQJrMUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB";
+    let refused = issuer
+        .decode_authorization_message(
+            &alice,
+            &tempcred::DecodeAuthorizationMessageRequest::new(forged).unwrap(),
+        )
+        .unwrap_err();
+    let event = serde_json::to_string(&audit.take()[0]).unwrap();
+    for text in [format!("{refused} {refused:?}"), event] {
+        assert!(!text.contains(forged), "{text}");
+        assert!(!text.contains(&material[..16]), "{text}");
+    }
 }

@@ -39,6 +39,7 @@ fn ours(modeled: &str) -> Option<StsErrorCode> {
         "SessionDurationEscalationException" => StsErrorCode::SessionDurationEscalation,
         // Conditions tempcred has no answer for (no network IdP; encoded authorization messages
         // are another change).
+        "InvalidAuthorizationMessageException" => StsErrorCode::InvalidAuthorizationMessage,
         _ => return None,
     })
 }

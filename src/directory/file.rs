@@ -566,9 +566,10 @@ impl From<DirectoryError> for DirectoryFileError {
 /// - account `111111111111`: user `alice` with long-term key `AKIADEMOALICE0000001` /
 ///   `DemoOnlyAliceSecret/NotForProduction+000`, MFA device `arn:aws:iam::111111111111:mfa/alice`
 ///   (TOTP seed `JBSWY3DPEHPK3PXP`), allowed `sts:AssumeRole` on the demo roles and
-///   `sts:GetFederationToken`; tag `team=payments`.
+///   `sts:GetFederationToken`, `sts:DecodeAuthorizationMessage` and `s3:*`; tag `team=payments`.
 /// - account `222222222222`: role `deploy` (trusts account 111111111111 with external ID
-///   `demo-external-id`, 2 h maximum), role `readonly` (trusts sessions of `deploy`: chaining),
+///   `demo-external-id`, 2 h maximum; may decode the account's authorization messages), role
+///   `readonly` (trusts sessions of `deploy`: chaining; may not decode),
 ///   role `web` (trusts the OIDC provider `https://id.example.com` for audience
 ///   `sts.amazonaws.com`), role `instance` (trusts the service `ec2.amazonaws.com`: the
 ///   instance-role case, served by the `instance_credentials` example).

@@ -1,6 +1,8 @@
 //! The Issuer and its operations.
 
-use super::caller::{may_assume_role, Authentication, Caller, CredentialKind};
+use super::caller::{
+    may_assume_role, may_call_other_sts_operations, Authentication, Caller, CredentialKind,
+};
 use super::duration::{self, DurationError};
 use super::inherit::{child_session, InheritError, SessionAttributes};
 use super::resolve::{self, add_caller, add_environment, Decision, Resolved};
@@ -17,12 +19,13 @@ use crate::principal::{AccountId, Partition, PrincipalArn, RoleName};
 use crate::random::{RandomSource, SystemRandom};
 use crate::request::{
     AssumeRoleRequest, AssumeRoleWithSamlRequest, AssumeRoleWithWebIdentityRequest,
-    GetFederationTokenRequest, GetSessionTokenRequest, StsRequest,
+    DecodeAuthorizationMessageRequest, GetFederationTokenRequest, GetSessionTokenRequest,
+    StsRequest,
 };
 use crate::response::{
     AssumeRoleResponse, AssumeRoleWithSamlResponse, AssumeRoleWithWebIdentityResponse,
-    AssumedRoleUser, FederatedUser, GetCallerIdentityResponse, GetFederationTokenResponse,
-    GetSessionTokenResponse, StsResponse,
+    AssumedRoleUser, DecodeAuthorizationMessageResponse, FederatedUser, GetCallerIdentityResponse,
+    GetFederationTokenResponse, GetSessionTokenResponse, StsResponse,
 };
 use crate::session::{
     MfaSerialNumber, MfaTokenCode, RoleSessionName, SessionTags, SourceIdentity, TagKey,
@@ -398,10 +401,89 @@ impl Issuer {
             StsRequest::GetAccessKeyInfo(r) => {
                 StsResponse::GetAccessKeyInfo(self.get_access_key_info_at(need()?, r, env)?)
             }
+            StsRequest::DecodeAuthorizationMessage(r) => StsResponse::DecodeAuthorizationMessage(
+                self.decode_authorization_message_at(need()?, r, env)?,
+            ),
         })
     }
 
+    /// `DecodeAuthorizationMessage`, now: the JSON explanation sealed into an `AccessDenied`
+    /// (see the `authorization_message` module, feature `authorization-messages`; without the
+    /// feature every message is refused).
+    ///
+    /// ```
+    /// # #[cfg(feature = "authorization-messages")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use std::sync::Arc;
+    /// # use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+    /// # use tempcred::*;
+    /// use tempcred::authorization_message::AuthorizationMessages;
+    /// use tempcred::authorize::{AuthorizationRequest, Authorizer};
+    /// # let directory = Arc::new(InMemoryDirectory::from_json(demo_directory_json())?);
+    /// # let ring = KeyRing::generate(tempcred::keys::KeyId::new("k")?, &SystemRandom)?;
+    /// let issuer = Issuer::builder(directory.clone(), ring.clone()).build();
+    /// let alice = issuer.long_term_caller(&"AKIADEMOALICE0000001".parse()?).ok_or("alice")?;
+    /// // A service sharing the ring refuses alice something…
+    /// let authorizer = Authorizer::new(directory)
+    ///     .with_authorization_messages(AuthorizationMessages::new(ring));
+    /// let refused = authorizer
+    ///     .require_caller(&alice, &AuthorizationRequest::new("iam:DeleteUser", "*"), issuer.now().now)
+    ///     .unwrap_err();
+    /// // …and alice, whose demo policy allows sts:DecodeAuthorizationMessage, reads why.
+    /// let request = DecodeAuthorizationMessageRequest::new(
+    ///     refused.encoded_authorization_message().ok_or("no message")?)?;
+    /// let decoded = issuer.decode_authorization_message(&alice, &request)?.decoded_message;
+    /// assert!(decoded.contains(r#""action":"iam:DeleteUser""#));
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "authorization-messages"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// `AccessDenied` unless the caller's policies (∩ its session policies) allow
+    /// `sts:DecodeAuthorizationMessage` on `*`, or when it holds `GetSessionToken` or
+    /// federated-user credentials (which may not call it); then, and only then,
+    /// `InvalidAuthorizationMessageException` for a message this issuer's ring did not seal, an
+    /// altered one, one about a refusal in another account, or an expired one.
+    pub fn decode_authorization_message(
+        &self,
+        caller: &Caller,
+        request: &DecodeAuthorizationMessageRequest,
+    ) -> Result<DecodeAuthorizationMessageResponse, StsError> {
+        self.decode_authorization_message_at(caller, request, &self.now())
+    }
+
     // ---- operations at an explicit instant ----
+
+    /// `DecodeAuthorizationMessage` at `env.now`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Issuer::decode_authorization_message`].
+    pub fn decode_authorization_message_at(
+        &self,
+        caller: &Caller,
+        request: &DecodeAuthorizationMessageRequest,
+        env: &CallEnv,
+    ) -> Result<DecodeAuthorizationMessageResponse, StsError> {
+        let mut attempt = Attempt {
+            caller_arn: Some(caller.arn()),
+            caller_authentication: Some(caller.authentication()),
+            ..Attempt::default()
+        };
+        let result = self.decode_authorization_message_inner(caller, request, env);
+        if let Ok((_, refused_arn)) = &result {
+            attempt.target.clone_from(refused_arn);
+        }
+        self.record::<()>(
+            env,
+            AuditAction::DecodeAuthorizationMessage,
+            &mut attempt,
+            result.as_ref().map(|_| &()),
+        );
+        result.map(|(decoded_message, _)| DecodeAuthorizationMessageResponse { decoded_message })
+    }
 
     /// `AssumeRole` at `env.now`.
     pub fn assume_role_at(
@@ -997,6 +1079,72 @@ impl Issuer {
             )?
         };
         self.seal(&claims)
+    }
+
+    /// The permission check, then the message: a caller not allowed to decode learns nothing of
+    /// whether a message is valid. Answers the JSON and the refused principal's ARN (for the
+    /// audit event).
+    fn decode_authorization_message_inner(
+        &self,
+        caller: &Caller,
+        request: &DecodeAuthorizationMessageRequest,
+        env: &CallEnv,
+    ) -> Result<(String, Option<String>), StsError> {
+        const ACTION: &str = "sts:DecodeAuthorizationMessage";
+        self.accept(caller, env)?;
+        let caller_arn = caller.arn();
+        if !may_call_other_sts_operations(caller.kind()) {
+            return Err(refused(&caller_arn, ACTION, "*"));
+        }
+        let resolved = resolve::resolve(&*self.directory, caller)?;
+        // The action has no resource type: only statements on `Resource: "*"` grant it.
+        let mut ctx = RequestContext::new(ACTION).with_principal(resolved.principal.clone());
+        add_environment(&mut ctx, env.now, env.source_ip);
+        add_caller(&mut ctx, &resolved, env.now);
+        if resolved
+            .permissions
+            .allow(&ctx, resolved.account, resolved.account)
+            != Decision::Allow
+        {
+            return Err(refused(&caller_arn, ACTION, "*"));
+        }
+        self.open_authorization_message(caller, request.encoded_message(), env.now)
+    }
+
+    #[cfg(feature = "authorization-messages")]
+    fn open_authorization_message(
+        &self,
+        caller: &Caller,
+        text: &str,
+        now: UnixTime,
+    ) -> Result<(String, Option<String>), StsError> {
+        let decoded = crate::authorization_message::open(
+            &self.ring,
+            text,
+            caller.partition(),
+            caller.account(),
+            now,
+        )?;
+        let refused_arn = serde_json::from_str::<serde_json::Value>(decoded.json())
+            .ok()
+            .and_then(|v| {
+                v.pointer("/context/principal/arn")
+                    .and_then(|a| a.as_str())
+                    .map(str::to_owned)
+            });
+        Ok((decoded.into_json(), refused_arn))
+    }
+
+    #[cfg(not(feature = "authorization-messages"))]
+    fn open_authorization_message(
+        &self,
+        _caller: &Caller,
+        _text: &str,
+        _now: UnixTime,
+    ) -> Result<(String, Option<String>), StsError> {
+        Err(StsError::invalid_authorization_message(
+            "This STS was built without authorization messages: it decodes none.",
+        ))
     }
 
     // ---- helpers ----

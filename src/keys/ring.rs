@@ -142,6 +142,8 @@ enum Purpose {
     TokenMac,
     SecretDerivation,
     KeyCheck,
+    #[cfg(feature = "authorization-messages")]
+    AuthorizationMessage,
 }
 
 impl Purpose {
@@ -150,6 +152,8 @@ impl Purpose {
             Purpose::TokenMac => b"tempcred/v1/session-token-mac",
             Purpose::SecretDerivation => b"tempcred/v1/secret-access-key",
             Purpose::KeyCheck => b"tempcred/v1/key-check",
+            #[cfg(feature = "authorization-messages")]
+            Purpose::AuthorizationMessage => b"tempcred/v1/authorization-message",
         }
     }
 }
@@ -168,6 +172,11 @@ pub(crate) struct RingKey {
     /// so a component holding the ring can tell its own sessions from another ring's that reuse
     /// its key IDs. Reveals nothing of the key.
     check: [u8; KEY_CHECK_LEN],
+    /// The AEAD that seals authorization messages, keyed by the purpose's own sub-key (never the
+    /// key material itself), so a message and a token never share a key. Wiped on drop (the
+    /// `zeroize` feature of `chacha20poly1305`).
+    #[cfg(feature = "authorization-messages")]
+    authorization_message: chacha20poly1305::XChaCha20Poly1305,
 }
 
 /// The length of a key's check value.
@@ -175,12 +184,16 @@ pub(crate) const KEY_CHECK_LEN: usize = 16;
 
 impl RingKey {
     fn new(id: KeyId, material: KeyMaterial) -> Result<Self, KeyError> {
-        let derive = |purpose: Purpose| -> Result<HmacSha256, KeyError> {
+        let sub_key = |purpose: Purpose| -> Result<Zeroizing<[u8; 32]>, KeyError> {
             let mut mac = <HmacSha256 as KeyInit>::new_from_slice(material.expose_secret())
                 .map_err(|_| KeyError::InvalidKeyLength)?;
             mac.update(purpose.label());
-            let sub = Zeroizing::new(<[u8; 32]>::from(mac.finalize().into_bytes()));
-            <HmacSha256 as KeyInit>::new_from_slice(&sub[..])
+            Ok(Zeroizing::new(<[u8; 32]>::from(
+                mac.finalize().into_bytes(),
+            )))
+        };
+        let derive = |purpose: Purpose| -> Result<HmacSha256, KeyError> {
+            <HmacSha256 as KeyInit>::new_from_slice(&sub_key(purpose)?[..])
                 .map_err(|_| KeyError::InvalidKeyLength)
         };
         let full = derive(Purpose::KeyCheck)?.finalize().into_bytes();
@@ -193,6 +206,14 @@ impl RingKey {
             token_mac: derive(Purpose::TokenMac)?,
             secret_derivation: derive(Purpose::SecretDerivation)?,
             check,
+            #[cfg(feature = "authorization-messages")]
+            authorization_message: {
+                let sub = sub_key(Purpose::AuthorizationMessage)?;
+                <chacha20poly1305::XChaCha20Poly1305 as chacha20poly1305::KeyInit>::new_from_slice(
+                    &sub[..],
+                )
+                .map_err(|_| KeyError::InvalidKeyLength)?
+            },
             material,
         })
     }
@@ -213,6 +234,12 @@ impl RingKey {
     /// A fresh MAC state for deriving secret access keys.
     pub(crate) fn secret_derivation(&self) -> HmacSha256 {
         self.secret_derivation.clone()
+    }
+
+    /// The AEAD for authorization messages.
+    #[cfg(feature = "authorization-messages")]
+    pub(crate) fn authorization_message(&self) -> &chacha20poly1305::XChaCha20Poly1305 {
+        &self.authorization_message
     }
 }
 
@@ -417,6 +444,41 @@ mod tests {
         let mut m2 = k.secret_derivation();
         m2.update(b"x");
         assert_ne!(m1.finalize().into_bytes(), m2.finalize().into_bytes());
+    }
+
+    /// The authorization-message AEAD is keyed by HMAC-SHA256(key, "tempcred/v1/authorization-message")
+    /// and by nothing else: not the raw key material, not another purpose's sub-key.
+    #[test]
+    #[cfg(feature = "authorization-messages")]
+    fn authorization_messages_are_sealed_under_their_own_sub_key() {
+        use chacha20poly1305::{AeadInOut, KeyInit as _, XChaCha20Poly1305, XNonce};
+        let material = [9u8; 32];
+        let ring = KeyRing::new(id("a"), KeyMaterial::from_bytes(&material).unwrap()).unwrap();
+        let seal = |aead: &XChaCha20Poly1305| {
+            let mut buf = *b"the same plaintext";
+            let tag = aead
+                .encrypt_inout_detached(&XNonce::from([0u8; 24]), b"", (&mut buf[..]).into())
+                .unwrap();
+            (buf, tag)
+        };
+        let sub = |label: &[u8]| {
+            let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&material).unwrap();
+            mac.update(label);
+            XChaCha20Poly1305::new_from_slice(&mac.finalize().into_bytes()).unwrap()
+        };
+        let ours = seal(ring.signing().authorization_message());
+        assert_eq!(ours, seal(&sub(b"tempcred/v1/authorization-message")));
+        assert_ne!(
+            ours,
+            seal(&XChaCha20Poly1305::new_from_slice(&material).unwrap())
+        );
+        for other in [
+            &b"tempcred/v1/session-token-mac"[..],
+            b"tempcred/v1/secret-access-key",
+            b"tempcred/v1/key-check",
+        ] {
+            assert_ne!(ours, seal(&sub(other)));
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The request context: the action, the resource, the caller and the condition keys a policy is
 //! evaluated against.
 //!
-//! Invariants: key names are stored ASCII-lowercased and kept sorted, so lookups are
-//! case-insensitive binary searches that allocate nothing; every value keeps its text and, parsed
+//! Invariants: key names are stored as first written and kept sorted ignoring ASCII case, so
+//! lookups are case-insensitive binary searches that allocate nothing; every value keeps its text and, parsed
 //! once at insertion, its number and date readings. The action is stored lowercased.
 
 use super::date::PolicyDate;
@@ -81,10 +81,13 @@ struct Entry {
     values: Vec<ContextValue>,
 }
 
-/// Compares a stored (lowercased) key with a query key, ignoring ASCII case, without allocating.
+/// Compares a stored key with a query key, ignoring ASCII case, without allocating. Keys are
+/// stored as first written (`aws:PrincipalTag/Team`), so an explanation of the context can show
+/// them as the caller knows them; the order and every lookup ignore case.
 fn cmp_key(stored: &str, query: &str) -> Ordering {
     stored
         .bytes()
+        .map(|b| b.to_ascii_lowercase())
         .cmp(query.bytes().map(|b| b.to_ascii_lowercase()))
 }
 
@@ -366,7 +369,7 @@ impl RequestContext {
                 self.entries.insert(
                     i,
                     Entry {
-                        key: key.to_ascii_lowercase().into(),
+                        key: key.into(),
                         values: Vec::new(),
                     },
                 );
@@ -465,6 +468,12 @@ impl RequestContext {
             .unwrap_or(&[])
             .iter()
             .map(ContextValue::text)
+    }
+
+    /// Every key with its values, ordered by key ignoring case; keys spelled as first inserted.
+    #[cfg(feature = "authorization-messages")]
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&str, &[ContextValue])> {
+        self.entries.iter().map(|e| (&*e.key, &*e.values))
     }
 
     pub(crate) fn lookup(&self, key: &str) -> Option<&[ContextValue]> {

@@ -140,9 +140,9 @@ pub struct CallerIdentity {
 
 /// Everything a session token asserts, signed as a whole.
 ///
-/// Fields are public so an application (or a test) can build claims directly; [`Claims::seal`]
-/// checks every bound before signing, and decoding enforces the same bounds, so anything that seals
-/// decodes back to equal claims.
+/// Fields are public so an application (or a test) can build claims directly; sealing them
+/// ([`crate::hazmat::Seal`]) checks every bound before signing, and decoding enforces the same
+/// bounds, so anything that seals decodes back to equal claims.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Claims {
     /// A random 128-bit ID.

@@ -14,9 +14,9 @@
 use crate::error::StsError;
 use crate::request::{
     Action, AssumeRoleRequest, AssumeRoleWithSamlRequest, AssumeRoleWithWebIdentityRequest,
-    GetAccessKeyInfoRequest, GetCallerIdentityRequest, GetFederationTokenRequest,
-    GetSessionTokenRequest, GetWebIdentityTokenRequest, StsRequest, MAX_POLICY_ARNS,
-    MAX_TRANSITIVE_TAG_KEYS,
+    DecodeAuthorizationMessageRequest, GetAccessKeyInfoRequest, GetCallerIdentityRequest,
+    GetFederationTokenRequest, GetSessionTokenRequest, GetWebIdentityTokenRequest, StsRequest,
+    MAX_POLICY_ARNS, MAX_TRANSITIVE_TAG_KEYS,
 };
 use crate::session::MAX_SESSION_TAGS;
 use crate::validate::{Constraint, InvalidParameter};
@@ -517,6 +517,14 @@ impl Params {
                 self.finish(action)?;
                 GetAccessKeyInfoRequest::new(id.ok_or_else(|| null("accessKeyId"))?)?.into()
             }
+            Action::DecodeAuthorizationMessage => {
+                let message = self.take("EncodedMessage");
+                self.finish(action)?;
+                DecodeAuthorizationMessageRequest::new(
+                    message.ok_or_else(|| null("encodedMessage"))?,
+                )?
+                .into()
+            }
         })
     }
 }
@@ -665,6 +673,7 @@ pub fn render_query(request: &StsRequest) -> zeroize::Zeroizing<String> {
             tags(&mut put, r.tags());
         }
         StsRequest::GetAccessKeyInfo(r) => put("AccessKeyId", r.access_key_id()),
+        StsRequest::DecodeAuthorizationMessage(r) => put("EncodedMessage", r.encoded_message()),
     }
     out
 }

@@ -256,6 +256,7 @@ pub fn render_response(response: &StsResponse, request_id: &RequestId) -> Zeroiz
             x.leaf("Expiration", &iso8601(r.expiration));
         }
         StsResponse::GetAccessKeyInfo(r) => x.leaf("Account", &r.account.to_string()),
+        StsResponse::DecodeAuthorizationMessage(r) => x.leaf("DecodedMessage", &r.decoded_message),
     }
     x.close(&result);
     x.metadata(request_id);
