@@ -140,7 +140,7 @@ const MAX_SEALED_BYTES: usize = MAX_HEADER_LEN + NONCE_LEN + MAX_DECODED_BYTES +
 pub const MAX_SEALED_CHARS: usize = (MAX_SEALED_BYTES * 4).div_ceil(3);
 
 // Every message this module seals fits the API's `EncodedMessage`, with room to spare.
-const _: () = assert!(MAX_SEALED_CHARS < crate::request::MAX_ENCODED_MESSAGE_CHARS);
+const _: () = assert!(MAX_SEALED_CHARS < crate::limits::MAX_ENCODED_MESSAGE_CHARS);
 
 /// How long a message can be decoded by default: 12 hours.
 pub const DEFAULT_MESSAGE_LIFETIME_SECS: u64 = 12 * 3600;

@@ -144,18 +144,15 @@ pub use policy::{
 };
 pub use principal::{Arn, PrincipalArn};
 pub use random::{RandomError, RandomSource, SeededRandom, SystemRandom};
+pub use request::DecodeAuthorizationMessageRequest;
 pub use request::{
     Action, AssumeRoleRequest, AssumeRoleRequestBuilder, AssumeRoleWithSamlRequest,
     AssumeRoleWithSamlRequestBuilder, AssumeRoleWithWebIdentityRequest,
     AssumeRoleWithWebIdentityRequestBuilder, GetAccessKeyInfoRequest, GetCallerIdentityRequest,
     GetFederationTokenRequest, GetFederationTokenRequestBuilder, GetSessionTokenRequest,
     GetSessionTokenRequestBuilder, GetWebIdentityTokenRequest, GetWebIdentityTokenRequestBuilder,
-    SamlAssertion, StsRequest, WebIdentityToken, DEFAULT_TOKEN_DURATION_SECS, MAX_POLICY_ARNS,
-    MAX_POLICY_CHARS, MAX_ROLE_DURATION_SECS, MAX_TOKEN_AUDIENCES, MAX_TOKEN_AUDIENCE_CHARS,
-    MAX_TOKEN_DURATION_SECS, MAX_TRANSITIVE_TAG_KEYS, MAX_USER_DURATION_SECS, MIN_DURATION_SECS,
-    MIN_TOKEN_DURATION_SECS,
+    SamlAssertion, StsRequest, WebIdentityToken,
 };
-pub use request::{DecodeAuthorizationMessageRequest, MAX_ENCODED_MESSAGE_CHARS};
 pub use response::DecodeAuthorizationMessageResponse;
 pub use response::{
     AssumeRoleResponse, AssumeRoleWithSamlResponse, AssumeRoleWithWebIdentityResponse,

@@ -56,3 +56,21 @@ pub const MAX_TRANSITIVE_TAG_KEYS: usize = 50;
 /// The longest session token text tempcred issues or reads: 4096 bytes. Over it, AWS's answer
 /// is `PackedPolicyTooLarge`.
 pub const MAX_TOKEN_TEXT_BYTES: usize = 4096;
+
+// ---- GetWebIdentityToken (STS API reference) --------------------------------------------------
+
+/// The most audiences of one `GetWebIdentityToken` request (`Audience.member.N`): 10.
+pub const MAX_TOKEN_AUDIENCES: usize = 10;
+/// The longest audience: 1000 characters.
+pub const MAX_TOKEN_AUDIENCE_CHARS: usize = 1000;
+/// The shortest web identity token lifetime: 60 seconds.
+pub const MIN_TOKEN_DURATION_SECS: u32 = 60;
+/// The longest web identity token lifetime: 3600 seconds.
+pub const MAX_TOKEN_DURATION_SECS: u32 = 3600;
+/// A web identity token's lifetime when the request names none: 300 seconds.
+pub const DEFAULT_TOKEN_DURATION_SECS: u32 = 300;
+
+// ---- DecodeAuthorizationMessage (STS API reference) -------------------------------------------
+
+/// The longest `EncodedMessage`: 10240 characters (`encodedMessageType`).
+pub const MAX_ENCODED_MESSAGE_CHARS: usize = 10_240;

@@ -20,22 +20,11 @@ use std::fmt;
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-/// The most managed-policy ARNs one request may pass.
-pub const MAX_POLICY_ARNS: usize = 10;
-/// The most transitive tag keys one request may pass.
-pub const MAX_TRANSITIVE_TAG_KEYS: usize = 50;
-/// The longest inline session policy, in characters.
-pub const MAX_POLICY_CHARS: usize = 2048;
-/// The shortest `DurationSeconds` of every operation.
-pub const MIN_DURATION_SECS: u32 = 900;
-/// The longest `DurationSeconds` the role-assuming operations accept on the wire (the role's own
-/// maximum, 3600–43200, is checked by the Issuer).
-pub const MAX_ROLE_DURATION_SECS: u32 = 43_200;
-/// The longest `DurationSeconds` of `GetSessionToken` and `GetFederationToken`.
-pub const MAX_USER_DURATION_SECS: u32 = 129_600;
-/// The longest `EncodedMessage` `DecodeAuthorizationMessage` accepts, in characters (the API's
-/// limit).
-pub const MAX_ENCODED_MESSAGE_CHARS: usize = 10_240;
+use crate::limits::{
+    MAX_ENCODED_MESSAGE_CHARS, MAX_POLICY_ARNS, MAX_SESSION_POLICY_CHARS, MAX_TOKEN_AUDIENCES,
+    MAX_TOKEN_AUDIENCE_CHARS, MAX_TOKEN_DURATION_SECS, MAX_TRANSITIVE_TAG_KEYS,
+    MAX_USER_SESSION_SECS, MIN_SESSION_SECS, MIN_TOKEN_DURATION_SECS, ROLE_MAX_SESSION_RANGE,
+};
 
 /// The STS operations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -213,9 +202,7 @@ fn check_duration(secs: Option<u32>, max: u32) -> Result<Option<u32>, StsError> 
         .into()
     };
     match secs {
-        Some(s) if s < MIN_DURATION_SECS => {
-            Err(err(Constraint::LessThan(MIN_DURATION_SECS.into())))
-        }
+        Some(s) if s < MIN_SESSION_SECS => Err(err(Constraint::LessThan(MIN_SESSION_SECS.into()))),
         Some(s) if s > max => Err(err(Constraint::GreaterThan(max.into()))),
         other => Ok(other),
     }
@@ -223,7 +210,7 @@ fn check_duration(secs: Option<u32>, max: u32) -> Result<Option<u32>, StsError> 
 
 fn check_policy(policy: Option<String>) -> Result<Option<String>, StsError> {
     if let Some(p) = &policy {
-        api_text("policy", p, 1, MAX_POLICY_CHARS)?;
+        api_text("policy", p, 1, MAX_SESSION_POLICY_CHARS)?;
     }
     Ok(policy)
 }
@@ -474,7 +461,7 @@ impl AssumeRoleRequestBuilder {
         Ok(AssumeRoleRequest {
             role_arn: check_arn("roleArn", &self.role_arn)?,
             role_session_name: RoleSessionName::new(&self.role_session_name)?,
-            duration_seconds: check_duration(self.duration_seconds, MAX_ROLE_DURATION_SECS)?,
+            duration_seconds: check_duration(self.duration_seconds, *ROLE_MAX_SESSION_RANGE.end())?,
             external_id: self
                 .external_id
                 .as_deref()
@@ -610,7 +597,7 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
             role_session_name,
             web_identity_token: WebIdentityToken(self.web_identity_token.0.clone()),
             provider_id,
-            duration_seconds: check_duration(self.duration_seconds, MAX_ROLE_DURATION_SECS)?,
+            duration_seconds: check_duration(self.duration_seconds, *ROLE_MAX_SESSION_RANGE.end())?,
             policy: check_policy(self.policy)?,
             policy_arns: check_policy_arns(self.policy_arns)?,
         })
@@ -707,7 +694,7 @@ impl AssumeRoleWithSamlRequestBuilder {
             role_arn,
             principal_arn,
             saml_assertion: SamlAssertion(self.saml_assertion.0.clone()),
-            duration_seconds: check_duration(self.duration_seconds, MAX_ROLE_DURATION_SECS)?,
+            duration_seconds: check_duration(self.duration_seconds, *ROLE_MAX_SESSION_RANGE.end())?,
             policy: check_policy(self.policy)?,
             policy_arns: check_policy_arns(self.policy_arns)?,
         })
@@ -780,7 +767,7 @@ impl GetSessionTokenRequestBuilder {
     /// Validates every parameter.
     pub fn build(self) -> Result<GetSessionTokenRequest, StsError> {
         Ok(GetSessionTokenRequest {
-            duration_seconds: check_duration(self.duration_seconds, MAX_USER_DURATION_SECS)?,
+            duration_seconds: check_duration(self.duration_seconds, MAX_USER_SESSION_SECS)?,
             mfa: check_mfa(self.serial_number, self.token_code)?,
         })
     }
@@ -872,7 +859,7 @@ impl GetFederationTokenRequestBuilder {
     pub fn build(self) -> Result<GetFederationTokenRequest, StsError> {
         Ok(GetFederationTokenRequest {
             name: FederatedUserName::new(&self.name)?,
-            duration_seconds: check_duration(self.duration_seconds, MAX_USER_DURATION_SECS)?,
+            duration_seconds: check_duration(self.duration_seconds, MAX_USER_SESSION_SECS)?,
             policy: check_policy(self.policy)?,
             policy_arns: check_policy_arns(self.policy_arns)?,
             tags: check_tags(self.tags, Vec::new())?,
@@ -889,17 +876,6 @@ pub struct GetCallerIdentityRequest;
 
 // ---------------------------------------------------------------------------------------------
 // GetWebIdentityToken
-
-/// The most audiences of one `GetWebIdentityToken` request (`Audience.member.N`).
-pub const MAX_TOKEN_AUDIENCES: usize = 10;
-/// The longest audience, in characters.
-pub const MAX_TOKEN_AUDIENCE_CHARS: usize = 1000;
-/// The shortest web identity token lifetime, in seconds.
-pub const MIN_TOKEN_DURATION_SECS: u32 = 60;
-/// The longest web identity token lifetime, in seconds.
-pub const MAX_TOKEN_DURATION_SECS: u32 = 3600;
-/// The lifetime of a web identity token when the request names none, in seconds.
-pub const DEFAULT_TOKEN_DURATION_SECS: u32 = 300;
 
 /// A `GetWebIdentityToken` request: a signed JWT that says who the caller is, for `Audience`.
 ///

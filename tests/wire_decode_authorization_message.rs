@@ -9,10 +9,11 @@
 )]
 
 use proptest::prelude::*;
+use tempcred::limits::MAX_ENCODED_MESSAGE_CHARS;
 use tempcred::wire::{parse_query, render_query, render_response, RequestId};
 use tempcred::{
     Action, DecodeAuthorizationMessageRequest, DecodeAuthorizationMessageResponse, StsErrorCode,
-    StsRequest, StsResponse, MAX_ENCODED_MESSAGE_CHARS,
+    StsRequest, StsResponse,
 };
 
 const HEAD: &str = "Action=DecodeAuthorizationMessage&Version=2011-06-15";

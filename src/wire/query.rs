@@ -12,11 +12,11 @@
 //!   missing required parameters, then each parameter's own rule.
 
 use crate::error::StsError;
+use crate::limits::{MAX_POLICY_ARNS, MAX_TRANSITIVE_TAG_KEYS};
 use crate::request::{
     Action, AssumeRoleRequest, AssumeRoleWithSamlRequest, AssumeRoleWithWebIdentityRequest,
     DecodeAuthorizationMessageRequest, GetAccessKeyInfoRequest, GetCallerIdentityRequest,
     GetFederationTokenRequest, GetSessionTokenRequest, GetWebIdentityTokenRequest, StsRequest,
-    MAX_POLICY_ARNS, MAX_TRANSITIVE_TAG_KEYS,
 };
 use crate::session::MAX_SESSION_TAGS;
 use crate::validate::{Constraint, InvalidParameter};
@@ -488,7 +488,7 @@ impl Params {
                 let audiences = self.take_list(
                     "Audience.member.",
                     "",
-                    crate::request::MAX_TOKEN_AUDIENCES,
+                    crate::limits::MAX_TOKEN_AUDIENCES,
                     "audience",
                 )?;
                 let duration = self.take("DurationSeconds");

@@ -138,7 +138,7 @@ impl Issuer {
             let account = resolved.account;
             let secs = request
                 .duration_seconds()
-                .unwrap_or(crate::request::DEFAULT_TOKEN_DURATION_SECS);
+                .unwrap_or(crate::limits::DEFAULT_TOKEN_DURATION_SECS);
             let mut ctx = RequestContext::new("sts:GetWebIdentityToken")
                 .with_resource("*")
                 .with_principal(resolved.principal.clone());
