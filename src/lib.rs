@@ -68,6 +68,9 @@
 //! - [`mfa`]: the [`MfaVerifier`] trait and, with feature `totp`, RFC 6238 codes.
 //! - [`web_identity`]: OIDC ID-token validation ([`IdentityTokenValidator`]; with feature `oidc`,
 //!   `JwksValidator`).
+//! - [`manual`]: how it works and why: delegation rules, token format, security model, testing.
+//! - [`limits`]: every quota, once, with the AWS page it mirrors.
+//! - [`hazmat`]: minting tokens without the delegation rules (tests, migration).
 //! - [`outbound`]: tempcred as an OIDC identity provider (`GetWebIdentityToken`): with feature
 //!   `oidc`, the RS256/ES384 `SigningKeyRing`, the JWKS and the discovery document.
 //!
@@ -108,6 +111,7 @@ pub mod issue;
 mod json;
 pub mod keys;
 pub mod limits;
+pub mod manual;
 pub mod mfa;
 pub mod outbound;
 pub mod policy;
