@@ -1,4 +1,4 @@
-//! Authorization of a verified session (SPEC §5): may this session do `action` on `resource`?
+//! Authorization of a verified session ([`manual::delegation_rules`](crate::manual::delegation_rules), "Using a session"): may this session do `action` on `resource`?
 //!
 //! The session's permissions are the identity policies of its role (or user) from the
 //! application's directory ∩ the session policies it carries; an explicit deny anywhere refuses,

@@ -1,4 +1,4 @@
-//! The JSON directory file (SPEC §7): strict schema, errors that name the path of the bad field.
+//! The JSON directory file: strict schema, errors that name the path of the bad field.
 //!
 //! ```json
 //! { "partition": "aws",
@@ -476,7 +476,7 @@ fn add_oidc(
 }
 
 impl InMemoryDirectory {
-    /// Loads the JSON directory file (SPEC §7).
+    /// Loads the JSON directory file.
     ///
     /// Strict: unknown fields, bad ARNs, IDs, secrets, seeds, durations, tags, duplicate entries
     /// are errors naming the path of the bad field. Policy documents are kept verbatim

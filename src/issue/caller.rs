@@ -292,7 +292,7 @@ pub(crate) fn long_term_arn(
     }
 }
 
-/// SPEC §4: IAM users, role sessions (chaining) and users' `GetSessionToken` credentials may
+/// [delegation rules](crate::manual::delegation_rules): IAM users, role sessions (chaining) and users' `GetSessionToken` credentials may
 /// call `AssumeRole`; the root (long-term or `GetSessionToken`) and federated users may not.
 /// (`GetSessionToken` and `GetFederationToken` take long-term keys only, which the issuer enforces
 /// with `Caller::long_term_key_holder`; `GetCallerIdentity` is open to every caller.)

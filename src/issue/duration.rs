@@ -1,4 +1,4 @@
-//! Session lifetimes per operation (SPEC §4): minimum, maximum and default, role chaining and
+//! Session lifetimes per operation ([`crate::limits`]): minimum, maximum and default, role chaining and
 //! root's limits.
 
 use crate::validate::{Constraint, InvalidParameter};

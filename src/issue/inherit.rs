@@ -1,4 +1,4 @@
-//! What a new session inherits from the session that asked for it (SPEC §4 rules 5–7): the source
+//! What a new session inherits from the session that asked for it ([delegation rules](crate::manual::delegation_rules), rules 4 and 5): the source
 //! identity (immutable), transitive tags (not overridable), MFA time, and the chain depth.
 
 use crate::session::{SessionTags, SourceIdentity, TagKey};

@@ -63,7 +63,7 @@ impl CallEnv {
     }
 }
 
-/// Issues temporary credentials under AWS STS's delegation rules (SPEC §4).
+/// Issues temporary credentials under AWS STS's delegation rules ([`manual::delegation_rules`](crate::manual::delegation_rules)).
 ///
 /// Every operation validates its parameters, evaluates the trust and identity policies, applies
 /// the lifetime and chaining rules, seals a session token with the key ring's signing key, and

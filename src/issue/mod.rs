@@ -1,4 +1,4 @@
-//! The Issuer: STS operations under AWS's delegation rules (SPEC §4).
+//! The Issuer: STS operations under AWS's delegation rules ([`manual::delegation_rules`](crate::manual::delegation_rules)).
 //!
 //! Invariants this module keeps:
 //! - every attempt, allowed or refused, produces exactly one audit event;

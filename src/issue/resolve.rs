@@ -273,7 +273,7 @@ pub(crate) fn add_environment(
     }
 }
 
-/// Adds the caller's keys (SPEC §4 "Request context keys"): principal ARN, account, type, user ID,
+/// Adds the caller's keys ([delegation rules](crate::manual::delegation_rules), "The request context"): principal ARN, account, type, user ID,
 /// user name, principal tags, source identity, MFA, token issue time.
 pub(crate) fn add_caller(ctx: &mut RequestContext, r: &Resolved, now: UnixTime) {
     ctx.insert("aws:PrincipalArn", &r.principal_arn)

@@ -6,7 +6,7 @@
 //! patterns); a literal that cannot be read is refused. Values holding policy variables are
 //! resolved and read at evaluation; one that does not resolve matches nothing.
 //!
-//! Semantics (SPEC §3): values of one key are ORed; a negated operator is the negation of its
+//! Semantics (IAM User Guide, "Condition element"): values of one key are ORed; a negated operator is the negation of its
 //! positive form; an absent key makes the condition false, except that negated operators,
 //! `…IfExists` and `Null: true` are true, `ForAllValues:` is true and `ForAnyValue:` false.
 
@@ -16,7 +16,7 @@ use super::matching::{eq_ignore_case, ArnPattern, Pattern};
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
 
-/// The base operators of SPEC §3, without qualifier or `IfExists`.
+/// The base condition operators of the IAM grammar, without qualifier or `IfExists`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[allow(missing_docs)] // The variant names are the AWS operator names.
@@ -231,7 +231,7 @@ pub struct ConditionOperator {
     pub if_exists: bool,
 }
 
-/// An operator name that is not one of SPEC §3.
+/// An operator name that is not one of the IAM grammar's.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown condition operator")]
 pub struct UnknownOperator;

@@ -254,7 +254,7 @@ impl RequestPrincipal {
     }
 
     /// Whether the caller is the account principal itself (`arn:P:iam::ACCT:root`), not merely
-    /// in the account: what a `NotPrincipal` account entry exempts (SPEC §10).
+    /// in the account: what a `NotPrincipal` account entry exempts (IAM User Guide, `NotPrincipal`).
     pub(crate) fn is_account_root(&self, partition: Option<&str>, account: AccountId) -> bool {
         self.in_account(partition, account)
             && self.arns.iter().any(|a| {
@@ -269,7 +269,7 @@ impl RequestPrincipal {
 
     /// Whether `arn` is the caller's own ARN: for a role session, only the assumed-role session
     /// ARN (not the role's), so a `NotPrincipal` role entry does not exempt its sessions
-    /// (SPEC §10).
+    /// (IAM User Guide, `NotPrincipal`).
     pub(crate) fn is_exactly(&self, arn: &str) -> bool {
         match &self.session_arn {
             Some(session) => **session == *arn,

@@ -29,7 +29,7 @@ pub enum MalformedReason {
     UnsupportedVersion(Box<str>),
     /// An `Effect` other than `Allow` or `Deny`.
     InvalidEffect(Box<str>),
-    /// A condition operator not in SPEC §3.
+    /// A condition operator not in the IAM grammar.
     UnknownOperator(Box<str>),
     /// A principal value that is not `*`, an account ID or a principal ARN.
     InvalidPrincipal(Box<str>),

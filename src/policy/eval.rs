@@ -34,7 +34,7 @@ pub enum PrincipalGrant {
     /// therefore limit it: the Issuer requires them to allow too.
     Named,
     /// Only the caller's account is named (`"AWS": "ACCT"` or `arn:…:root`). The Issuer must then
-    /// also require the caller's identity policies to allow (SPEC §4 rule 3).
+    /// also require the caller's identity policies to allow ([delegation rules](crate::manual::delegation_rules), rule 3).
     Account,
     /// Only a wildcard matched (`"*"`, `{"AWS": "*"}` or a `NotPrincipal` that excludes others).
     /// Treated like [`PrincipalGrant::Account`]: it names nobody in particular.
@@ -89,7 +89,7 @@ impl Evaluation<'_> {
 
     /// Whether the request is allowed, but no allowing statement names the caller itself: the
     /// grant came only through its account (or a wildcard). For a trust policy the Issuer then
-    /// also requires the caller's identity policies to allow (SPEC §4 rule 3). Statements without
+    /// also requires the caller's identity policies to allow ([delegation rules](crate::manual::delegation_rules), rule 3). Statements without
     /// a `Principal` element count as not naming the caller.
     pub fn allowed_only_via_account(&self) -> bool {
         self.is_allowed()
@@ -179,7 +179,7 @@ fn principal_grant(
 }
 
 /// Whether a `NotPrincipal` element lists the caller itself, exempting it (IAM User Guide,
-/// `NotPrincipal`; SPEC §10). Narrower than [`principal_grant`]: an account entry exempts only
+/// `NotPrincipal`). Narrower than [`principal_grant`]: an account entry exempts only
 /// the account principal (`…:root`), not the account's users and roles; a role ARN exempts the
 /// role, not its sessions (a session is exempt only by its assumed-role session ARN).
 fn not_principal_exempts(spec: &PrincipalSpec, caller: Option<&RequestPrincipal>) -> bool {
@@ -284,7 +284,7 @@ impl PolicyDocument {
     }
 }
 
-/// Evaluates a role's trust policy (SPEC §4 rule 2). The context must carry the caller
+/// Evaluates a role's trust policy ([delegation rules](crate::manual::delegation_rules), rule 2). The context must carry the caller
 /// ([`RequestContext::with_principal`]); check [`Evaluation::allowed_only_via_account`] to know
 /// whether the caller's identity policies must also allow.
 ///
@@ -332,7 +332,7 @@ impl fmt::Display for CombinedEvaluation<'_> {
     }
 }
 
-/// Identity policies ∩ session policies (SPEC §4 rules 3 and 4): the effective permissions of a
+/// Identity policies ∩ session policies ([delegation rules](crate::manual::delegation_rules), rules 3 and 4): the effective permissions of a
 /// session. Pass an empty `session` slice when the session has no session policy.
 ///
 /// ```

@@ -1,4 +1,4 @@
-//! The IAM policy language (SPEC §3): parsing, the data model, conditions and evaluation.
+//! The IAM policy language: parsing, the data model, conditions and evaluation.
 //!
 //! ```
 //! use tempcred::policy::{evaluate_trust, RequestPrincipal, Decision, PolicyDocument, RequestContext};
@@ -28,7 +28,7 @@
 //!
 //! Invariants the module keeps:
 //!
-//! - A [`PolicyDocument`] exists only if its text passed every rule of SPEC §3 (see
+//! - A [`PolicyDocument`] exists only if its text passed every rule of the grammar (see
 //!   [`PolicyDocument::parse`]); everything evaluation needs is compiled at parse time (lowercased
 //!   actions, ARN patterns split into six parts, numbers, dates, CIDRs, base64), so evaluation
 //!   never re-parses literals and never fails.
@@ -42,7 +42,7 @@
 //! - A policy variable whose key is absent (and has no default) makes its value match nothing;
 //!   a variable's value is always matched as literal text, and ARN values are split into their
 //!   six parts only after their variables are substituted.
-//! - `Deny` + `NotPrincipal` exempts exactly the principals listed (SPEC §10): an account entry
+//! - `Deny` + `NotPrincipal` exempts exactly the principals listed (IAM User Guide, `NotPrincipal`): an account entry
 //!   exempts the account principal (`…:root`), not its users and roles; a role ARN exempts the
 //!   role, not its sessions (only the assumed-role session ARN does). Role trust policies refuse
 //!   `NotPrincipal`.

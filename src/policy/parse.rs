@@ -1,5 +1,5 @@
 //! Strict reading of policy documents: JSON with duplicate-key detection, then the grammar of
-//! SPEC §3, then precompilation.
+//! the IAM grammar, then precompilation.
 //!
 //! Invariants: the size limit is checked before any parsing, so work and allocation are bounded by
 //! the limit; JSON nesting is bounded by serde_json's recursion limit; every refusal names the
@@ -803,7 +803,7 @@ fn parse_conditions(v: &JVal, loc: &str, variables: bool) -> Result<Vec<Conditio
 
 impl PolicyDocument {
     /// Parses a policy document of at most `max_chars` characters (whitespace not counted, as
-    /// IAM counts), with the grammar of SPEC §3 and the rules of a resource-based policy: any
+    /// IAM counts), with the IAM grammar and the rules of a resource-based policy: any
     /// element may appear, and a Sid may hold letters, digits and spaces.
     ///
     /// Refuses, with [`MalformedPolicyDocument`](super::MalformedPolicyDocument) saying where:

@@ -1,4 +1,4 @@
-//! Amazon Resource Names and the typed principal ARNs of SPEC §2.
+//! Amazon Resource Names and the typed principal ARNs of IAM (IAM User Guide, "IAM identifiers").
 //!
 //! Invariants: an [`Arn`] always has exactly six colon-separated parts (the resource part may
 //! itself contain colons), a non-empty partition, service and resource, and prints back exactly the
@@ -190,7 +190,7 @@ impl<'de> serde::Deserialize<'de> for Arn {
     }
 }
 
-/// A principal named by ARN (SPEC §2): what may appear under `"AWS"` or `"Federated"` in a
+/// A principal named by ARN (IAM User Guide, "IAM identifiers"): what may appear under `"AWS"` or `"Federated"` in a
 /// `Principal` element, and what a caller is.
 ///
 /// ```
