@@ -45,6 +45,7 @@ pub enum AuditAction {
 impl AuditAction {
     /// The name written to the event: the AWS action name (`AssumeRoleWithSAML`), or
     /// `AssumeRoleForService` for the service-principal case.
+    #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             AuditAction::AssumeRole => "AssumeRole",
@@ -166,6 +167,7 @@ pub struct AuditEvent {
 
 impl AuditEvent {
     /// An event with only the time, action and outcome; set the other fields as known.
+    #[must_use]
     pub fn new(time: UnixTime, action: AuditAction, outcome: AuditOutcome) -> Self {
         AuditEvent {
             time,
@@ -240,6 +242,7 @@ pub struct MemoryAuditSink(Mutex<Vec<AuditEvent>>);
 
 impl MemoryAuditSink {
     /// An empty sink.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
@@ -360,6 +363,7 @@ pub struct QueueAuditSink {
 pub struct AuditQueueReader(std::sync::mpsc::Receiver<AuditEvent>);
 
 /// A [`QueueAuditSink`] holding at most `capacity` events, and its reader.
+#[must_use]
 pub fn audit_queue(capacity: usize) -> (QueueAuditSink, AuditQueueReader) {
     let (queue, reader) = std::sync::mpsc::sync_channel(capacity);
     (
@@ -389,11 +393,13 @@ impl AuditSink for QueueAuditSink {
 impl AuditQueueReader {
     /// The next event, waiting at most `timeout`; `None` on timeout or once every sink is gone
     /// and the queue is empty.
+    #[must_use]
     pub fn next_timeout(&self, timeout: std::time::Duration) -> Option<AuditEvent> {
         self.0.recv_timeout(timeout).ok()
     }
 
     /// The next event if one is queued, without waiting.
+    #[must_use]
     pub fn try_next(&self) -> Option<AuditEvent> {
         self.0.try_recv().ok()
     }

@@ -240,6 +240,7 @@ impl fmt::Debug for AuthorizationMessages {
 impl AuthorizationMessages {
     /// Seals with `ring`'s signing key, nonces from the operating system, messages good for
     /// [`DEFAULT_MESSAGE_LIFETIME_SECS`].
+    #[must_use]
     pub fn new(ring: KeyRing) -> Self {
         AuthorizationMessages {
             ring,
@@ -269,11 +270,13 @@ impl AuthorizationMessages {
     }
 
     /// How long a message can be decoded.
+    #[must_use]
     pub fn lifetime_secs(&self) -> u64 {
         self.lifetime_secs
     }
 
     /// The ring messages are sealed with.
+    #[must_use]
     pub fn key_ring(&self) -> &KeyRing {
         &self.ring
     }
@@ -346,36 +349,43 @@ pub struct DecodedAuthorizationMessage {
 
 impl DecodedAuthorizationMessage {
     /// The JSON (`DecodedMessage`).
+    #[must_use]
     pub fn json(&self) -> &str {
         &self.json
     }
 
     /// The JSON, owned.
+    #[must_use]
     pub fn into_json(self) -> String {
         self.json
     }
 
     /// When the refusal happened.
+    #[must_use]
     pub fn issued_at(&self) -> UnixTime {
         self.issued_at
     }
 
     /// When the message stops decoding.
+    #[must_use]
     pub fn expires_at(&self) -> UnixTime {
         self.expires_at
     }
 
     /// The ring key that sealed it.
+    #[must_use]
     pub fn key_id(&self) -> &KeyId {
         &self.key_id
     }
 
     /// The refused principal's partition.
+    #[must_use]
     pub fn partition(&self) -> Partition {
         self.partition
     }
 
     /// The refused principal's account.
+    #[must_use]
     pub fn account(&self) -> AccountId {
         self.account
     }

@@ -40,6 +40,7 @@ pub struct AuthorizationRequest<'a> {
 
 impl<'a> AuthorizationRequest<'a> {
     /// `action` on `resource`, no extra context.
+    #[must_use]
     pub fn new(action: &'a str, resource: &'a str) -> Self {
         AuthorizationRequest {
             action,
@@ -63,11 +64,13 @@ pub struct Authorized {
 
 impl Authorized {
     /// The action that was allowed.
+    #[must_use]
     pub fn action(&self) -> &str {
         &self.action
     }
 
     /// The resource it was allowed on.
+    #[must_use]
     pub fn resource(&self) -> &str {
         &self.resource
     }
@@ -141,6 +144,7 @@ impl Authorizer {
     /// the same account allowed `sts:DecodeAuthorizationMessage` can have the STS decode it. If a
     /// message cannot be sealed (the random source fails), the refusal is answered without one.
     #[cfg(feature = "authorization-messages")]
+    #[must_use]
     pub fn with_authorization_messages(
         mut self,
         messages: crate::authorization_message::AuthorizationMessages,
@@ -150,6 +154,7 @@ impl Authorizer {
     }
 
     /// Refuses sessions that `revoked` lists, whatever verifier let them in.
+    #[must_use]
     pub fn with_revoked_sessions(mut self, revoked: RevokedSessions) -> Self {
         self.revoked = revoked;
         self

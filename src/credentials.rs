@@ -69,6 +69,7 @@ impl AccessKeyId {
     }
 
     /// Long-term or temporary.
+    #[must_use]
     pub fn kind(&self) -> AccessKeyKind {
         if self.0.starts_with(b"ASIA") {
             AccessKeyKind::Temporary
@@ -78,6 +79,7 @@ impl AccessKeyId {
     }
 
     /// The ID's text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         // Only ASCII is ever stored.
         std::str::from_utf8(&self.0).unwrap_or("")
@@ -146,11 +148,13 @@ impl SecretAccessKey {
     }
 
     /// The secret text. Use it only to sign or to hand the credential to its owner.
+    #[must_use]
     pub fn expose_secret(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or("")
     }
 
     /// Constant-time equality.
+    #[must_use]
     pub fn ct_eq(&self, other: &SecretAccessKey) -> bool {
         self.0.ct_eq(&other.0).into()
     }
@@ -171,6 +175,7 @@ pub struct SessionToken(String);
 impl SessionToken {
     /// Whether `other` is the same token, compared in constant time (for tokens of equal
     /// length; the length itself is not secret).
+    #[must_use]
     pub fn ct_eq(&self, other: &str) -> bool {
         bool::from(self.0.as_bytes().ct_eq(other.as_bytes()))
     }
@@ -180,16 +185,19 @@ impl SessionToken {
     }
 
     /// The token text, to hand to the credential's owner or to put in `X-Amz-Security-Token`.
+    #[must_use]
     pub fn expose_secret(&self) -> &str {
         &self.0
     }
 
     /// Length of the text in bytes.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Whether the text is empty (never, for a token this crate made).
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -150,6 +150,7 @@ impl StsEndpoint {
     /// An endpoint for `issuer`: signatures scoped to service `sts` in any region, within the
     /// default 5-minute skew; tokens verified with the issuer's own key ring. Bodies up to
     /// 256 KiB (SAML assertions are large).
+    #[must_use]
     pub fn new(issuer: Issuer) -> Self {
         // The issuer's revocation snapshot, so a revoked session cannot sign its way to new
         // credentials here.
@@ -171,11 +172,13 @@ impl StsEndpoint {
     }
 
     /// The issuer behind the endpoint.
+    #[must_use]
     pub fn issuer(&self) -> &Issuer {
         &self.issuer
     }
 
     /// Answers one request at instant `now`.
+    #[must_use]
     pub fn handle(&self, request: &HttpRequest<'_>, now: UnixTime) -> HttpResponse {
         let request_id = RequestId::generate(&*self.random).unwrap_or_else(|_| RequestId::nil());
         let (status, body) = match self.answer(request, now) {

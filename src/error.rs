@@ -93,6 +93,7 @@ pub enum FaultType {
 
 impl FaultType {
     /// `Sender` or `Receiver`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             FaultType::Sender => "Sender",
@@ -103,6 +104,7 @@ impl FaultType {
 
 impl StsErrorCode {
     /// The code as AWS spells it on the wire (`IDPRejectedClaim`, `RegionDisabledException`, …).
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             StsErrorCode::ValidationError => "ValidationError",
@@ -136,6 +138,7 @@ impl StsErrorCode {
     }
 
     /// The HTTP status AWS answers with.
+    #[must_use]
     pub fn http_status(self) -> u16 {
         match self {
             StsErrorCode::ValidationError
@@ -167,6 +170,7 @@ impl StsErrorCode {
     }
 
     /// `Receiver` for 5xx codes, `Sender` otherwise.
+    #[must_use]
     pub fn fault_type(self) -> FaultType {
         if self.http_status() >= 500 {
             FaultType::Receiver
@@ -258,21 +262,25 @@ impl StsError {
     }
 
     /// The code as AWS spells it.
+    #[must_use]
     pub fn code_str(&self) -> &'static str {
         self.code.as_str()
     }
 
     /// The HTTP status to answer with.
+    #[must_use]
     pub fn http_status(&self) -> u16 {
         self.code.http_status()
     }
 
     /// `Sender` or `Receiver`.
+    #[must_use]
     pub fn fault_type(&self) -> FaultType {
         self.code.fault_type()
     }
 
     /// `AccessDenied`: `User: CALLER is not authorized to perform: ACTION on resource: RESOURCE`.
+    #[must_use]
     pub fn not_authorized(caller_arn: &str, action: &str, resource: &str) -> Self {
         Self::new(
             StsErrorCode::AccessDenied,
@@ -302,6 +310,7 @@ impl StsError {
     /// let e = tempcred::StsError::access_denied("No.");
     /// assert_eq!(e.encoded_authorization_message(), None);
     /// ```
+    #[must_use]
     pub fn encoded_authorization_message(&self) -> Option<&str> {
         if self.code != StsErrorCode::AccessDenied {
             return None;
@@ -325,11 +334,13 @@ impl StsError {
     }
 
     /// `AccessDenied` for an MFA check that failed, in AWS's words.
+    #[must_use]
     pub fn mfa_failed() -> Self {
         Self::access_denied("MultiFactorAuthentication failed with invalid MFA one time pass code.")
     }
 
     /// `AccessDenied` for a serial number without a code or the reverse, in AWS's words.
+    #[must_use]
     pub fn mfa_incomplete() -> Self {
         Self::access_denied(
             "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.",
@@ -347,6 +358,7 @@ impl StsError {
     }
 
     /// `PackedPolicyTooLarge`: the session policy and tags take `percent` % of the allowed space.
+    #[must_use]
     pub fn packed_policy_too_large(percent: u32) -> Self {
         Self::new(
             StsErrorCode::PackedPolicyTooLarge,
@@ -357,6 +369,7 @@ impl StsError {
     }
 
     /// `ExpiredToken`: the security token in the request has expired.
+    #[must_use]
     pub fn expired_token() -> Self {
         Self::new(
             StsErrorCode::ExpiredToken,
@@ -375,6 +388,7 @@ impl StsError {
     }
 
     /// `InvalidClientTokenId`: unknown access key or invalid security token.
+    #[must_use]
     pub fn invalid_client_token_id() -> Self {
         Self::new(
             StsErrorCode::InvalidClientTokenId,
@@ -383,6 +397,7 @@ impl StsError {
     }
 
     /// `SignatureDoesNotMatch`, in AWS's words.
+    #[must_use]
     pub fn signature_does_not_match() -> Self {
         Self::new(
             StsErrorCode::SignatureDoesNotMatch,
@@ -397,6 +412,7 @@ impl StsError {
     }
 
     /// `MissingAuthenticationToken`: a signed action arrived unsigned.
+    #[must_use]
     pub fn missing_authentication_token() -> Self {
         Self::new(
             StsErrorCode::MissingAuthenticationToken,
@@ -405,6 +421,7 @@ impl StsError {
     }
 
     /// `InvalidAction`: `Could not find operation ACTION for version VERSION`.
+    #[must_use]
     pub fn invalid_action(action: &str, version: &str) -> Self {
         Self::new(
             StsErrorCode::InvalidAction,
@@ -417,6 +434,7 @@ impl StsError {
     }
 
     /// `MissingAction`: the request has no `Action` parameter.
+    #[must_use]
     pub fn missing_action() -> Self {
         Self::new(
             StsErrorCode::MissingAction,
@@ -425,6 +443,7 @@ impl StsError {
     }
 
     /// `MissingParameter`: `The request must contain the parameter NAME`.
+    #[must_use]
     pub fn missing_parameter(name: &str) -> Self {
         Self::new(
             StsErrorCode::MissingParameter,
@@ -443,6 +462,7 @@ impl StsError {
     }
 
     /// `RequestEntityTooLarge`: the body is over `limit` bytes.
+    #[must_use]
     pub fn request_too_large(limit: usize) -> Self {
         Self::new(
             StsErrorCode::RequestEntityTooLarge,
@@ -451,6 +471,7 @@ impl StsError {
     }
 
     /// `RegionDisabledException` for `region`.
+    #[must_use]
     pub fn region_disabled(region: &str) -> Self {
         Self::new(
             StsErrorCode::RegionDisabled,
@@ -462,6 +483,7 @@ impl StsError {
     }
 
     /// `InternalFailure`: the service failed (the cause belongs in the application's logs).
+    #[must_use]
     pub fn internal_failure() -> Self {
         Self::new(
             StsErrorCode::InternalFailure,

@@ -46,6 +46,7 @@ pub struct SeededRandom {
 
 impl SeededRandom {
     /// A stream determined entirely by `seed`.
+    #[must_use]
     pub fn new(seed: u64) -> Self {
         SeededRandom {
             seed,

@@ -65,6 +65,7 @@ impl Action {
     ];
 
     /// The `Action` parameter's value (`AssumeRoleWithSAML`, …).
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Action::AssumeRole => "AssumeRole",
@@ -80,6 +81,7 @@ impl Action {
     }
 
     /// The IAM action name used in policies (`sts:AssumeRole`, …).
+    #[must_use]
     pub fn iam_action(self) -> &'static str {
         match self {
             Action::AssumeRole => "sts:AssumeRole",
@@ -95,6 +97,7 @@ impl Action {
     }
 
     /// The action with this exact (case-sensitive, as AWS) name.
+    #[must_use]
     pub fn from_name(name: &str) -> Option<Action> {
         Action::ALL.into_iter().find(|a| a.as_str() == name)
     }
@@ -363,30 +366,37 @@ impl AssumeRoleRequest {
     }
 
     /// `RoleArn`, as sent (the Issuer parses it).
+    #[must_use]
     pub fn role_arn(&self) -> &str {
         &self.role_arn
     }
     /// `RoleSessionName`.
+    #[must_use]
     pub fn role_session_name(&self) -> &RoleSessionName {
         &self.role_session_name
     }
     /// `DurationSeconds`, if given (900–43200 here; the role's maximum is the Issuer's check).
+    #[must_use]
     pub fn duration_seconds(&self) -> Option<u32> {
         self.duration_seconds
     }
     /// `ExternalId`.
+    #[must_use]
     pub fn external_id(&self) -> Option<&ExternalId> {
         self.external_id.as_ref()
     }
     /// `Policy`: the inline session policy text, not yet parsed.
+    #[must_use]
     pub fn policy(&self) -> Option<&str> {
         self.policy.as_deref()
     }
     /// `PolicyArns`: managed session policy ARNs, at most 10.
+    #[must_use]
     pub fn policy_arns(&self) -> &[String] {
         &self.policy_arns
     }
     /// `Tags`, with `TransitiveTagKeys` as their transitive flags.
+    #[must_use]
     pub fn tags(&self) -> &SessionTags {
         &self.tags
     }
@@ -395,14 +405,17 @@ impl AssumeRoleRequest {
         self.tags.transitive().map(|t| &t.key)
     }
     /// `SerialNumber`.
+    #[must_use]
     pub fn serial_number(&self) -> Option<&MfaSerialNumber> {
         self.mfa.as_ref().map(|(s, _)| s)
     }
     /// `TokenCode` (present exactly when `SerialNumber` is).
+    #[must_use]
     pub fn token_code(&self) -> Option<&MfaTokenCode> {
         self.mfa.as_ref().map(|(_, c)| &c.0)
     }
     /// `SourceIdentity`.
+    #[must_use]
     pub fn source_identity(&self) -> Option<&SourceIdentity> {
         self.source_identity.as_ref()
     }
@@ -410,6 +423,7 @@ impl AssumeRoleRequest {
 
 impl AssumeRoleRequestBuilder {
     /// `DurationSeconds`.
+    #[must_use]
     pub fn duration_seconds(mut self, secs: u32) -> Self {
         self.duration_seconds = Some(secs);
         self
@@ -530,30 +544,37 @@ impl AssumeRoleWithWebIdentityRequest {
         }
     }
     /// `RoleArn`, as sent.
+    #[must_use]
     pub fn role_arn(&self) -> &str {
         &self.role_arn
     }
     /// `RoleSessionName`.
+    #[must_use]
     pub fn role_session_name(&self) -> &RoleSessionName {
         &self.role_session_name
     }
     /// `WebIdentityToken`, not yet validated as a JWT.
+    #[must_use]
     pub fn web_identity_token(&self) -> &WebIdentityToken {
         &self.web_identity_token
     }
     /// `ProviderId` (OAuth 2.0 providers only).
+    #[must_use]
     pub fn provider_id(&self) -> Option<&str> {
         self.provider_id.as_deref()
     }
     /// `DurationSeconds`.
+    #[must_use]
     pub fn duration_seconds(&self) -> Option<u32> {
         self.duration_seconds
     }
     /// `Policy`.
+    #[must_use]
     pub fn policy(&self) -> Option<&str> {
         self.policy.as_deref()
     }
     /// `PolicyArns`.
+    #[must_use]
     pub fn policy_arns(&self) -> &[String] {
         &self.policy_arns
     }
@@ -566,6 +587,7 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
         self
     }
     /// `DurationSeconds`.
+    #[must_use]
     pub fn duration_seconds(mut self, secs: u32) -> Self {
         self.duration_seconds = Some(secs);
         self
@@ -644,26 +666,32 @@ impl AssumeRoleWithSamlRequest {
         }
     }
     /// `RoleArn`, as sent.
+    #[must_use]
     pub fn role_arn(&self) -> &str {
         &self.role_arn
     }
     /// `PrincipalArn`: the SAML provider, as sent.
+    #[must_use]
     pub fn principal_arn(&self) -> &str {
         &self.principal_arn
     }
     /// `SAMLAssertion`, not yet validated.
+    #[must_use]
     pub fn saml_assertion(&self) -> &SamlAssertion {
         &self.saml_assertion
     }
     /// `DurationSeconds`.
+    #[must_use]
     pub fn duration_seconds(&self) -> Option<u32> {
         self.duration_seconds
     }
     /// `Policy`.
+    #[must_use]
     pub fn policy(&self) -> Option<&str> {
         self.policy.as_deref()
     }
     /// `PolicyArns`.
+    #[must_use]
     pub fn policy_arns(&self) -> &[String] {
         &self.policy_arns
     }
@@ -671,6 +699,7 @@ impl AssumeRoleWithSamlRequest {
 
 impl AssumeRoleWithSamlRequestBuilder {
     /// `DurationSeconds`.
+    #[must_use]
     pub fn duration_seconds(mut self, secs: u32) -> Self {
         self.duration_seconds = Some(secs);
         self
@@ -731,18 +760,22 @@ pub struct GetSessionTokenRequestBuilder {
 
 impl GetSessionTokenRequest {
     /// Starts a request; every parameter is optional.
+    #[must_use]
     pub fn builder() -> GetSessionTokenRequestBuilder {
         GetSessionTokenRequestBuilder::default()
     }
     /// `DurationSeconds` (900–129600 here; the root's 3600 clamp is the Issuer's).
+    #[must_use]
     pub fn duration_seconds(&self) -> Option<u32> {
         self.duration_seconds
     }
     /// `SerialNumber`.
+    #[must_use]
     pub fn serial_number(&self) -> Option<&MfaSerialNumber> {
         self.mfa.as_ref().map(|(s, _)| s)
     }
     /// `TokenCode` (present exactly when `SerialNumber` is).
+    #[must_use]
     pub fn token_code(&self) -> Option<&MfaTokenCode> {
         self.mfa.as_ref().map(|(_, c)| &c.0)
     }
@@ -750,6 +783,7 @@ impl GetSessionTokenRequest {
 
 impl GetSessionTokenRequestBuilder {
     /// `DurationSeconds`.
+    #[must_use]
     pub fn duration_seconds(mut self, secs: u32) -> Self {
         self.duration_seconds = Some(secs);
         self
@@ -813,22 +847,27 @@ impl GetFederationTokenRequest {
         }
     }
     /// `Name`.
+    #[must_use]
     pub fn name(&self) -> &FederatedUserName {
         &self.name
     }
     /// `DurationSeconds`.
+    #[must_use]
     pub fn duration_seconds(&self) -> Option<u32> {
         self.duration_seconds
     }
     /// `Policy`.
+    #[must_use]
     pub fn policy(&self) -> Option<&str> {
         self.policy.as_deref()
     }
     /// `PolicyArns`.
+    #[must_use]
     pub fn policy_arns(&self) -> &[String] {
         &self.policy_arns
     }
     /// `Tags` (never transitive: a federated session cannot chain).
+    #[must_use]
     pub fn tags(&self) -> &SessionTags {
         &self.tags
     }
@@ -836,6 +875,7 @@ impl GetFederationTokenRequest {
 
 impl GetFederationTokenRequestBuilder {
     /// `DurationSeconds`.
+    #[must_use]
     pub fn duration_seconds(mut self, secs: u32) -> Self {
         self.duration_seconds = Some(secs);
         self
@@ -920,18 +960,22 @@ impl GetWebIdentityTokenRequest {
         }
     }
     /// `Audience`: the token's `aud`, in request order.
+    #[must_use]
     pub fn audiences(&self) -> &[String] {
         &self.audiences
     }
     /// `DurationSeconds` (60–3600; 300 when absent).
+    #[must_use]
     pub fn duration_seconds(&self) -> Option<u32> {
         self.duration_seconds
     }
     /// `SigningAlgorithm`.
+    #[must_use]
     pub fn signing_algorithm(&self) -> SigningAlgorithm {
         self.signing_algorithm
     }
     /// `Tags`: custom claims under `request_tags`.
+    #[must_use]
     pub fn tags(&self) -> &SessionTags {
         &self.tags
     }
@@ -944,6 +988,7 @@ impl GetWebIdentityTokenRequestBuilder {
         self
     }
     /// `DurationSeconds`.
+    #[must_use]
     pub fn duration_seconds(mut self, secs: u32) -> Self {
         self.duration_seconds = Some(secs);
         self
@@ -1026,6 +1071,7 @@ impl GetAccessKeyInfoRequest {
         Ok(GetAccessKeyInfoRequest { access_key_id })
     }
     /// `AccessKeyId`.
+    #[must_use]
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
     }
@@ -1065,6 +1111,7 @@ impl DecodeAuthorizationMessageRequest {
     }
 
     /// The encoded message.
+    #[must_use]
     pub fn encoded_message(&self) -> &str {
         &self.encoded_message
     }
@@ -1106,6 +1153,7 @@ pub enum StsRequest {
 
 impl StsRequest {
     /// The operation.
+    #[must_use]
     pub fn action(&self) -> Action {
         match self {
             StsRequest::AssumeRole(_) => Action::AssumeRole,
@@ -1122,6 +1170,7 @@ impl StsRequest {
 
     /// Whether AWS requires a SigV4 signature for this action (all but the web-identity and SAML
     /// operations, whose token or assertion is the credential).
+    #[must_use]
     pub fn requires_signature(&self) -> bool {
         !matches!(
             self,

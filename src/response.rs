@@ -163,6 +163,7 @@ pub enum StsResponse {
 
 impl StsResponse {
     /// The operation this answers.
+    #[must_use]
     pub fn action(&self) -> Action {
         match self {
             StsResponse::AssumeRole(_) => Action::AssumeRole,
@@ -178,6 +179,7 @@ impl StsResponse {
     }
 
     /// The credentials, for the operations that issue them.
+    #[must_use]
     pub fn credentials(&self) -> Option<&Credentials> {
         match self {
             StsResponse::AssumeRole(r) => Some(&r.credentials),

@@ -41,6 +41,7 @@ pub const MAX_UNIX_TIME: u64 = 253_402_300_799;
 
 impl UnixTime {
     /// The instant `secs` seconds after the epoch (saturating at [`MAX_UNIX_TIME`]).
+    #[must_use]
     pub const fn from_secs(secs: u64) -> Self {
         if secs > MAX_UNIX_TIME {
             UnixTime(MAX_UNIX_TIME)
@@ -50,6 +51,7 @@ impl UnixTime {
     }
 
     /// Seconds since the epoch.
+    #[must_use]
     pub const fn as_secs(self) -> u64 {
         self.0
     }
@@ -63,16 +65,19 @@ impl UnixTime {
     }
 
     /// `self + secs`, saturating at [`MAX_UNIX_TIME`].
+    #[must_use]
     pub fn saturating_add(self, secs: u64) -> Self {
         Self::from_secs(self.0.saturating_add(secs))
     }
 
     /// `self - secs`, saturating at the epoch.
+    #[must_use]
     pub fn saturating_sub(self, secs: u64) -> Self {
         UnixTime(self.0.saturating_sub(secs))
     }
 
     /// Seconds from `earlier` to `self`, or 0 if `earlier` is later.
+    #[must_use]
     pub fn seconds_since(self, earlier: UnixTime) -> u64 {
         self.0.saturating_sub(earlier.0)
     }
@@ -80,6 +85,7 @@ impl UnixTime {
     /// ISO 8601 / RFC 3339 in UTC with a `Z` suffix (`2011-07-15T23:28:33Z`), the form AWS uses for
     /// `Expiration`. `None` only if the value is out of the formatter's range, which
     /// [`MAX_UNIX_TIME`] rules out.
+    #[must_use]
     pub fn to_rfc3339(self) -> Option<String> {
         let secs = i64::try_from(self.0).ok()?;
         let dt = time::OffsetDateTime::from_unix_timestamp(secs).ok()?;
@@ -156,6 +162,7 @@ pub struct ManualClock(AtomicU64);
 
 impl ManualClock {
     /// A clock reading `start`.
+    #[must_use]
     pub fn new(start: UnixTime) -> Self {
         ManualClock(AtomicU64::new(start.as_secs()))
     }

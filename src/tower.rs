@@ -228,6 +228,7 @@ impl<K: LongTermKeys> SigV4Layer<K> {
 
     /// Buffers bodies up to `limit` bytes; larger ones are refused with
     /// `413 RequestEntityTooLarge` before the signature is looked at.
+    #[must_use]
     pub fn max_body_bytes(mut self, limit: usize) -> Self {
         self.max_body_bytes = limit;
         self
@@ -243,6 +244,7 @@ impl<K: LongTermKeys> SigV4Layer<K> {
     /// verified as `UNSIGNED-PAYLOAD`, as S3 does, if that mode is accepted.
     ///
     /// [`PathStyle::S3`]: crate::sigv4::PathStyle::S3
+    #[must_use]
     pub fn payload_modes(mut self, modes: PayloadModes) -> Self {
         self.payload_modes = modes;
         self
@@ -250,6 +252,7 @@ impl<K: LongTermKeys> SigV4Layer<K> {
 
     /// Refuses `aws-chunked` chunks larger than `limit` bytes (default
     /// [`DEFAULT_MAX_CHUNK_BYTES`]): the layer holds one chunk at a time while verifying it.
+    #[must_use]
     pub fn max_chunk_bytes(mut self, limit: usize) -> Self {
         self.max_chunk_bytes = limit;
         self
@@ -268,6 +271,7 @@ impl<K: LongTermKeys> SigV4Layer<K> {
     }
 
     /// The verifier.
+    #[must_use]
     pub fn verifier(&self) -> &SigV4Verifier<K> {
         &self.verifier
     }
@@ -774,6 +778,7 @@ fn with_signable<K: LongTermKeys, T>(
 /// assert_eq!(response.status(), 403);
 /// assert!(response.headers().contains_key("x-amzn-requestid"));
 /// ```
+#[must_use]
 pub fn error_response(status: u16, code: &str, message: &str) -> Response<Full<Bytes>> {
     error_response_with(&SystemRandom, status, code, &message)
 }

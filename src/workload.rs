@@ -217,6 +217,7 @@ impl AuthorizationToken {
     }
 
     /// The token text, to hand to the workload.
+    #[must_use]
     pub fn expose_secret(&self) -> &str {
         &self.0
     }
@@ -401,6 +402,7 @@ impl WorkloadEndpoint {
     }
 
     /// Turns the IMDSv2 protocol off (it is on by default).
+    #[must_use]
     pub fn without_imds(mut self) -> Self {
         self.imds = false;
         self

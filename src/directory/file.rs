@@ -60,6 +60,7 @@ pub enum DirectoryFileError {
 
 impl DirectoryFileError {
     /// The JSON path of the bad field, if the error is about one.
+    #[must_use]
     pub fn path(&self) -> Option<&str> {
         match self {
             DirectoryFileError::Invalid { path, .. } => Some(path),
@@ -582,6 +583,7 @@ impl From<DirectoryError> for DirectoryFileError {
 /// assert_eq!(dir.users().count(), 1);
 /// assert_eq!(dir.roles().count(), 4);
 /// ```
+#[must_use]
 pub fn demo_directory_json() -> &'static str {
     include_str!("demo.json")
 }

@@ -46,11 +46,13 @@ pub struct InMemoryDirectory {
 
 impl InMemoryDirectory {
     /// An empty builder for the `aws` partition.
+    #[must_use]
     pub fn builder() -> InMemoryDirectoryBuilder {
         InMemoryDirectoryBuilder::new(Partition::aws())
     }
 
     /// The directory's partition: every entry's ARN uses it.
+    #[must_use]
     pub fn partition(&self) -> Partition {
         self.partition
     }
@@ -127,6 +129,7 @@ pub struct InMemoryDirectoryBuilder {
 
 impl InMemoryDirectoryBuilder {
     /// An empty builder for `partition`.
+    #[must_use]
     pub fn new(partition: Partition) -> Self {
         InMemoryDirectoryBuilder {
             dir: InMemoryDirectory {
@@ -321,6 +324,7 @@ impl InMemoryDirectoryBuilder {
 
     /// The finished directory. Accounts that have users, roles or providers but no root entry get
     /// a key-less root, so [`Directory::root`] answers for every account the directory knows.
+    #[must_use]
     pub fn build(mut self) -> InMemoryDirectory {
         let partition = self.dir.partition;
         let accounts: Vec<AccountId> = self

@@ -150,17 +150,20 @@ pub struct MfaDevice {
 
 impl MfaDevice {
     /// The device's serial number.
+    #[must_use]
     pub fn serial(&self) -> &MfaSerialNumber {
         &self.serial
     }
 
     /// The TOTP seed, for the MFA verifier.
+    #[must_use]
     pub fn seed(&self) -> &TotpSeed {
         &self.seed
     }
 
     /// The ARN of the user (or root) the device belongs to. The issuer checks the device belongs
     /// to the caller.
+    #[must_use]
     pub fn owner_arn(&self) -> &str {
         &self.owner_arn
     }
@@ -256,18 +259,21 @@ impl Role {
     }
 
     /// Adds a permission (identity) policy.
+    #[must_use]
     pub fn with_policy(mut self, policy: PolicyDocument) -> Self {
         self.policies.push(Arc::new(policy));
         self
     }
 
     /// Sets the role's tags (`aws:PrincipalTag/…` of its sessions).
+    #[must_use]
     pub fn with_tags(mut self, tags: SessionTags) -> Self {
         self.tags = tags;
         self
     }
 
     /// `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`.
+    #[must_use]
     pub fn arn(&self) -> String {
         format!(
             "arn:{}:iam::{}:role{}{}",
@@ -276,46 +282,55 @@ impl Role {
     }
 
     /// The partition.
+    #[must_use]
     pub fn partition(&self) -> Partition {
         self.partition
     }
 
     /// The account the role is in.
+    #[must_use]
     pub fn account(&self) -> AccountId {
         self.account
     }
 
     /// The role's path.
+    #[must_use]
     pub fn path(&self) -> &IamPath {
         &self.path
     }
 
     /// The role's name.
+    #[must_use]
     pub fn name(&self) -> &RoleName {
         &self.name
     }
 
     /// The role's unique ID (`AROA…`).
+    #[must_use]
     pub fn role_id(&self) -> UniqueId {
         self.role_id
     }
 
     /// The longest session this role allows, in seconds (3600–43200).
+    #[must_use]
     pub fn max_session_duration(&self) -> u32 {
         self.max_session_duration
     }
 
     /// The trust policy.
+    #[must_use]
     pub fn trust_policy(&self) -> &PolicyDocument {
         &self.trust_policy
     }
 
     /// The permission policies.
+    #[must_use]
     pub fn policies(&self) -> &[Arc<PolicyDocument>] {
         &self.policies
     }
 
     /// The role's tags.
+    #[must_use]
     pub fn tags(&self) -> &SessionTags {
         &self.tags
     }
@@ -385,12 +400,14 @@ impl User {
     }
 
     /// Adds a long-term access key.
+    #[must_use]
     pub fn with_access_key(mut self, key: AccessKey) -> Self {
         self.access_keys.push(key);
         self
     }
 
     /// Adds a virtual MFA device.
+    #[must_use]
     pub fn with_mfa_device(mut self, serial: MfaSerialNumber, seed: TotpSeed) -> Self {
         let owner_arn = self.arn().into_boxed_str();
         self.mfa_devices.push(Arc::new(MfaDevice {
@@ -402,18 +419,21 @@ impl User {
     }
 
     /// Adds a permission (identity) policy.
+    #[must_use]
     pub fn with_policy(mut self, policy: PolicyDocument) -> Self {
         self.policies.push(Arc::new(policy));
         self
     }
 
     /// Sets the user's tags.
+    #[must_use]
     pub fn with_tags(mut self, tags: SessionTags) -> Self {
         self.tags = tags;
         self
     }
 
     /// `arn:PARTITION:iam::ACCOUNT:user/PATH/NAME`.
+    #[must_use]
     pub fn arn(&self) -> String {
         format!(
             "arn:{}:iam::{}:user{}{}",
@@ -422,46 +442,55 @@ impl User {
     }
 
     /// The partition.
+    #[must_use]
     pub fn partition(&self) -> Partition {
         self.partition
     }
 
     /// The account.
+    #[must_use]
     pub fn account(&self) -> AccountId {
         self.account
     }
 
     /// The user's path.
+    #[must_use]
     pub fn path(&self) -> &IamPath {
         &self.path
     }
 
     /// The user's name.
+    #[must_use]
     pub fn name(&self) -> &UserName {
         &self.name
     }
 
     /// The user's unique ID (`AIDA…`).
+    #[must_use]
     pub fn user_id(&self) -> UniqueId {
         self.user_id
     }
 
     /// The user's long-term keys.
+    #[must_use]
     pub fn access_keys(&self) -> &[AccessKey] {
         &self.access_keys
     }
 
     /// The user's MFA devices.
+    #[must_use]
     pub fn mfa_devices(&self) -> &[Arc<MfaDevice>] {
         &self.mfa_devices
     }
 
     /// The user's permission policies.
+    #[must_use]
     pub fn policies(&self) -> &[Arc<PolicyDocument>] {
         &self.policies
     }
 
     /// The user's tags.
+    #[must_use]
     pub fn tags(&self) -> &SessionTags {
         &self.tags
     }
@@ -479,6 +508,7 @@ pub struct Root {
 
 impl Root {
     /// The root of `account`, without keys.
+    #[must_use]
     pub fn new(partition: Partition, account: AccountId) -> Self {
         Root {
             partition,
@@ -489,12 +519,14 @@ impl Root {
     }
 
     /// Adds a long-term access key.
+    #[must_use]
     pub fn with_access_key(mut self, key: AccessKey) -> Self {
         self.access_keys.push(key);
         self
     }
 
     /// Adds a virtual MFA device.
+    #[must_use]
     pub fn with_mfa_device(mut self, serial: MfaSerialNumber, seed: TotpSeed) -> Self {
         let owner_arn = self.arn().into_boxed_str();
         self.mfa_devices.push(Arc::new(MfaDevice {
@@ -506,26 +538,31 @@ impl Root {
     }
 
     /// `arn:PARTITION:iam::ACCOUNT:root`.
+    #[must_use]
     pub fn arn(&self) -> String {
         format!("arn:{}:iam::{}:root", self.partition, self.account)
     }
 
     /// The partition.
+    #[must_use]
     pub fn partition(&self) -> Partition {
         self.partition
     }
 
     /// The account.
+    #[must_use]
     pub fn account(&self) -> AccountId {
         self.account
     }
 
     /// The root's long-term keys.
+    #[must_use]
     pub fn access_keys(&self) -> &[AccessKey] {
         &self.access_keys
     }
 
     /// The root's MFA devices.
+    #[must_use]
     pub fn mfa_devices(&self) -> &[Arc<MfaDevice>] {
         &self.mfa_devices
     }
@@ -542,6 +579,7 @@ pub enum LongTermOwner {
 
 impl LongTermOwner {
     /// The owner's ARN.
+    #[must_use]
     pub fn arn(&self) -> String {
         match self {
             LongTermOwner::Root(r) => r.arn(),
@@ -550,6 +588,7 @@ impl LongTermOwner {
     }
 
     /// The owner's account.
+    #[must_use]
     pub fn account(&self) -> AccountId {
         match self {
             LongTermOwner::Root(r) => r.account(),
@@ -558,6 +597,7 @@ impl LongTermOwner {
     }
 
     /// The owner's partition.
+    #[must_use]
     pub fn partition(&self) -> Partition {
         match self {
             LongTermOwner::Root(r) => r.partition(),
@@ -566,6 +606,7 @@ impl LongTermOwner {
     }
 
     /// The principal as a session token records it.
+    #[must_use]
     pub fn principal(&self) -> LongTermPrincipal {
         match self {
             LongTermOwner::Root(_) => LongTermPrincipal::Root,
@@ -578,6 +619,7 @@ impl LongTermOwner {
     }
 
     /// The owner's long-term keys.
+    #[must_use]
     pub fn access_keys(&self) -> &[AccessKey] {
         match self {
             LongTermOwner::Root(r) => r.access_keys(),
@@ -586,6 +628,7 @@ impl LongTermOwner {
     }
 
     /// The owner's MFA devices.
+    #[must_use]
     pub fn mfa_devices(&self) -> &[Arc<MfaDevice>] {
         match self {
             LongTermOwner::Root(r) => r.mfa_devices(),
@@ -594,11 +637,13 @@ impl LongTermOwner {
     }
 
     /// Whether the device with this serial belongs to the owner.
+    #[must_use]
     pub fn has_mfa_device(&self, serial: &MfaSerialNumber) -> bool {
         self.mfa_devices().iter().any(|d| d.serial() == serial)
     }
 
     /// The secret of the owner's key `id`, if it has that key.
+    #[must_use]
     pub fn secret_for(&self, id: &AccessKeyId) -> Option<&SecretAccessKey> {
         self.access_keys()
             .iter()
@@ -691,6 +736,7 @@ impl OidcProvider {
     }
 
     /// `arn:PARTITION:iam::ACCOUNT:oidc-provider/HOST[/PATH]`.
+    #[must_use]
     pub fn arn(&self) -> String {
         format!(
             "arn:{}:iam::{}:oidc-provider/{}",
@@ -701,22 +747,26 @@ impl OidcProvider {
     }
 
     /// The partition.
+    #[must_use]
     pub fn partition(&self) -> Partition {
         self.partition
     }
 
     /// The account the provider is registered in.
+    #[must_use]
     pub fn account(&self) -> AccountId {
         self.account
     }
 
     /// The issuer URL (`https://…`); tokens' `iss` must equal it.
+    #[must_use]
     pub fn url(&self) -> &str {
         &self.url
     }
 
     /// The URL without `https://`: the prefix of the `HOST:aud`, `HOST:sub`, `HOST:amr` context
     /// keys.
+    #[must_use]
     pub fn host(&self) -> &str {
         self.url.strip_prefix("https://").unwrap_or(&self.url)
     }
@@ -727,6 +777,7 @@ impl OidcProvider {
     }
 
     /// The JSON Web Key Set's text.
+    #[must_use]
     pub fn jwks(&self) -> &str {
         &self.jwks
     }
@@ -769,6 +820,7 @@ impl SamlProvider {
     }
 
     /// `arn:PARTITION:iam::ACCOUNT:saml-provider/NAME`.
+    #[must_use]
     pub fn arn(&self) -> String {
         format!(
             "arn:{}:iam::{}:saml-provider/{}",
@@ -777,11 +829,13 @@ impl SamlProvider {
     }
 
     /// The account.
+    #[must_use]
     pub fn account(&self) -> AccountId {
         self.account
     }
 
     /// The provider's name.
+    #[must_use]
     pub fn name(&self) -> &str {
         &self.name
     }

@@ -68,12 +68,14 @@ pub(crate) enum CredentialKind {
 
 impl Caller {
     /// The caller behind a verified session (temporary credentials).
+    #[must_use]
     pub fn from_session(session: VerifiedSession) -> Self {
         Caller(Inner::Session(Box::new(session)))
     }
 
     /// The caller behind a verified SigV4 request: the session of temporary credentials, or the
     /// directory's owner of a long-term key.
+    #[must_use]
     pub fn from_sigv4(authenticated: Authenticated<LongTermOwner>) -> Self {
         match authenticated.into_signer() {
             SignedBy::Session(session) => Caller::from_session(session),
@@ -117,6 +119,7 @@ impl Caller {
     /// # let _ = creds;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn authenticated_by_application(user: &User) -> Self {
         Caller(Inner::LongTerm {
             partition: user.partition(),
@@ -166,6 +169,7 @@ impl Caller {
     }
 
     /// The caller's account.
+    #[must_use]
     pub fn account(&self) -> AccountId {
         match &self.0 {
             Inner::LongTerm { account, .. } => *account,
@@ -174,6 +178,7 @@ impl Caller {
     }
 
     /// The caller's partition.
+    #[must_use]
     pub fn partition(&self) -> Partition {
         match &self.0 {
             Inner::LongTerm { partition, .. } => *partition,
@@ -182,6 +187,7 @@ impl Caller {
     }
 
     /// The caller's ARN as it appears in error messages and audit events.
+    #[must_use]
     pub fn arn(&self) -> String {
         match &self.0 {
             Inner::LongTerm {
@@ -212,6 +218,7 @@ impl Caller {
     }
 
     /// How the caller proved who it is.
+    #[must_use]
     pub fn authentication(&self) -> Authentication {
         match &self.0 {
             Inner::LongTerm { by, .. } => *by,
@@ -220,6 +227,7 @@ impl Caller {
     }
 
     /// The verified session, for a caller with temporary credentials.
+    #[must_use]
     pub fn session(&self) -> Option<&VerifiedSession> {
         match &self.0 {
             Inner::Session(s) => Some(s),
@@ -274,6 +282,7 @@ impl Caller {
     }
 
     /// Whether this caller was authenticated with a long-term access key.
+    #[must_use]
     pub fn is_long_term(&self) -> bool {
         self.authentication() == Authentication::AccessKey
     }

@@ -49,6 +49,7 @@ pub struct CallEnv {
 
 impl CallEnv {
     /// A call at `now` from an unknown address.
+    #[must_use]
     pub fn at(now: UnixTime) -> Self {
         CallEnv {
             now,
@@ -57,6 +58,7 @@ impl CallEnv {
     }
 
     /// The same call from `ip`.
+    #[must_use]
     pub fn with_source_ip(mut self, ip: IpAddr) -> Self {
         self.source_ip = Some(ip);
         self
@@ -177,6 +179,7 @@ impl IssuerBuilder {
     /// built on this issuer verifies request signatures with the same snapshot.
     ///
     /// [`StsEndpoint`]: crate::endpoint::StsEndpoint
+    #[must_use]
     pub fn revoked_sessions(mut self, revoked: RevokedSessions) -> Self {
         self.issuer.revoked = revoked;
         self
@@ -187,12 +190,14 @@ impl IssuerBuilder {
     /// `OutboundWebIdentityFederationDisabledException`, as in an AWS account that has not
     /// enabled the feature).
     #[cfg(feature = "oidc")]
+    #[must_use]
     pub fn outbound_federation(mut self, federation: crate::outbound::OutboundFederation) -> Self {
         self.issuer.outbound = Some(federation);
         self
     }
 
     /// The issuer.
+    #[must_use]
     pub fn build(self) -> Issuer {
         self.issuer
     }
@@ -260,16 +265,19 @@ impl Issuer {
     }
 
     /// The revocation snapshot the issuer refuses session callers by.
+    #[must_use]
     pub fn revoked_sessions(&self) -> &RevokedSessions {
         &self.revoked
     }
 
     /// The directory the issuer reads.
+    #[must_use]
     pub fn directory(&self) -> &Arc<dyn Directory> {
         &self.directory
     }
 
     /// The key ring the issuer signs with.
+    #[must_use]
     pub fn key_ring(&self) -> &KeyRing {
         &self.ring
     }
@@ -277,6 +285,7 @@ impl Issuer {
     /// The outbound identity federation (`GetWebIdentityToken`), when enabled: its issuer URL,
     /// keys, JWKS and discovery document.
     #[cfg(feature = "oidc")]
+    #[must_use]
     pub fn outbound_federation(&self) -> Option<&crate::outbound::OutboundFederation> {
         self.outbound.as_ref()
     }
@@ -289,12 +298,14 @@ impl Issuer {
     }
 
     /// The current call environment from the issuer's clock.
+    #[must_use]
     pub fn now(&self) -> CallEnv {
         CallEnv::at(self.clock.now())
     }
 
     /// The caller behind a long-term access key, from the directory. Checking the request's
     /// signature is the caller's job (see the `sigv4` module).
+    #[must_use]
     pub fn long_term_caller(&self, id: &crate::AccessKeyId) -> Option<Caller> {
         let (owner, _) = self.directory.user_by_access_key(id)?;
         Some(Caller::long_term(&owner, Authentication::AccessKey))

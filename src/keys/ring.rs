@@ -79,6 +79,7 @@ impl KeyId {
     }
 
     /// The ID's text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }
@@ -125,6 +126,7 @@ impl KeyMaterial {
     }
 
     /// The raw bytes. Only the key-ring text form needs them.
+    #[must_use]
     pub fn expose_secret(&self) -> &[u8] {
         &self.0
     }
@@ -327,6 +329,7 @@ impl KeyRing {
     }
 
     /// The ID of the key that signs new tokens.
+    #[must_use]
     pub fn signing_key_id(&self) -> &KeyId {
         self.signing.id()
     }

@@ -76,6 +76,7 @@ impl KeyRing {
 
     /// The text form of this ring, signing key first. It holds secrets: it is wiped on drop, and
     /// belongs in a protected file or secret store only.
+    #[must_use]
     pub fn to_text(&self) -> Zeroizing<String> {
         let mut out = Zeroizing::new(String::new());
         for (i, id) in self.key_ids().enumerate() {

@@ -34,6 +34,7 @@ pub enum MfaError {
 
 impl MfaError {
     /// The AWS error code the issuer answers with: always `AccessDenied`.
+    #[must_use]
     pub fn aws_code(&self) -> &'static str {
         "AccessDenied"
     }

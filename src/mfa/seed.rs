@@ -64,6 +64,7 @@ impl TotpSeed {
     }
 
     /// The seed's bytes. Use them only to compute codes.
+    #[must_use]
     pub fn expose_secret(&self) -> &[u8] {
         &self.0
     }

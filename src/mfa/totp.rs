@@ -16,6 +16,7 @@ pub const TOTP_DIGITS: u32 = 6;
 
 /// RFC 4226 HOTP: the 31-bit dynamically truncated HMAC-SHA1 of `counter` under `seed`. Reduce it
 /// modulo `10^digits` for a code.
+#[must_use]
 pub fn hotp(seed: &TotpSeed, counter: u64) -> u32 {
     // HMAC takes keys of any length, so this never fails.
     let Ok(mut mac) = <Hmac<sha1::Sha1> as KeyInit>::new_from_slice(seed.expose_secret()) else {
@@ -32,6 +33,7 @@ pub fn hotp(seed: &TotpSeed, counter: u64) -> u32 {
 }
 
 /// The 6-digit TOTP code of `seed` at `now`, as a number (print with `{:06}`).
+#[must_use]
 pub fn totp_code(seed: &TotpSeed, now: UnixTime) -> u32 {
     hotp(seed, now.as_secs() / TOTP_STEP_SECS) % 10u32.pow(TOTP_DIGITS)
 }

@@ -158,6 +158,7 @@ impl SigningKeyRing {
     pub const MAX_KEYS: usize = 16;
 
     /// An empty ring (it signs nothing until a key is added).
+    #[must_use]
     pub fn new() -> Self {
         SigningKeyRing::default()
     }
@@ -236,6 +237,7 @@ impl SigningKeyRing {
     }
 
     /// The ID of the key that signs `algorithm`'s tokens, if any.
+    #[must_use]
     pub fn signing_key_id(&self, algorithm: SigningAlgorithm) -> Option<&KeyId> {
         self.active(algorithm).map(|k| &k.id)
     }
@@ -349,6 +351,7 @@ impl SigningKeyRing {
 
     /// The text form, private keys included: write it only where the HMAC key ring goes. Wiped on
     /// drop.
+    #[must_use]
     pub fn to_text(&self) -> Zeroizing<String> {
         const HEADER: &str =
             "# tempcred signing keys: ROLE:KEY-ID:ALGORITHM:PKCS8 (private: keep like the key ring)\n";

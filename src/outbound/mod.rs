@@ -79,6 +79,7 @@ impl SigningAlgorithm {
     pub const ALL: [SigningAlgorithm; 2] = [SigningAlgorithm::Rs256, SigningAlgorithm::Es384];
 
     /// The JOSE name: `RS256` or `ES384`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             SigningAlgorithm::Rs256 => "RS256",
@@ -94,6 +95,7 @@ impl SigningAlgorithm {
     /// assert_eq!(SigningAlgorithm::from_name("es384"), None);
     /// assert_eq!(SigningAlgorithm::from_name("HS256"), None);
     /// ```
+    #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|a| a.as_str() == name)
     }

@@ -114,27 +114,32 @@ impl OutboundFederation {
     }
 
     /// The issuer URL: every token's `iss`.
+    #[must_use]
     pub fn issuer(&self) -> &str {
         &self.issuer
     }
 
     /// The signing keys.
+    #[must_use]
     pub fn keys(&self) -> &SigningKeyRing {
         &self.keys
     }
 
     /// Where relying parties fetch the JWKS: the issuer URL followed by [`JWKS_PATH`].
+    #[must_use]
     pub fn jwks_uri(&self) -> String {
         format!("{}{JWKS_PATH}", self.issuer)
     }
 
     /// Where relying parties fetch the configuration: the issuer URL followed by
     /// [`DISCOVERY_PATH`].
+    #[must_use]
     pub fn discovery_uri(&self) -> String {
         format!("{}{DISCOVERY_PATH}", self.issuer)
     }
 
     /// The JSON Web Key Set to serve at [`jwks_uri`](Self::jwks_uri): public keys only.
+    #[must_use]
     pub fn jwks_json(&self) -> String {
         self.keys.jwks_json()
     }

@@ -110,6 +110,7 @@ enum Cmp {
 
 impl Operator {
     /// The AWS name, e.g. `StringEquals`.
+    #[must_use]
     pub fn name(self) -> &'static str {
         use Operator::*;
         match self {
@@ -144,6 +145,7 @@ impl Operator {
     }
 
     /// Whether the operator is a negation (`…Not…`): true when no value matches.
+    #[must_use]
     pub fn is_negated(self) -> bool {
         use Operator::*;
         matches!(
@@ -397,6 +399,7 @@ pub struct ConditionBlock {
 
 impl ConditionBlock {
     /// The operator.
+    #[must_use]
     pub fn operator(&self) -> ConditionOperator {
         self.op
     }

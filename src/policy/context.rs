@@ -118,6 +118,7 @@ impl RequestPrincipal {
     ///
     /// For a role session prefer [`RequestPrincipal::role_session`]: an assumed-role ARN has no role path,
     /// so this constructor cannot add the role's own ARN.
+    #[must_use]
     pub fn principal(arn: &PrincipalArn) -> Self {
         let account = match arn {
             PrincipalArn::OidcProvider { .. } | PrincipalArn::SamlProvider { .. } => None,
@@ -173,6 +174,7 @@ impl RequestPrincipal {
     }
 
     /// A service principal such as `ec2.amazonaws.com` (the instance-role case).
+    #[must_use]
     pub fn service(name: &str) -> Self {
         RequestPrincipal {
             arns: Vec::new(),
@@ -185,6 +187,7 @@ impl RequestPrincipal {
 
     /// A web-identity or SAML caller, named by its provider: the provider's ARN
     /// (`arn:aws:iam::ACCT:oidc-provider/HOST`) or a well-known name (`accounts.google.com`).
+    #[must_use]
     pub fn federated(provider: &str) -> Self {
         RequestPrincipal {
             arns: Vec::new(),
@@ -211,6 +214,7 @@ impl RequestPrincipal {
     /// assert!(bucket.evaluate(&ctx).is_allowed());
     /// assert_eq!(RequestPrincipal::anonymous().arns().count(), 0);
     /// ```
+    #[must_use]
     pub fn anonymous() -> Self {
         RequestPrincipal {
             arns: Vec::new(),
@@ -222,6 +226,7 @@ impl RequestPrincipal {
     }
 
     /// Whether this is the anonymous caller of [`RequestPrincipal::anonymous`]: known by nothing.
+    #[must_use]
     pub fn is_anonymous(&self) -> bool {
         self.arns.is_empty()
             && self.account.is_none()
@@ -235,6 +240,7 @@ impl RequestPrincipal {
     }
 
     /// The caller's account, for IAM principals.
+    #[must_use]
     pub fn account(&self) -> Option<AccountId> {
         self.account.map(|(_, a)| a)
     }
@@ -320,6 +326,7 @@ pub struct RequestContext {
 
 impl RequestContext {
     /// A context for `action` (e.g. `sts:AssumeRole`), with no resource, no caller and no keys.
+    #[must_use]
     pub fn new(action: &str) -> Self {
         RequestContext {
             action: action.to_ascii_lowercase().into(),
@@ -330,12 +337,14 @@ impl RequestContext {
     }
 
     /// Sets the resource ARN the action is on.
+    #[must_use]
     pub fn with_resource(mut self, resource: &str) -> Self {
         self.resource = Some(resource.into());
         self
     }
 
     /// Sets the caller, for `Principal` / `NotPrincipal` matching.
+    #[must_use]
     pub fn with_principal(mut self, caller: RequestPrincipal) -> Self {
         self.caller = Some(caller);
         self
@@ -348,16 +357,19 @@ impl RequestContext {
     }
 
     /// The action, lowercased.
+    #[must_use]
     pub fn action(&self) -> &str {
         &self.action
     }
 
     /// The resource, if one was set.
+    #[must_use]
     pub fn resource(&self) -> Option<&str> {
         self.resource.as_deref()
     }
 
     /// The caller, if one was set.
+    #[must_use]
     pub fn principal(&self) -> Option<&RequestPrincipal> {
         self.caller.as_ref()
     }
@@ -458,6 +470,7 @@ impl RequestContext {
     }
 
     /// Whether `key` is present (possibly with no value).
+    #[must_use]
     pub fn contains_key(&self, key: &str) -> bool {
         self.lookup(key).is_some()
     }

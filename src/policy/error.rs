@@ -112,21 +112,25 @@ impl MalformedPolicyDocument {
     }
 
     /// The AWS error code, `MalformedPolicyDocument`.
+    #[must_use]
     pub fn code(&self) -> &'static str {
         "MalformedPolicyDocument"
     }
 
     /// The HTTP status, 400.
+    #[must_use]
     pub fn status(&self) -> u16 {
         400
     }
 
     /// What is wrong.
+    #[must_use]
     pub fn reason(&self) -> &MalformedReason {
         &self.reason
     }
 
     /// Where: a path such as `Statement[2].Action`, or `line L column C`.
+    #[must_use]
     pub fn location(&self) -> &str {
         &self.location
     }

@@ -78,11 +78,13 @@ pub struct Evaluation<'p> {
 
 impl Evaluation<'_> {
     /// Whether the decision is [`Decision::Allow`].
+    #[must_use]
     pub fn is_allowed(&self) -> bool {
         self.decision == Decision::Allow
     }
 
     /// The strongest way a `Principal` element matched among the allowing statements.
+    #[must_use]
     pub fn principal_grant(&self) -> Option<PrincipalGrant> {
         self.allowed_by.iter().filter_map(|s| s.grant).min()
     }
@@ -91,6 +93,7 @@ impl Evaluation<'_> {
     /// grant came only through its account (or a wildcard). For a trust policy the Issuer then
     /// also requires the caller's identity policies to allow ([delegation rules](crate::manual::delegation_rules), rule 3). Statements without
     /// a `Principal` element count as not naming the caller.
+    #[must_use]
     pub fn allowed_only_via_account(&self) -> bool {
         self.is_allowed()
             && !matches!(
@@ -243,6 +246,7 @@ fn applies(st: &Statement, ctx: &RequestContext) -> Option<Option<PrincipalGrant
 }
 
 /// Evaluates several policies together, as one set: deny wins, default deny.
+#[must_use]
 pub fn evaluate<'p>(policies: &[&'p PolicyDocument], ctx: &RequestContext) -> Evaluation<'p> {
     let mut out = Evaluation {
         decision: Decision::ImplicitDeny,
@@ -279,6 +283,7 @@ pub fn evaluate<'p>(policies: &[&'p PolicyDocument], ctx: &RequestContext) -> Ev
 
 impl PolicyDocument {
     /// Evaluates this document alone against `ctx`.
+    #[must_use]
     pub fn evaluate(&self, ctx: &RequestContext) -> Evaluation<'_> {
         evaluate(&[self], ctx)
     }
@@ -299,6 +304,7 @@ impl PolicyDocument {
 /// assert!(eval.is_allowed());
 /// assert!(eval.allowed_only_via_account()); // alice's own policies must allow too
 /// ```
+#[must_use]
 pub fn evaluate_trust<'p>(trust: &'p PolicyDocument, ctx: &RequestContext) -> Evaluation<'p> {
     trust.evaluate(ctx)
 }
@@ -317,6 +323,7 @@ pub struct CombinedEvaluation<'p> {
 
 impl CombinedEvaluation<'_> {
     /// Whether the decision is [`Decision::Allow`].
+    #[must_use]
     pub fn is_allowed(&self) -> bool {
         self.decision == Decision::Allow
     }
@@ -347,6 +354,7 @@ impl fmt::Display for CombinedEvaluation<'_> {
 /// assert_eq!(evaluate_with_session(&[&role], &[&session], &put).decision, Decision::ImplicitDeny);
 /// assert!(evaluate_with_session(&[&role], &[], &put).is_allowed());
 /// ```
+#[must_use]
 pub fn evaluate_with_session<'p>(
     identity: &[&'p PolicyDocument],
     session: &[&'p PolicyDocument],

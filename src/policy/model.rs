@@ -24,6 +24,7 @@ pub enum Version {
 
 impl Version {
     /// The version string.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Version::V2012_10_17 => "2012-10-17",
@@ -43,6 +44,7 @@ pub enum Effect {
 
 impl Effect {
     /// `Allow` or `Deny`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Effect::Allow => "Allow",
@@ -67,6 +69,7 @@ pub enum PrincipalKind {
 
 impl PrincipalKind {
     /// The JSON key.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             PrincipalKind::Aws => "AWS",
@@ -141,18 +144,22 @@ pub struct Statement {
 
 impl Statement {
     /// The `Sid`, if any.
+    #[must_use]
     pub fn sid(&self) -> Option<&str> {
         self.sid.as_deref()
     }
     /// The effect.
+    #[must_use]
     pub fn effect(&self) -> Effect {
         self.effect
     }
     /// Whether the statement has a `Principal` or `NotPrincipal` element.
+    #[must_use]
     pub fn has_principal(&self) -> bool {
         self.principal.is_some()
     }
     /// Whether the statement has a `Resource` or `NotResource` element.
+    #[must_use]
     pub fn has_resource(&self) -> bool {
         self.resource.is_some()
     }
@@ -164,6 +171,7 @@ impl Statement {
         )
     }
     /// The condition operators with their keys.
+    #[must_use]
     pub fn conditions(&self) -> &[ConditionBlock] {
         &self.conditions
     }
@@ -194,22 +202,27 @@ pub struct PolicyDocument {
 
 impl PolicyDocument {
     /// The version (`2008-10-17` when the document has no `Version`).
+    #[must_use]
     pub fn version(&self) -> Version {
         self.version
     }
     /// The `Id`, if any.
+    #[must_use]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// The statements in order.
+    #[must_use]
     pub fn statements(&self) -> &[Statement] {
         &self.statements
     }
     /// The text the document was parsed from.
+    #[must_use]
     pub fn original_text(&self) -> &str {
         &self.text
     }
     /// The document as compact JSON, equivalent to the original.
+    #[must_use]
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }

@@ -33,6 +33,7 @@ pub enum PolicyKind {
 
 impl PolicyKind {
     /// The size limit of this kind, in characters.
+    #[must_use]
     pub fn max_chars(self) -> usize {
         match self {
             PolicyKind::Trust => TRUST_POLICY_MAX_CHARS,

@@ -127,26 +127,32 @@ impl Arn {
     }
 
     /// The partition, e.g. `aws`.
+    #[must_use]
     pub fn partition(&self) -> &str {
         self.part(0)
     }
     /// The service namespace, e.g. `iam`, `sts`, `s3`.
+    #[must_use]
     pub fn service(&self) -> &str {
         self.part(1)
     }
     /// The region; empty for global services.
+    #[must_use]
     pub fn region(&self) -> &str {
         self.part(2)
     }
     /// The account ID text; empty for some resources (S3 buckets), `aws` for AWS-managed ones.
+    #[must_use]
     pub fn account(&self) -> &str {
         self.part(3)
     }
     /// Everything after the fifth colon.
+    #[must_use]
     pub fn resource(&self) -> &str {
         self.part(4)
     }
     /// The whole ARN text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.text
     }
@@ -373,6 +379,7 @@ impl PrincipalArn {
     }
 
     /// The account the principal belongs to.
+    #[must_use]
     pub fn account(&self) -> AccountId {
         match self {
             PrincipalArn::Root { account, .. }
@@ -386,6 +393,7 @@ impl PrincipalArn {
     }
 
     /// The partition of the ARN.
+    #[must_use]
     pub fn partition(&self) -> Partition {
         match self {
             PrincipalArn::Root { partition, .. }
@@ -399,11 +407,13 @@ impl PrincipalArn {
     }
 
     /// The account root `arn:P:iam::ACCT:root`.
+    #[must_use]
     pub fn root(partition: Partition, account: AccountId) -> Self {
         PrincipalArn::Root { partition, account }
     }
 
     /// The ARN of this principal as an [`Arn`].
+    #[must_use]
     pub fn to_arn(&self) -> Arn {
         // Every variant prints a valid ARN; the fallback is unreachable but keeps this panic-free.
         let text = self.to_string();

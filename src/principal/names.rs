@@ -33,11 +33,13 @@ impl AccountId {
     }
 
     /// The account with this number, if it has at most 12 digits.
+    #[must_use]
     pub fn from_u64(n: u64) -> Option<Self> {
         (n <= Self::MAX).then_some(AccountId(n))
     }
 
     /// The account number.
+    #[must_use]
     pub fn as_u64(self) -> u64 {
         self.0
     }
@@ -97,6 +99,7 @@ bounded_name!(
 
 impl Partition {
     /// The standard partition, `aws`.
+    #[must_use]
     pub fn aws() -> Self {
         Partition(arrayvec::ArrayString::from("aws").unwrap_or_default())
     }
@@ -189,6 +192,7 @@ impl IamPath {
     }
 
     /// The root path `/`.
+    #[must_use]
     pub fn root() -> Self {
         IamPath(PathRepr::Inline(
             arrayvec::ArrayString::from("/").unwrap_or_default(),
@@ -196,6 +200,7 @@ impl IamPath {
     }
 
     /// The validated text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         match &self.0 {
             PathRepr::Inline(s) => s.as_str(),
@@ -293,6 +298,7 @@ pub enum UniqueIdKind {
 
 impl UniqueIdKind {
     /// The prefix AWS uses for this kind.
+    #[must_use]
     pub fn prefix(self) -> &'static str {
         match self {
             UniqueIdKind::Role => "AROA",
@@ -331,6 +337,7 @@ bounded_name!(
 
 impl UniqueId {
     /// Whether this is a role ID or a user ID.
+    #[must_use]
     pub fn kind(&self) -> UniqueIdKind {
         if self.as_str().starts_with("AROA") {
             UniqueIdKind::Role

@@ -105,6 +105,7 @@ impl MfaTokenCode {
     }
 
     /// The six digits.
+    #[must_use]
     pub fn expose_secret(&self) -> &str {
         // Only ASCII digits are ever stored.
         std::str::from_utf8(&self.0).unwrap_or("")

@@ -30,6 +30,7 @@ impl TagKey {
     }
 
     /// The key's text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -47,6 +48,7 @@ impl TagValue {
     }
 
     /// The value's text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -103,6 +105,7 @@ pub struct SessionTags(Vec<SessionTag>);
 
 impl SessionTags {
     /// No tags.
+    #[must_use]
     pub const fn new() -> Self {
         SessionTags(Vec::new())
     }
@@ -137,6 +140,7 @@ impl SessionTags {
     }
 
     /// The tag whose key equals `key` ignoring ASCII case.
+    #[must_use]
     pub fn get(&self, key: &str) -> Option<&SessionTag> {
         self.0
             .iter()
@@ -149,11 +153,13 @@ impl SessionTags {
     }
 
     /// How many tags.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Whether there are none.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

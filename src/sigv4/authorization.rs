@@ -38,6 +38,7 @@ fn is_name(s: &str) -> bool {
 impl<'a> Credential<'a> {
     /// Parses `AKID/YYYYMMDD/REGION/SERVICE/aws4_request`. The key ID is 1–128 ASCII letters
     /// and digits; region and service 1–128 of `[a-z0-9-]`.
+    #[must_use]
     pub fn parse(text: &'a str) -> Option<Self> {
         let mut parts = text.split('/');
         let access_key_id = parts.next()?;

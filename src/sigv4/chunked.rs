@@ -73,6 +73,7 @@ pub enum ChunkedError {
 
 impl ChunkedError {
     /// The AWS (S3) error code.
+    #[must_use]
     pub fn aws_code(&self) -> &'static str {
         match self {
             ChunkedError::Malformed(_) | ChunkedError::Truncated => "IncompleteBody",
@@ -85,6 +86,7 @@ impl ChunkedError {
     }
 
     /// The HTTP status.
+    #[must_use]
     pub fn http_status(&self) -> u16 {
         match self {
             ChunkedError::SignatureDoesNotMatch => 403,
@@ -132,6 +134,7 @@ impl ChecksumAlgorithm {
     ];
 
     /// The trailer (and header) name, e.g. `x-amz-checksum-crc32`.
+    #[must_use]
     pub fn header_name(self) -> &'static str {
         match self {
             ChecksumAlgorithm::Crc32 => "x-amz-checksum-crc32",
@@ -143,6 +146,7 @@ impl ChecksumAlgorithm {
     }
 
     /// The algorithm named by an `X-Amz-Trailer` value (case-insensitive).
+    #[must_use]
     pub fn from_header_name(name: &str) -> Option<Self> {
         Self::ALL
             .into_iter()
@@ -150,6 +154,7 @@ impl ChecksumAlgorithm {
     }
 
     /// The checksum of `bytes`, base64-encoded as the trailer carries it.
+    #[must_use]
     pub fn checksum_base64(self, bytes: &[u8]) -> String {
         let mut running = Running::new(self);
         running.update(bytes);
@@ -250,6 +255,7 @@ impl fmt::Debug for ChunkSigner {
 impl ChunkSigner {
     /// A signer for chunks following the request signed with `seed` by `secret` at `time` for
     /// `region` and `service` (the same values the request's headers were signed with).
+    #[must_use]
     pub fn new(
         secret: &SecretAccessKey,
         time: UnixTime,
@@ -460,6 +466,7 @@ impl ChunkedDecoder {
     /// A decoder for `mode`. Signed modes need the request's [`ChunkSigner`] (without one every
     /// signed chunk is refused); chunks are at most [`DEFAULT_MAX_CHUNK_BYTES`]; no decoded
     /// length and no trailer are expected until set.
+    #[must_use]
     pub fn new(mode: StreamingMode, signer: Option<ChunkSigner>) -> Self {
         ChunkedDecoder {
             mode,
@@ -483,12 +490,14 @@ impl ChunkedDecoder {
     }
 
     /// Refuses chunks larger than `limit` bytes.
+    #[must_use]
     pub fn max_chunk_bytes(mut self, limit: usize) -> Self {
         self.max_chunk_bytes = limit;
         self
     }
 
     /// The body must decode to exactly `length` bytes (`x-amz-decoded-content-length`).
+    #[must_use]
     pub fn decoded_length(mut self, length: u64) -> Self {
         self.decoded_length = Some(length);
         self
@@ -496,6 +505,7 @@ impl ChunkedDecoder {
 
     /// The body must end with the trailer `algorithm` names (`X-Amz-Trailer`), matching the
     /// decoded bytes. Ignored in [`StreamingMode::Signed`], which has no trailer.
+    #[must_use]
     pub fn trailer(mut self, algorithm: ChecksumAlgorithm) -> Self {
         self.trailer = Some(algorithm);
         self.checksum = Some(Running::new(algorithm));
@@ -503,6 +513,7 @@ impl ChunkedDecoder {
     }
 
     /// Whether the whole body, trailer included, has been read and verified.
+    #[must_use]
     pub fn is_done(&self) -> bool {
         self.state == State::Done
     }

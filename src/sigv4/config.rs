@@ -71,6 +71,7 @@ impl SigV4Config {
     /// A config accepting only signatures scoped to `service` (the scope's fourth part, e.g.
     /// `sts`, `s3`, `execute-api`), in any region (narrow them with
     /// [`SigV4Config::with_regions`]), with a 5-minute skew, normalized paths and default limits.
+    #[must_use]
     pub fn new(service: &str) -> Self {
         SigV4Config {
             skew_secs: DEFAULT_LEEWAY_SECS,
@@ -83,12 +84,14 @@ impl SigV4Config {
     }
 
     /// Accepts only signatures scoped to `service` instead.
+    #[must_use]
     pub fn with_service(mut self, service: &str) -> Self {
         self.service = service.to_owned();
         self
     }
 
     /// The service signatures must be scoped to.
+    #[must_use]
     pub fn service(&self) -> &str {
         &self.service
     }
@@ -104,6 +107,7 @@ impl SigV4Config {
     }
 
     /// How the path is canonicalized (S3 signs it unnormalized).
+    #[must_use]
     pub fn with_path_style(mut self, style: PathStyle) -> Self {
         self.path_style = style;
         self
@@ -122,6 +126,7 @@ impl SigV4Config {
     /// the JS SDK sign `/a` there instead, so such a request from them does not verify: the two
     /// readings cannot both be accepted without one path meaning two things. With the default
     /// (strict) configuration the question does not arise: the path is refused.
+    #[must_use]
     pub fn accept_unnormalized_paths(mut self) -> Self {
         self.accept_unnormalized_paths = true;
         self
@@ -138,22 +143,26 @@ impl SigV4Config {
     }
 
     /// Replaces the size limits.
+    #[must_use]
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
     }
 
     /// The skew window in seconds.
+    #[must_use]
     pub fn clock_skew_leeway(&self) -> u64 {
         self.skew_secs
     }
 
     /// The path style.
+    #[must_use]
     pub fn path_style(&self) -> PathStyle {
         self.path_style
     }
 
     /// The size limits.
+    #[must_use]
     pub fn limits(&self) -> &Limits {
         &self.limits
     }

@@ -31,6 +31,7 @@ const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
 
 impl AmzDate {
     /// Parses `YYYYMMDDTHHMMSSZ`; `None` for anything else, including dates before 1970.
+    #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
         let b: [u8; 16] = text.as_bytes().try_into().ok()?;
         let at = time::PrimitiveDateTime::parse(text, FORMAT).ok()?;
@@ -42,6 +43,7 @@ impl AmzDate {
     }
 
     /// The `x-amz-date` text of an instant.
+    #[must_use]
     pub fn from_unix(t: UnixTime) -> Self {
         let secs = t.as_secs();
         let mut text = *b"19700101T000000Z";
@@ -60,16 +62,19 @@ impl AmzDate {
     }
 
     /// The instant.
+    #[must_use]
     pub fn to_unix(self) -> UnixTime {
         UnixTime::from_secs(self.secs)
     }
 
     /// The full text, `YYYYMMDDTHHMMSSZ`.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.text).unwrap_or("")
     }
 
     /// The day part, `YYYYMMDD`, which the credential scope repeats.
+    #[must_use]
     pub fn date_str(&self) -> &str {
         self.as_str().get(..8).unwrap_or("")
     }

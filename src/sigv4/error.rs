@@ -195,6 +195,7 @@ pub enum SigV4Error {
 
 impl SigV4Error {
     /// The AWS error code to answer with.
+    #[must_use]
     pub fn aws_code(&self) -> &'static str {
         match self {
             SigV4Error::MissingAuthentication => "MissingAuthenticationToken",
@@ -220,6 +221,7 @@ impl SigV4Error {
     }
 
     /// The HTTP status to answer with.
+    #[must_use]
     pub fn http_status(&self) -> u16 {
         match self {
             SigV4Error::IncompleteSignature(_)
@@ -244,6 +246,7 @@ pub struct AmzDateDay(pub(crate) [u8; 8]);
 
 impl AmzDateDay {
     /// The eight digits.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or("")
     }

@@ -43,6 +43,7 @@ pub enum StreamingMode {
 
 impl StreamingMode {
     /// The `x-amz-content-sha256` value.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             StreamingMode::Signed => STREAMING_PAYLOAD,
@@ -52,11 +53,13 @@ impl StreamingMode {
     }
 
     /// Whether chunks carry `chunk-signature`.
+    #[must_use]
     pub fn signs_chunks(self) -> bool {
         !matches!(self, StreamingMode::UnsignedWithTrailer)
     }
 
     /// Whether the body ends with trailer lines.
+    #[must_use]
     pub fn has_trailer(self) -> bool {
         !matches!(self, StreamingMode::Signed)
     }
@@ -66,6 +69,7 @@ impl PayloadMode {
     /// The mode named by an `x-amz-content-sha256` value (`None`: no header). Anything that is
     /// not one of the named values is taken as a SHA-256, which the verifier then compares with
     /// the body's.
+    #[must_use]
     pub fn of_header(value: Option<&str>) -> PayloadMode {
         match value {
             Some(UNSIGNED_PAYLOAD) => PayloadMode::Unsigned,
@@ -104,12 +108,14 @@ pub struct PayloadModes {
 
 impl PayloadModes {
     /// Only the SHA-256 of the body (the default).
+    #[must_use]
     pub fn signed_only() -> Self {
         PayloadModes::default()
     }
 
     /// Every mode Amazon S3 accepts: `UNSIGNED-PAYLOAD` (and presigned URLs without
     /// `X-Amz-Content-Sha256`), and the three `aws-chunked` modes.
+    #[must_use]
     pub fn s3() -> Self {
         PayloadModes {
             unsigned: true,
@@ -120,12 +126,14 @@ impl PayloadModes {
     }
 
     /// Also accepts `UNSIGNED-PAYLOAD`: the body is not authenticated at all.
+    #[must_use]
     pub fn allow_unsigned_payload(mut self) -> Self {
         self.unsigned = true;
         self
     }
 
     /// Also accepts the `aws-chunked` mode `mode`.
+    #[must_use]
     pub fn allow_streaming(mut self, mode: StreamingMode) -> Self {
         match mode {
             StreamingMode::Signed => self.streaming_signed = true,
@@ -136,6 +144,7 @@ impl PayloadModes {
     }
 
     /// Whether `mode` is accepted.
+    #[must_use]
     pub fn accepts(&self, mode: PayloadMode) -> bool {
         match mode {
             PayloadMode::Sha256 => true,

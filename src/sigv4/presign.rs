@@ -152,6 +152,7 @@ impl<'a> PresignedQuery<'a> {
     }
 
     /// The credential scope (always `Some`: it was validated when parsed).
+    #[must_use]
     pub fn credential(&self) -> Option<Credential<'_>> {
         Credential::parse(&self.credential)
     }

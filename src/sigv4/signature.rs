@@ -41,6 +41,7 @@ pub struct Signature([u8; 32]);
 
 impl Signature {
     /// Parses exactly 64 lowercase hex digits.
+    #[must_use]
     pub fn parse(hex: &str) -> Option<Self> {
         let bytes = hex.as_bytes();
         if bytes.len() != 64 || !bytes.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
@@ -52,6 +53,7 @@ impl Signature {
     }
 
     /// Constant-time equality.
+    #[must_use]
     pub fn ct_eq(&self, other: &Signature) -> bool {
         self.0.ct_eq(&other.0).into()
     }

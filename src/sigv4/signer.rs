@@ -97,6 +97,7 @@ impl fmt::Debug for SigningParams<'_> {
 
 impl<'a> SigningParams<'a> {
     /// Signing parameters with default settings and no session token.
+    #[must_use]
     pub fn new(
         access_key_id: &'a str,
         secret_access_key: &'a SecretAccessKey,
@@ -116,12 +117,14 @@ impl<'a> SigningParams<'a> {
     }
 
     /// Adds the session token of temporary credentials.
+    #[must_use]
     pub fn with_session_token(mut self, token: &'a str) -> Self {
         self.session_token = Some(token);
         self
     }
 
     /// Replaces the settings.
+    #[must_use]
     pub fn with_settings(mut self, settings: SigningSettings) -> Self {
         self.settings = settings;
         self
@@ -433,6 +436,7 @@ pub fn presign(
 
 /// The credential scope text `YYYYMMDD/REGION/SERVICE/aws4_request` for a time, region and
 /// service.
+#[must_use]
 pub fn credential_scope(time: UnixTime, region: &str, service: &str) -> String {
     let date = AmzDate::from_unix(time);
     let mut v = Vec::new();

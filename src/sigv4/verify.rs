@@ -377,6 +377,7 @@ impl<'r> UntrustedRequest<'r> {
     }
 
     /// The credential scope and access key ID text.
+    #[must_use]
     pub fn credential(&self) -> Option<Credential<'_>> {
         self.scope?.slice(&self.credential)
     }
@@ -387,16 +388,19 @@ impl<'r> UntrustedRequest<'r> {
     }
 
     /// The time the request says it was signed.
+    #[must_use]
     pub fn request_time(&self) -> AmzDate {
         self.date
     }
 
     /// The session token sent with the request (header, or presigned query), if any.
+    #[must_use]
     pub fn security_token(&self) -> Option<&str> {
         self.security_token.as_deref()
     }
 
     /// Header or presigned.
+    #[must_use]
     pub fn mode(&self) -> AuthMode {
         match self.expires_secs {
             None => AuthMode::Header,

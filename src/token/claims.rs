@@ -70,6 +70,7 @@ impl Operation {
     }
 
     /// The AWS action name, e.g. `AssumeRole`.
+    #[must_use]
     pub fn action_name(self) -> &'static str {
         match self {
             Operation::AssumeRole | Operation::AssumeRoleForService => "AssumeRole",
@@ -175,11 +176,13 @@ pub struct Claims {
 
 impl Claims {
     /// Lifetime in seconds.
+    #[must_use]
     pub fn lifetime_secs(&self) -> u64 {
         self.expires_at.seconds_since(self.issued_at)
     }
 
     /// The `GetCallerIdentity` answer for this session.
+    #[must_use]
     pub fn caller_identity(&self) -> CallerIdentity {
         let (p, a) = (self.partition, self.account);
         let (arn, user_id) = match &self.principal {
@@ -217,6 +220,7 @@ impl Claims {
 
     /// The ARN that policies see as `aws:PrincipalArn`: the role's ARN for a role session (so a
     /// trust policy naming the role trusts its sessions), the caller ARN otherwise.
+    #[must_use]
     pub fn principal_arn(&self) -> String {
         match &self.principal {
             SessionPrincipal::AssumedRole {

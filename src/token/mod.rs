@@ -116,11 +116,13 @@ impl UntrustedToken {
     }
 
     /// The key ID the token names. Unverified.
+    #[must_use]
     pub fn untrusted_key_id(&self) -> &KeyId {
         &self.key_id
     }
 
     /// The claims the token makes. Unverified.
+    #[must_use]
     pub fn untrusted_claims(&self) -> &Claims {
         &self.claims
     }

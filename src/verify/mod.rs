@@ -50,6 +50,7 @@ pub enum VerifyError {
 
 impl VerifyError {
     /// The AWS error code a service should answer with.
+    #[must_use]
     pub fn aws_code(&self) -> &'static str {
         match self {
             VerifyError::Expired => "ExpiredToken",
@@ -110,6 +111,7 @@ pub struct Verifier {
 
 impl Verifier {
     /// A verifier for every key of `ring`, with the default 5-minute leeway.
+    #[must_use]
     pub fn new(ring: &KeyRing) -> Self {
         Verifier {
             keys: ring.all().cloned().collect(),
@@ -128,17 +130,20 @@ impl Verifier {
     }
 
     /// Refuses sessions listed in `revoked` from now on.
+    #[must_use]
     pub fn with_revoked_sessions(mut self, revoked: RevokedSessions) -> Self {
         self.revoked = revoked;
         self
     }
 
     /// The revocation snapshot this verifier refuses sessions by.
+    #[must_use]
     pub fn revoked_sessions(&self) -> &RevokedSessions {
         &self.revoked
     }
 
     /// The leeway in seconds.
+    #[must_use]
     pub fn clock_skew_leeway(&self) -> u64 {
         self.leeway_secs
     }
@@ -248,16 +253,19 @@ impl fmt::Debug for VerifiedSession {
 
 impl VerifiedSession {
     /// The verified claims.
+    #[must_use]
     pub fn claims(&self) -> &Claims {
         &self.claims
     }
 
     /// The `GetCallerIdentity` triple.
+    #[must_use]
     pub fn caller_identity(&self) -> CallerIdentity {
         self.claims.caller_identity()
     }
 
     /// The access key ID derived from the token.
+    #[must_use]
     pub fn access_key_id(&self) -> &AccessKeyId {
         &self.access_key_id
     }
@@ -268,6 +276,7 @@ impl VerifiedSession {
     }
 
     /// The ID of the key that signed the session's token.
+    #[must_use]
     pub fn key_id(&self) -> &KeyId {
         &self.key_id
     }

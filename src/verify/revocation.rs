@@ -40,11 +40,13 @@ impl RevokedSessions {
     }
 
     /// How many roles have a cut-off.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Whether no role has a cut-off.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

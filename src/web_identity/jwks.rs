@@ -67,6 +67,7 @@ impl Default for JwksValidator {
 
 impl JwksValidator {
     /// A validator with the default 5-minute leeway.
+    #[must_use]
     pub fn new() -> Self {
         JwksValidator {
             leeway_secs: DEFAULT_ID_TOKEN_LEEWAY_SECS,
@@ -86,6 +87,7 @@ impl JwksValidator {
     }
 
     /// The leeway in seconds.
+    #[must_use]
     pub fn leeway_secs(&self) -> u64 {
         self.leeway_secs
     }

@@ -80,6 +80,7 @@ impl WebIdentityError {
     /// `ExpiredTokenException` for an expired token (the STS API model's code for
     /// `AssumeRoleWithWebIdentity`, which the SDKs map to their typed error),
     /// `InvalidIdentityToken` for everything else.
+    #[must_use]
     pub fn aws_code(&self) -> &'static str {
         match self {
             WebIdentityError::IssuerMismatch | WebIdentityError::AudienceMismatch => {
@@ -91,6 +92,7 @@ impl WebIdentityError {
     }
 
     /// The HTTP status AWS answers with: 403 for `IDPRejectedClaim`, 400 otherwise.
+    #[must_use]
     pub fn http_status(&self) -> u16 {
         match self.aws_code() {
             "IDPRejectedClaim" => 403,
@@ -130,6 +132,7 @@ pub struct ValidatedIdentity {
 impl ValidatedIdentity {
     /// An identity with the required claims, for validators written outside this crate; set the
     /// other fields as known.
+    #[must_use]
     pub fn new(
         provider: &OidcProvider,
         subject: String,
@@ -164,6 +167,7 @@ impl ValidatedIdentity {
     /// assert_eq!(keys[0], ("id.example.com:aud".to_string(), vec!["app".to_string()]));
     /// assert_eq!(keys[1], ("id.example.com:sub".to_string(), vec!["user-1".to_string()]));
     /// ```
+    #[must_use]
     pub fn context_keys(&self) -> Vec<(String, Vec<String>)> {
         let host = &self.provider_host;
         let mut keys = vec![

@@ -73,6 +73,7 @@ fn to_json<T: Serialize>(value: &T) -> Zeroizing<String> {
 /// assert_eq!(v["Version"], 1);
 /// assert_eq!(v["Expiration"], "2023-11-14T22:13:20Z");
 /// ```
+#[must_use]
 pub fn credential_process_json(credentials: &Credentials) -> Zeroizing<String> {
     let expiration = iso8601(credentials.expiration);
     to_json(&CredentialProcess {
@@ -88,6 +89,7 @@ pub fn credential_process_json(credentials: &Credentials) -> Zeroizing<String> {
 /// `/latest/meta-data/iam/security-credentials/ROLE`:
 /// `{"Code":"Success","LastUpdated":…,"Type":"AWS-HMAC","AccessKeyId":…,"SecretAccessKey":…,
 /// "Token":…,"Expiration":…}`. `last_updated` is when these credentials were obtained.
+#[must_use]
 pub fn imds_credentials_json(
     credentials: &Credentials,
     last_updated: UnixTime,
@@ -108,6 +110,7 @@ pub fn imds_credentials_json(
 /// The answer of the container credentials endpoint (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` /
 /// `…_FULL_URI`): `{"AccessKeyId":…,"SecretAccessKey":…,"Token":…,"Expiration":…}`, plus
 /// `"RoleArn"` when given, as ECS sends it.
+#[must_use]
 pub fn container_credentials_json(
     credentials: &Credentials,
     role_arn: Option<&str>,

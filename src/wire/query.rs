@@ -55,12 +55,14 @@ impl QueryLimits {
     };
 
     /// These limits with another body size.
+    #[must_use]
     pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
         self.max_body_bytes = bytes;
         self
     }
 
     /// These limits with another parameter count.
+    #[must_use]
     pub fn with_max_parameters(mut self, count: usize) -> Self {
         self.max_parameters = count;
         self
@@ -561,6 +563,7 @@ fn form_encode(out: &mut String, text: &str) {
 ///     &Tags.member.1.Key=team&Tags.member.1.Value=a%20b");
 /// assert_eq!(parse_query(body.as_bytes()).unwrap(), req);
 /// ```
+#[must_use]
 pub fn render_query(request: &StsRequest) -> zeroize::Zeroizing<String> {
     let mut out = zeroize::Zeroizing::new(String::with_capacity(256));
     let mut put = |name: &str, value: &str| {

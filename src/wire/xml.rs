@@ -64,6 +64,7 @@ impl RequestId {
     }
 
     /// The ID's text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }
@@ -191,6 +192,7 @@ pub(crate) fn iso8601(t: UnixTime) -> String {
 ///     "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
 ///      <GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/Alice</Arn>"));
 /// ```
+#[must_use]
 pub fn render_response(response: &StsResponse, request_id: &RequestId) -> Zeroizing<String> {
     let action = response.action().as_str();
     let mut x = Xml::new(1024);
@@ -277,6 +279,7 @@ pub fn render_response(response: &StsResponse, request_id: &RequestId) -> Zeroiz
 ///     <Message>The security token included in the request is expired</Message></Error>\
 ///     <RequestId>r-1</RequestId></ErrorResponse>");
 /// ```
+#[must_use]
 pub fn render_error(error: &StsError, request_id: &RequestId) -> String {
     let mut x = Xml::new(256 + error.message.len());
     x.open_ns("ErrorResponse");
