@@ -95,14 +95,18 @@
 //!     "conditions":{"items":[{"key":"aws:PrincipalArn","values":{"items":[{"value":"…"}]}}]}}}
 //! ```
 //!
-//! - `matchedStatements` lists every statement that applied, `Allow` and `Deny`, from the
+//! - `matchedStatements` lists every statement that applied, the `Deny`s first and then the
+//!   `Allow`s (so a cut never drops the statement that decided an explicit deny), from the
 //!   identity policies (`"type":"identity"`, the role's or user's policies in directory order)
 //!   and the session policies (`"type":"session"`, the inline policy first, then the managed ones,
 //!   each with its `"arn"`). `principals` is the unique ID the policy belongs to. A statement
 //!   under `NotAction`/`NotResource` lists `notActions`/`notResources`; a statement's
 //!   `conditions` items carry the operator as written.
 //! - `context.action` is the IAM action as the service named it (`s3:PutObject`); `conditions`
-//!   lists every context key with its values, ordered by key.
+//!   lists every context key with its values, ordered by key. Values of keys that name a
+//!   credential (`…security-token`, `…signature`, `authorization`, `…credential…`, `…secret…`,
+//!   `…password…`, `cookie`) and values shaped like a session token or a secret access key read
+//!   `***REDACTED***`: every principal of the account allowed to decode reads the message.
 //! - When the explanation does not fit, statements are kept before condition keys, each list
 //!   is cut after the last item that fits, and strings longer than 1 024 characters (128 if even
 //!   the principal, action and resource would not fit) are cut and end in `…`. Then
@@ -666,7 +670,11 @@ impl<'a> Explanation<'a> {
 
         let mut out = head;
         let mut omitted_statements = 0usize;
-        for (i, m) in self.statements.iter().enumerate() {
+        // Denies first: when room runs out, what is left out is an Allow, never the statement
+        // that decided an explicit deny.
+        let mut ordered: Vec<&Matched<'_>> = self.statements.iter().collect();
+        ordered.sort_by_key(|m| m.statement.effect() != crate::policy::Effect::Deny);
+        for (i, m) in ordered.into_iter().enumerate() {
             let mut item_cut = false;
             let item = statement_json(m, &mut item_cut);
             let need = item.len() + usize::from(i > 0);
@@ -689,7 +697,18 @@ impl<'a> Explanation<'a> {
             item.push_str(r#"{"key":"#);
             json_string(&mut item, key, MAX_FIELD_CHARS, &mut item_cut);
             item.push_str(r#","values":"#);
-            items(&mut item, values.iter().map(|v| v.text()), &mut item_cut);
+            let secret_key = names_a_credential(key);
+            items(
+                &mut item,
+                values.iter().map(|v| {
+                    if secret_key || looks_like_a_credential(v.text()) {
+                        REDACTED
+                    } else {
+                        v.text()
+                    }
+                }),
+                &mut item_cut,
+            );
             item.push('}');
             let need = item.len() + usize::from(i > 0);
             if omitted_conditions > 0 || need > room {
@@ -713,6 +732,46 @@ impl<'a> Explanation<'a> {
         out.push('}');
         out
     }
+}
+
+/// What a redacted context value reads as.
+const REDACTED: &str = "***REDACTED***";
+
+/// Whether a context key names a credential (an application may pass request headers or query
+/// parameters as context): its values are never written into a message, which every principal of
+/// the account allowed `sts:DecodeAuthorizationMessage` can read.
+fn names_a_credential(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    [
+        "security-token",
+        "securitytoken",
+        "session-token",
+        "sessiontoken",
+        "signature",
+        "authorization",
+        "credential",
+        "secret",
+        "password",
+        "cookie",
+    ]
+    .iter()
+    .any(|word| key.contains(word))
+}
+
+/// Whether a value has the shape of a credential whatever key it comes under: a tempcred
+/// session token, or a secret access key (40 characters of base64 with upper- and lowercase
+/// letters and digits; a hex digest has no uppercase and stays readable).
+fn looks_like_a_credential(value: &str) -> bool {
+    if crate::token::UntrustedToken::parse(value).is_ok() {
+        return true;
+    }
+    let b = value.as_bytes();
+    b.len() == 40
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/')
+        && b.iter().any(u8::is_ascii_uppercase)
+        && b.iter().any(u8::is_ascii_lowercase)
+        && b.iter().any(u8::is_ascii_digit)
 }
 
 fn statement_json(m: &Matched<'_>, cut: &mut bool) -> String {

@@ -34,7 +34,11 @@ pub struct AuthorizationRequest<'a> {
     /// The client's address, for `aws:SourceIp`.
     pub source_ip: Option<IpAddr>,
     /// Service-specific context keys (e.g. `s3:prefix`). Keys in the `aws:` namespace are ignored:
-    /// only verified state sets those.
+    /// only verified state sets those. With authorization messages on, these keys and values are
+    /// shown to every principal of the account allowed `sts:DecodeAuthorizationMessage`: keys
+    /// that name a credential (`…security-token`, `…signature`, `authorization`, `…secret…`, …)
+    /// and values shaped like a session token or a secret access key are redacted, but do not
+    /// pass credentials here.
     pub extra_context: &'a [(&'a str, &'a str)],
 }
 

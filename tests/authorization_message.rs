@@ -326,10 +326,12 @@ fn an_explicit_deny_decodes_to_the_shape_of_awss_documented_example() {
     // Both statements that applied, the allow and the deny that won, each with its policy.
     let statements = json["matchedStatements"]["items"].as_array().unwrap();
     assert_eq!(statements.len(), 2, "{statements:?}");
-    let allow = &statements[0];
+    // Denies come first, so truncation never drops the statement that decided (review of issue
+    // 16: a long allow list used to push the deciding deny out).
+    let deny = &statements[0];
+    let allow = &statements[1];
     assert_eq!(allow["statementId"], "ReadReports");
     assert_eq!(allow["effect"], "ALLOW");
-    let deny = &statements[1];
     assert_eq!(deny["statementId"], "NoDeletes");
     assert_eq!(deny["effect"], "DENY");
     assert_eq!(deny["principals"]["items"][0]["value"], role_id);

@@ -31,7 +31,10 @@ fn big_allow_policy() -> String {
             )
         })
         .collect();
-    format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, st.join(","))
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        st.join(",")
+    )
 }
 
 fn directory_json() -> String {
@@ -153,7 +156,9 @@ fn assert_invalid(r: Result<String, StsError>) {
 }
 
 fn raw(msg: &str) -> Vec<u8> {
-    data_encoding::BASE64URL_NOPAD.decode(msg.as_bytes()).unwrap()
+    data_encoding::BASE64URL_NOPAD
+        .decode(msg.as_bytes())
+        .unwrap()
 }
 
 fn enc(b: &[u8]) -> String {
@@ -171,7 +176,10 @@ fn same_account_operator_decodes() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["allowed"], false);
     assert_eq!(v["context"]["action"], "s3:DeleteObject");
-    assert_eq!(v["context"]["principal"]["arn"], "arn:aws:iam::111111111111:user/eve");
+    assert_eq!(
+        v["context"]["principal"]["arn"],
+        "arn:aws:iam::111111111111:user/eve"
+    );
 }
 
 // ---------- rule 1: nothing without the permission; no oracle ----------
@@ -183,8 +191,17 @@ fn message_text_reveals_no_policy_or_context() {
     let msg = refuse(&w, &eve, "s3:DeleteObject", "arn:aws:s3:::bucket-xyz/k");
     let bytes = raw(&msg);
     let hay = String::from_utf8_lossy(&bytes);
-    for needle in ["SecretSidOfEve", "bucket-xyz", "DeleteObject", "eve", "AIDAEVE"] {
-        assert!(!hay.contains(needle), "{needle} visible in the sealed bytes");
+    for needle in [
+        "SecretSidOfEve",
+        "bucket-xyz",
+        "DeleteObject",
+        "eve",
+        "AIDAEVE",
+    ] {
+        assert!(
+            !hay.contains(needle),
+            "{needle} visible in the sealed bytes"
+        );
         assert!(!msg.contains(needle));
     }
 }
@@ -200,13 +217,21 @@ fn no_permission_no_oracle_for_users_roles_and_session_tokens() {
     let bad = enc(&flipped);
     // A message that is expired at T0 + 1 (sealed 13 h earlier).
     let old = authorizer(&w)
-        .require_caller(&eve, &AuthorizationRequest::new("s3:DeleteObject", "*"), UnixTime::from_secs(T0 - 13 * 3600))
+        .require_caller(
+            &eve,
+            &AuthorizationRequest::new("s3:DeleteObject", "*"),
+            UnixTime::from_secs(T0 - 13 * 3600),
+        )
         .unwrap_err()
         .encoded_authorization_message()
         .unwrap()
         .to_owned();
     assert_invalid(decode(&w, &long_term(&w, ALICE_KEY), &old, T0 + 1));
-    let plain = role_session(&w, &long_term(&w, ALICE_KEY), "arn:aws:iam::111111111111:role/plain");
+    let plain = role_session(
+        &w,
+        &long_term(&w, ALICE_KEY),
+        "arn:aws:iam::111111111111:role/plain",
+    );
     let gst = {
         let creds = w
             .issuer
@@ -221,7 +246,12 @@ fn no_permission_no_oracle_for_users_roles_and_session_tokens() {
     };
     for caller in [&eve, &plain, &gst] {
         let mut seen = Vec::new();
-        for (m, t) in [(&*good, T0 + 1), (&*bad, T0 + 1), ("garbage", T0 + 1), (&*old, T0 + 1)] {
+        for (m, t) in [
+            (&*good, T0 + 1),
+            (&*bad, T0 + 1),
+            ("garbage", T0 + 1),
+            (&*old, T0 + 1),
+        ] {
             let e = decode(&w, caller, m, t).unwrap_err();
             assert_eq!(e.code_str(), "AccessDenied", "{e:?}");
             assert_eq!(e.http_status(), 403);
@@ -237,11 +267,21 @@ fn no_permission_no_oracle_for_users_roles_and_session_tokens() {
 fn foreign_ring_same_key_id_is_invalid() {
     let w = world();
     let foreign = world_ring(ring_with("k1", 2), RevokedSessions::default());
-    let msg = refuse(&foreign, &long_term(&foreign, EVE_KEY), "s3:DeleteObject", "*");
+    let msg = refuse(
+        &foreign,
+        &long_term(&foreign, EVE_KEY),
+        "s3:DeleteObject",
+        "*",
+    );
     assert_invalid(decode(&w, &long_term(&w, ALICE_KEY), &msg, T0 + 1));
     // and the reverse
     let msg = refuse(&w, &long_term(&w, EVE_KEY), "s3:DeleteObject", "*");
-    assert_invalid(decode(&foreign, &long_term(&foreign, ALICE_KEY), &msg, T0 + 1));
+    assert_invalid(decode(
+        &foreign,
+        &long_term(&foreign, ALICE_KEY),
+        &msg,
+        T0 + 1,
+    ));
 }
 
 #[test]
@@ -255,7 +295,12 @@ fn rotated_key_decodes_retired_key_does_not() {
     decode(&rotated, &long_term(&rotated, ALICE_KEY), &msg, T0 + 1).unwrap();
     ring.retire(&KeyId::new("k1").unwrap()).unwrap();
     let retired = world_ring(ring, RevokedSessions::default());
-    assert_invalid(decode(&retired, &long_term(&retired, ALICE_KEY), &msg, T0 + 1));
+    assert_invalid(decode(
+        &retired,
+        &long_term(&retired, ALICE_KEY),
+        &msg,
+        T0 + 1,
+    ));
 }
 
 #[test]
@@ -328,7 +373,12 @@ fn re_encodings_are_invalid() {
         }
     }
     // Over-long input is refused without panicking (API limit and module limit).
-    assert_invalid(decode(&w, &alice, &"A".repeat(MAX_SEALED_CHARS + 1), T0 + 1));
+    assert_invalid(decode(
+        &w,
+        &alice,
+        &"A".repeat(MAX_SEALED_CHARS + 1),
+        T0 + 1,
+    ));
     assert!(decode(&w, &alice, &"A".repeat(10_241), T0 + 1).is_err());
 }
 
@@ -409,7 +459,11 @@ fn session_token_credentials_cannot_decode() {
     let msg = refuse(&w, &long_term(&w, EVE_KEY), "s3:DeleteObject", "*");
     let creds = w
         .issuer
-        .get_session_token_at(&alice, &GetSessionTokenRequest::builder().build().unwrap(), &env(T0))
+        .get_session_token_at(
+            &alice,
+            &GetSessionTokenRequest::builder().build().unwrap(),
+            &env(T0),
+        )
         .unwrap()
         .credentials;
     let gst = session(&w, creds.session_token.expose_secret(), T0);
@@ -440,7 +494,11 @@ fn revoked_expired_and_foreign_ring_sessions_get_nothing() {
     assert_ne!(e.code_str(), DECODE_TAG);
     // a session minted and verified by a foreign ring with the same key ID
     let foreign = world_ring(ring_with("k1", 2), RevokedSessions::default());
-    let freader = role_session(&foreign, &long_term(&foreign, ALICE_KEY), "arn:aws:iam::111111111111:role/reader");
+    let freader = role_session(
+        &foreign,
+        &long_term(&foreign, ALICE_KEY),
+        "arn:aws:iam::111111111111:role/reader",
+    );
     let e = decode(&w, &freader, &msg, T0 + 1).unwrap_err();
     assert_ne!(e.code_str(), DECODE_TAG);
     assert!(e.http_status() == 403 || e.http_status() == 400);
@@ -449,13 +507,17 @@ fn revoked_expired_and_foreign_ring_sessions_get_nothing() {
 // ---------- rule 5: secrets and sizes ----------
 
 #[test]
-fn finding_credential_named_context_keys_leak_into_decoded_json() {
+fn r5_credential_named_context_keys_are_redacted_in_decoded_json() {
     let w = world();
     let alice = long_term(&w, ALICE_KEY);
     let eve = long_term(&w, EVE_KEY);
     let creds = w
         .issuer
-        .get_session_token_at(&eve, &GetSessionTokenRequest::builder().build().unwrap(), &env(T0))
+        .get_session_token_at(
+            &eve,
+            &GetSessionTokenRequest::builder().build().unwrap(),
+            &env(T0),
+        )
         .unwrap()
         .credentials;
     let token = creds.session_token.expose_secret().to_owned();
@@ -463,26 +525,39 @@ fn finding_credential_named_context_keys_leak_into_decoded_json() {
     let ctx: Vec<(&str, &str)> = vec![
         ("x-amz-security-token", &token),
         ("Authorization", sig),
-        ("X-Amz-Signature", "0123456789abcdef0123456789abcdefSIGNATURE"),
+        (
+            "X-Amz-Signature",
+            "0123456789abcdef0123456789abcdefSIGNATURE",
+        ),
         ("s3:x-amz-security-token", &token),
     ];
     let mut req = AuthorizationRequest::new("s3:DeleteObject", "*");
     req.extra_context = &ctx;
     let msg = refuse_with(&w, &eve, &req);
     let json = decode(&w, &alice, &msg, T0 + 1).unwrap();
-    assert!(!json.contains(&token[..40]), "session token of eve readable by alice: {json}");
-    assert!(!json.contains("Signature=deadbeef"), "Authorization header readable");
+    assert!(
+        !json.contains(&token[..40]),
+        "session token of eve readable by alice: {json}"
+    );
+    assert!(
+        !json.contains("Signature=deadbeef"),
+        "Authorization header readable"
+    );
     assert!(!json.contains("SIGNATURE"), "SigV4 signature readable");
 }
 
 #[test]
-fn finding_session_token_value_under_neutral_key_leaks() {
+fn r5_session_token_value_under_neutral_key_is_redacted() {
     let w = world();
     let alice = long_term(&w, ALICE_KEY);
     let eve = long_term(&w, EVE_KEY);
     let creds = w
         .issuer
-        .get_session_token_at(&eve, &GetSessionTokenRequest::builder().build().unwrap(), &env(T0))
+        .get_session_token_at(
+            &eve,
+            &GetSessionTokenRequest::builder().build().unwrap(),
+            &env(T0),
+        )
         .unwrap()
         .credentials;
     let token = creds.session_token.expose_secret().to_owned();
@@ -492,7 +567,10 @@ fn finding_session_token_value_under_neutral_key_leaks() {
     req.extra_context = &ctx;
     let msg = refuse_with(&w, &eve, &req);
     let json = decode(&w, &alice, &msg, T0 + 1).unwrap();
-    assert!(!json.contains(&token[..40]), "session token in decoded JSON");
+    assert!(
+        !json.contains(&token[..40]),
+        "session token in decoded JSON"
+    );
     assert!(!json.contains(&secret), "secret access key in decoded JSON");
 }
 
@@ -503,7 +581,13 @@ fn built_in_context_has_no_credentials() {
     let alice = long_term(&w, ALICE_KEY);
     let creds = w
         .issuer
-        .assume_role_at(&alice, &AssumeRoleRequest::builder("arn:aws:iam::111111111111:role/plain", "sess").build().unwrap(), &env(T0))
+        .assume_role_at(
+            &alice,
+            &AssumeRoleRequest::builder("arn:aws:iam::111111111111:role/plain", "sess")
+                .build()
+                .unwrap(),
+            &env(T0),
+        )
         .unwrap()
         .credentials;
     let plain = session(&w, creds.session_token.expose_secret(), T0);
@@ -519,16 +603,32 @@ fn sizes_bounded_and_json_valid_whatever_the_context() {
     let w = world();
     let alice = long_term(&w, ALICE_KEY);
     let eve = long_term(&w, EVE_KEY);
-    let long_vals: Vec<String> = (0..300).map(|i| format!("{i}-{}", "é\u{1}\"\\𝄞".repeat(400))).collect();
-    let keys: Vec<String> = (0..300).map(|i| format!("app:k{i:04}{}", "ü".repeat(300))).collect();
-    let ctx: Vec<(&str, &str)> = keys.iter().zip(&long_vals).map(|(k, v)| (&**k, &**v)).collect();
+    let long_vals: Vec<String> = (0..300)
+        .map(|i| format!("{i}-{}", "é\u{1}\"\\𝄞".repeat(400)))
+        .collect();
+    let keys: Vec<String> = (0..300)
+        .map(|i| format!("app:k{i:04}{}", "ü".repeat(300)))
+        .collect();
+    let ctx: Vec<(&str, &str)> = keys
+        .iter()
+        .zip(&long_vals)
+        .map(|(k, v)| (&**k, &**v))
+        .collect();
     let resource = format!("arn:aws:s3:::{}", "\u{2028}\"𝄞".repeat(30_000));
     let action = format!("s3:{}", "X".repeat(5_000));
-    for (a, r) in [("s3:DeleteObject", &*resource), (&*action, "*"), (&*action, &*resource)] {
+    for (a, r) in [
+        ("s3:DeleteObject", &*resource),
+        (&*action, "*"),
+        (&*action, &*resource),
+    ] {
         let mut req = AuthorizationRequest::new(a, r);
         req.extra_context = &ctx;
         let msg = refuse_with(&w, &eve, &req);
-        assert!(msg.len() <= MAX_SEALED_CHARS && msg.len() <= 10_240, "{}", msg.len());
+        assert!(
+            msg.len() <= MAX_SEALED_CHARS && msg.len() <= 10_240,
+            "{}",
+            msg.len()
+        );
         let e = authorizer(&w)
             .require_caller(&eve, &req, UnixTime::from_secs(T0))
             .unwrap_err();
@@ -555,7 +655,7 @@ fn explicit_deny_flag_survives_truncation() {
 }
 
 #[test]
-fn finding_truncation_drops_the_deciding_deny_statement() {
+fn r5_truncation_keeps_the_deciding_deny_statement() {
     // Six large Allow statements in the first identity policy fill the budget; the Deny that
     // actually decided the refusal (second policy) is left out of matchedStatements while the
     // Allows are shown: the operator sees "explicitDeny":true but only Allow statements.
@@ -567,7 +667,11 @@ fn finding_truncation_drops_the_deciding_deny_statement() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let items = v["matchedStatements"]["items"].as_array().unwrap();
     let has_deny = items.iter().any(|s| s["effect"] == "DENY");
-    assert!(has_deny, "the deciding Deny is hidden by truncation: {}", &json[..json.len().min(600)]);
+    assert!(
+        has_deny,
+        "the deciding Deny is hidden by truncation: {}",
+        &json[..json.len().min(600)]
+    );
 }
 
 // ---------- rule 6: purpose separation, nonces ----------
@@ -577,15 +681,26 @@ fn messages_and_tokens_do_not_cross() {
     let w = world();
     let alice = long_term(&w, ALICE_KEY);
     let msg = refuse(&w, &long_term(&w, EVE_KEY), "s3:DeleteObject", "*");
-    assert!(Verifier::new(&w.ring).verify(&msg, UnixTime::from_secs(T0 + 1)).is_err());
+    assert!(Verifier::new(&w.ring)
+        .verify(&msg, UnixTime::from_secs(T0 + 1))
+        .is_err());
     let creds = w
         .issuer
-        .assume_role_at(&alice, &AssumeRoleRequest::builder("arn:aws:iam::111111111111:role/plain", "sess").build().unwrap(), &env(T0))
+        .assume_role_at(
+            &alice,
+            &AssumeRoleRequest::builder("arn:aws:iam::111111111111:role/plain", "sess")
+                .build()
+                .unwrap(),
+            &env(T0),
+        )
         .unwrap()
         .credentials;
     let tok = creds.session_token.expose_secret();
     match decode(&w, &alice, tok, T0 + 1) {
-        Err(e) => assert!(e.code_str() == DECODE_TAG || e.code_str() == "ValidationError", "{e:?}"),
+        Err(e) => assert!(
+            e.code_str() == DECODE_TAG || e.code_str() == "ValidationError",
+            "{e:?}"
+        ),
         Ok(j) => panic!("a session token decoded as a message: {j}"),
     }
 }
@@ -599,7 +714,11 @@ fn one_seeded_source_never_repeats_a_nonce_across_seals() {
     let mut nonces = std::collections::HashSet::new();
     for _ in 0..50 {
         let e = a
-            .require_caller(&eve, &AuthorizationRequest::new("s3:DeleteObject", "*"), UnixTime::from_secs(T0))
+            .require_caller(
+                &eve,
+                &AuthorizationRequest::new("s3:DeleteObject", "*"),
+                UnixTime::from_secs(T0),
+            )
             .unwrap_err();
         let b = raw(e.encoded_authorization_message().unwrap());
         let id_len = usize::from(b[1]);
@@ -622,11 +741,30 @@ fn two_seeded_sources_with_one_seed_reuse_nonces_documented_test_only_hazard() {
         )
     };
     let (a, b) = (make(), make());
-    let ea = a.require_caller(&eve, &AuthorizationRequest::new("s3:DeleteObject", "*"), UnixTime::from_secs(T0)).unwrap_err();
-    let eb = b.require_caller(&eve, &AuthorizationRequest::new("s3:PutObject", "*"), UnixTime::from_secs(T0)).unwrap_err();
-    let (ra, rb) = (raw(ea.encoded_authorization_message().unwrap()), raw(eb.encoded_authorization_message().unwrap()));
+    let ea = a
+        .require_caller(
+            &eve,
+            &AuthorizationRequest::new("s3:DeleteObject", "*"),
+            UnixTime::from_secs(T0),
+        )
+        .unwrap_err();
+    let eb = b
+        .require_caller(
+            &eve,
+            &AuthorizationRequest::new("s3:PutObject", "*"),
+            UnixTime::from_secs(T0),
+        )
+        .unwrap_err();
+    let (ra, rb) = (
+        raw(ea.encoded_authorization_message().unwrap()),
+        raw(eb.encoded_authorization_message().unwrap()),
+    );
     let start = 2 + 2 + 16 + 1 + 3 + 8;
-    assert_eq!(ra[start..start + 24], rb[start..start + 24], "same seed → same nonce");
+    assert_eq!(
+        ra[start..start + 24],
+        rb[start..start + 24],
+        "same seed → same nonce"
+    );
     // Default sources differ.
     let mut x = [0u8; 24];
     let mut y = [0u8; 24];
