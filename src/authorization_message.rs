@@ -253,7 +253,11 @@ impl AuthorizationMessages {
         }
     }
 
-    /// Draws nonces from `random`.
+    /// Draws nonces from `random` (default: the operating system).
+    ///
+    /// The nonces must never repeat under one key: two replicas given `SeededRandom` with the
+    /// same seed would reuse them, and XChaCha20-Poly1305 then leaks the XOR of two messages and
+    /// allows forgeries. `SeededRandom` is for tests only; production sources are the system's.
     pub fn with_random(mut self, random: Arc<dyn RandomSource>) -> Self {
         self.random = random;
         self
