@@ -31,7 +31,7 @@ fn replay_authorization_message_corpus() {
 }
 
 /// Keeps the naming convention true after the fuzzer has added files. Run with
-/// `cargo test --all-features --test fuzz_replay_authorization_message -- --ignored`.
+/// `cargo test --all-features --test fuzz_replay -- --ignored fuzz_replay_authorization_message::`.
 #[test]
 #[ignore = "renames corpus files"]
 fn name_authorization_message_corpus_by_outcome() {
@@ -42,7 +42,7 @@ fn name_authorization_message_corpus_by_outcome() {
 /// denials, a session policy, a message cut to its size limit), as text (mode byte 0) and as raw
 /// bytes (mode byte 1), and refused ones (another account's, an expired one, cut, altered).
 /// Sealing draws random nonces, so the files change when regenerated. Run with
-/// `cargo test --all-features --test fuzz_replay_authorization_message -- --ignored write_seed_corpus`.
+/// `cargo test --all-features --test fuzz_replay -- --ignored fuzz_replay_authorization_message::write_seed_corpus`.
 #[test]
 #[ignore = "writes corpus files"]
 fn write_seed_corpus() {

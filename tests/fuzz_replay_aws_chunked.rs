@@ -55,7 +55,7 @@ fn arbitrary_bodies_keep_the_property() {
 }
 
 /// Writes the seed corpus and names every corpus file by its outcome (after a fuzz run or
-/// `cmin`): `cargo test --all-features --test fuzz_replay_aws_chunked -- --ignored`.
+/// `cmin`): `cargo test --all-features --test fuzz_replay -- --ignored fuzz_replay_aws_chunked::`.
 #[test]
 #[ignore]
 fn write_seed_corpus() {

@@ -40,7 +40,7 @@ fn material(byte: u8, len: usize) -> String {
 }
 
 /// Writes the seed corpus. Run with
-/// `cargo test --test fuzz_replay_key_ring -- --ignored` to regenerate.
+/// `cargo test --test fuzz_replay -- --ignored fuzz_replay_key_ring::` to regenerate.
 #[test]
 #[ignore = "rewrites the seed corpus"]
 fn write_key_ring_seed_corpus() {

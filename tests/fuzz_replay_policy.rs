@@ -37,7 +37,7 @@ fn parses(data: &[u8]) -> bool {
 }
 
 /// Keeps the naming convention above true after the fuzzer has added files. Run with
-/// `cargo test --test fuzz_replay_policy -- --ignored`.
+/// `cargo test --test fuzz_replay -- --ignored fuzz_replay_policy::`.
 #[test]
 #[ignore = "renames corpus files"]
 fn name_policy_corpus_by_outcome() {

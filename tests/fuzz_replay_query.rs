@@ -37,7 +37,7 @@ fn replay_query_api_corpus() {
 }
 
 /// Keeps the naming convention above true after the fuzzer has added files. Run with
-/// `cargo test --test fuzz_replay_query -- --ignored`.
+/// `cargo test --test fuzz_replay -- --ignored fuzz_replay_query::`.
 #[test]
 #[ignore = "renames corpus files"]
 fn name_query_corpus_by_outcome() {

@@ -37,7 +37,7 @@ fn replay_signing_keys_text_corpus() {
 }
 
 /// Writes the seed corpus. Run with
-/// `cargo test --all-features --test fuzz_replay_signing_keys -- --ignored` to regenerate.
+/// `cargo test --all-features --test fuzz_replay -- --ignored fuzz_replay_signing_keys::` to regenerate.
 #[test]
 #[ignore = "rewrites the seed corpus"]
 fn write_signing_keys_seed_corpus() {

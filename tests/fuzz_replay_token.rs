@@ -30,7 +30,7 @@ fn replay_token_decode_corpus() {
 }
 
 /// Writes the seed corpus: real tokens of every operation, as text (mode byte 0) and as raw bytes
-/// (mode byte 1). Run with `cargo test --test fuzz_replay_token -- --ignored` to regenerate.
+/// (mode byte 1). Run with `cargo test --test fuzz_replay -- --ignored fuzz_replay_token::` to regenerate.
 #[test]
 #[ignore]
 fn write_seed_corpus() {
