@@ -8,7 +8,7 @@
     clippy::indexing_slicing
 )]
 
-mod common;
+use crate::common;
 
 use common::{assume_role_claims, ISSUED_AT};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -13,7 +13,7 @@
 
 #[path = "../fuzz/checks/authorization_message.rs"]
 mod check;
-mod fuzz_corpus;
+use crate::fuzz_corpus;
 
 #[test]
 fn replay_authorization_message_corpus() {

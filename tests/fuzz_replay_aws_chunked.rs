@@ -10,7 +10,7 @@
 
 #[path = "../fuzz/checks/aws_chunked.rs"]
 mod check;
-mod fuzz_corpus;
+use crate::fuzz_corpus;
 
 #[test]
 fn replay_aws_chunked_corpus() {

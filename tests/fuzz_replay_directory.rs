@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-mod fuzz_corpus;
+use crate::fuzz_corpus;
 
 /// The body of `fuzz/fuzz_targets/directory_file.rs`.
 fn target(data: &[u8]) {

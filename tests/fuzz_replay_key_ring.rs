@@ -10,7 +10,7 @@
 
 #[path = "../fuzz/checks/key_ring_text.rs"]
 mod check;
-mod fuzz_corpus;
+use crate::fuzz_corpus;
 
 use data_encoding::BASE64URL_NOPAD;
 use tempcred::KeyRing;

@@ -9,7 +9,7 @@
 
 #[path = "../fuzz/checks/policy_eval.rs"]
 mod check;
-mod fuzz_corpus;
+use crate::fuzz_corpus;
 
 use tempcred::policy::PolicyDocument;
 

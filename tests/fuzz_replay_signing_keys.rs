@@ -11,7 +11,7 @@
 
 #[path = "../fuzz/checks/signing_keys_text.rs"]
 mod check;
-mod fuzz_corpus;
+use crate::fuzz_corpus;
 
 use tempcred::keys::KeyId;
 use tempcred::outbound::{SigningAlgorithm, SigningKeyRing, SigningKeyRole};

@@ -10,7 +10,7 @@
 
 #[path = "../fuzz/checks/sigv4_authorization.rs"]
 mod check;
-mod fuzz_corpus;
+use crate::fuzz_corpus;
 
 use tempcred::hazmat::Seal;
 use tempcred::sigv4::{presign, sign, PayloadHash, SignableRequest, SigningParams};

@@ -7,13 +7,13 @@
     clippy::indexing_slicing
 )]
 
-mod common;
+use crate::common;
 
 use tempcred::hazmat::Seal;
 
 #[path = "../fuzz/checks/token_decode.rs"]
 mod check;
-mod fuzz_corpus;
+use crate::fuzz_corpus;
 
 #[test]
 fn replay_token_decode_corpus() {

@@ -8,7 +8,7 @@
     clippy::indexing_slicing
 )]
 
-mod fuzz_corpus;
+use crate::fuzz_corpus;
 
 use tempcred::directory::{demo_directory_json, Directory, InMemoryDirectory};
 use tempcred::web_identity::{IdentityTokenValidator, JwksValidator};

@@ -9,7 +9,7 @@
 
 #[path = "../fuzz/checks/workload_request.rs"]
 mod check;
-mod fuzz_corpus;
+use crate::fuzz_corpus;
 
 #[test]
 fn replay_workload_request_corpus() {

@@ -8,7 +8,7 @@
     clippy::indexing_slicing
 )]
 
-mod issuer_common;
+use crate::issuer_common;
 
 use issuer_common::*;
 use tempcred::authorize::{AuthorizationRequest, Authorizer};

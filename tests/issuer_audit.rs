@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-mod issuer_common;
+use crate::issuer_common;
 
 use issuer_common::*;
 use tempcred::audit::{AuditAction, AuditEvent};

@@ -9,7 +9,7 @@
     clippy::indexing_slicing
 )]
 
-mod issuer_common;
+use crate::issuer_common;
 
 use issuer_common::*;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};

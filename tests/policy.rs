@@ -2,6 +2,12 @@
 //!
 //! One test binary per domain (each binary links the whole dependency graph); each file below is
 //! a module, and its own tests keep their names under it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "policy_aws_anonymous.rs"]
 mod policy_aws_anonymous;

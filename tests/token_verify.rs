@@ -8,7 +8,7 @@
     clippy::indexing_slicing
 )]
 
-mod common;
+use crate::common;
 
 use common::{assume_role_claims, ring, ISSUED_AT, LIFETIME};
 use proptest::prelude::*;
