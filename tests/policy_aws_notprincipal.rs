@@ -208,4 +208,19 @@ fn deny_not_principal_federated_and_service_entries_exempt_exactly_those() {
         decide(&doc, RequestPrincipal::service("lambda.amazonaws.com")),
         Decision::ExplicitDeny
     );
+    // A wildcard entry exempts every principal of its kind, and only of its kind.
+    let wild = PolicyDocument::parse(
+        r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"},
+        {"Effect":"Deny","NotPrincipal":{"Federated":"*"},"Action":"s3:*","Resource":"*"}]}"#,
+        6144,
+    )
+    .unwrap();
+    let any_idp =
+        RequestPrincipal::federated("arn:aws:iam::444455556666:oidc-provider/other.example.com");
+    assert_eq!(decide(&wild, any_idp), Decision::Allow);
+    assert_eq!(
+        decide(&wild, RequestPrincipal::service("ec2.amazonaws.com")),
+        Decision::ExplicitDeny
+    );
 }
