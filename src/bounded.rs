@@ -11,6 +11,11 @@ macro_rules! bounded_name {
 
         impl $name {
             /// Validates `value` and stores it.
+            ///
+            /// # Errors
+            ///
+            /// [`InvalidParameter`](crate::InvalidParameter) when the value breaks the type's
+            /// length or character rule.
             pub fn new(value: &str) -> Result<Self, $crate::validate::InvalidParameter> {
                 let check: fn(&str) -> Result<(), $crate::validate::InvalidParameter> = $check;
                 check(value)?;

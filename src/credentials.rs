@@ -44,6 +44,11 @@ pub struct AccessKeyId([u8; 20]);
 
 impl AccessKeyId {
     /// Parses an access key ID.
+    ///
+    /// # Errors
+    ///
+    /// [`CredentialFormatError`] unless the text is `AKIA` or `ASIA` followed by 16 uppercase
+    /// letters or digits.
     pub fn new(text: &str) -> Result<Self, CredentialFormatError> {
         let bytes: [u8; 20] = text
             .as_bytes()
@@ -126,6 +131,10 @@ pub struct SecretAccessKey([u8; 40]);
 
 impl SecretAccessKey {
     /// Parses a secret access key.
+    ///
+    /// # Errors
+    ///
+    /// [`CredentialFormatError`] unless the text is 40 characters of `[A-Za-z0-9+/]`.
     pub fn new(text: &str) -> Result<Self, CredentialFormatError> {
         let bytes: [u8; 40] = text
             .as_bytes()

@@ -96,9 +96,14 @@
 //!   (a trait the application implements).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-// The results here are security decisions and credentials: ignoring one is a bug. Every public
-// type has `Debug`, so an application's own types can derive it.
-#![warn(clippy::must_use_candidate, missing_debug_implementations)]
+// The results here are security decisions and credentials: ignoring one is a bug, and every
+// fallible call says when it fails (`# Errors`). Every public type has `Debug`, so an
+// application's own types can derive it.
+#![warn(
+    clippy::must_use_candidate,
+    clippy::missing_errors_doc,
+    missing_debug_implementations
+)]
 
 pub mod audit;
 #[cfg(feature = "authorization-messages")]

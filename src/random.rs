@@ -14,6 +14,10 @@ pub struct RandomError;
 /// A source of cryptographically secure random bytes.
 pub trait RandomSource: Send + Sync {
     /// Fills `dest` entirely with random bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`RandomError`] when the source cannot produce random bytes.
     fn fill_bytes(&self, dest: &mut [u8]) -> Result<(), RandomError>;
 }
 

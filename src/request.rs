@@ -471,6 +471,11 @@ impl AssumeRoleRequestBuilder {
 
     /// Validates every parameter; the first broken rule is a `ValidationError` naming the field
     /// and the rule (or `AccessDenied` for a half MFA pair, as AWS answers).
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) (`ValidationError` naming the field, as AWS words it) for the
+    /// first parameter that breaks the STS API reference's constraints.
     pub fn build(self) -> Result<AssumeRoleRequest, StsError> {
         Ok(AssumeRoleRequest {
             role_arn: check_arn("roleArn", &self.role_arn)?,
@@ -603,6 +608,11 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
         self
     }
     /// Validates every parameter.
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) (`ValidationError` naming the field, as AWS words it) for the
+    /// first parameter that breaks the STS API reference's constraints.
     pub fn build(self) -> Result<AssumeRoleWithWebIdentityRequest, StsError> {
         let role_arn = check_arn("roleArn", &self.role_arn)?;
         let role_session_name = RoleSessionName::new(&self.role_session_name)?;
@@ -715,6 +725,11 @@ impl AssumeRoleWithSamlRequestBuilder {
         self
     }
     /// Validates every parameter.
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) (`ValidationError` naming the field, as AWS words it) for the
+    /// first parameter that breaks the STS API reference's constraints.
     pub fn build(self) -> Result<AssumeRoleWithSamlRequest, StsError> {
         let role_arn = check_arn("roleArn", &self.role_arn)?;
         let principal_arn = check_arn("principalArn", &self.principal_arn)?;
@@ -799,6 +814,11 @@ impl GetSessionTokenRequestBuilder {
         self
     }
     /// Validates every parameter.
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) (`ValidationError` naming the field, as AWS words it) for the
+    /// first parameter that breaks the STS API reference's constraints.
     pub fn build(self) -> Result<GetSessionTokenRequest, StsError> {
         Ok(GetSessionTokenRequest {
             duration_seconds: check_duration(self.duration_seconds, MAX_USER_SESSION_SECS)?,
@@ -896,6 +916,11 @@ impl GetFederationTokenRequestBuilder {
         self
     }
     /// Validates every parameter.
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) (`ValidationError` naming the field, as AWS words it) for the
+    /// first parameter that breaks the STS API reference's constraints.
     pub fn build(self) -> Result<GetFederationTokenRequest, StsError> {
         Ok(GetFederationTokenRequest {
             name: FederatedUserName::new(&self.name)?,
@@ -999,6 +1024,11 @@ impl GetWebIdentityTokenRequestBuilder {
         self
     }
     /// Validates every parameter against the API reference's constraints.
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) (`ValidationError` naming the field, as AWS words it) for the
+    /// first parameter that breaks the STS API reference's constraints.
     pub fn build(self) -> Result<GetWebIdentityTokenRequest, StsError> {
         let invalid =
             |field, constraint| -> StsError { InvalidParameter { field, constraint }.into() };
@@ -1063,6 +1093,10 @@ pub struct GetAccessKeyInfoRequest {
 
 impl GetAccessKeyInfoRequest {
     /// A request for `access_key_id` (16–128 characters of `[A-Za-z0-9_]`).
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) (`ValidationError`) unless the ID is 16–128 word characters.
     pub fn new(access_key_id: impl Into<String>) -> Result<Self, StsError> {
         let access_key_id = access_key_id.into();
         check_text("accessKeyId", &access_key_id, 16, 128, "[\\w]*", |c| {
@@ -1097,6 +1131,10 @@ pub struct DecodeAuthorizationMessageRequest {
 
 impl DecodeAuthorizationMessageRequest {
     /// Validates the length (`ValidationError` outside 1–10 240 characters).
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) (`ValidationError`) outside 1–10240 characters.
     pub fn new(encoded_message: impl Into<String>) -> Result<Self, StsError> {
         let encoded_message = encoded_message.into();
         check_text(

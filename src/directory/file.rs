@@ -489,6 +489,11 @@ impl InMemoryDirectory {
     ///     .unwrap_err();
     /// assert_eq!(err.path(), Some("roles[0].colour"));
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryFileError`] naming the JSON path of the first bad field (invalid JSON, an unknown
+    /// field, a bad ARN, policy or key, a duplicate) or a file over its size limit.
     pub fn from_json(text: &str) -> Result<Self, DirectoryFileError> {
         if text.len() > MAX_DIRECTORY_FILE_BYTES {
             return Err(DirectoryFileError::TooLarge {
@@ -541,6 +546,10 @@ impl InMemoryDirectory {
 
     /// Reads at most [`MAX_DIRECTORY_FILE_BYTES`] from `reader` and loads it with
     /// [`InMemoryDirectory::from_json`].
+    ///
+    /// # Errors
+    ///
+    /// As [`InMemoryDirectory::from_json`], and [`DirectoryFileError`] when the reader fails.
     pub fn from_json_reader(reader: impl std::io::Read) -> Result<Self, DirectoryFileError> {
         use std::io::Read;
         let mut text = zeroize::Zeroizing::new(String::new());

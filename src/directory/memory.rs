@@ -193,6 +193,11 @@ impl InMemoryDirectoryBuilder {
 
     /// Adds a role. Two roles of one account whose names differ only in case (`deploy`,
     /// `Deploy`) are refused: IAM does not distinguish names by case.
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the entry duplicates one already added (the same ARN, unique ID or
+    /// access key ID) or is invalid for the directory.
     pub fn role(&mut self, role: Role) -> Result<&mut Self, DirectoryError> {
         self.check_partition(role.partition())?;
         let key = (role.account(), *role.name());
@@ -215,6 +220,11 @@ impl InMemoryDirectoryBuilder {
 
     /// Adds a user, with its keys and MFA devices. Two users of one account whose names differ
     /// only in case are refused, as IAM refuses them.
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the entry duplicates one already added (the same ARN, unique ID or
+    /// access key ID) or is invalid for the directory.
     pub fn user(&mut self, user: User) -> Result<&mut Self, DirectoryError> {
         self.check_partition(user.partition())?;
         let key = (user.account(), *user.name());
@@ -240,6 +250,11 @@ impl InMemoryDirectoryBuilder {
     }
 
     /// Adds an account root, with its keys and MFA devices.
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the entry duplicates one already added (the same ARN, unique ID or
+    /// access key ID) or is invalid for the directory.
     pub fn root(&mut self, root: Root) -> Result<&mut Self, DirectoryError> {
         self.check_partition(root.partition())?;
         if self.dir.roots.contains_key(&root.account()) {
@@ -256,6 +271,11 @@ impl InMemoryDirectoryBuilder {
 
     /// Adds an OIDC provider. One account may not register the same URL twice, nor two URLs
     /// that differ only in case.
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the entry duplicates one already added (the same ARN, unique ID or
+    /// access key ID) or is invalid for the directory.
     pub fn oidc_provider(&mut self, provider: OidcProvider) -> Result<&mut Self, DirectoryError> {
         self.check_partition(provider.partition())?;
         let arn = provider.arn();
@@ -282,6 +302,11 @@ impl InMemoryDirectoryBuilder {
 
     /// Adds a SAML provider. Two providers whose ARNs differ only in case (`Corp`, `corp`) are
     /// refused, as IAM refuses names that differ only in case.
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the entry duplicates one already added (the same ARN, unique ID or
+    /// access key ID) or is invalid for the directory.
     pub fn saml_provider(&mut self, provider: SamlProvider) -> Result<&mut Self, DirectoryError> {
         self.check_partition(provider.partition)?;
         let arn = provider.arn();
@@ -301,6 +326,11 @@ impl InMemoryDirectoryBuilder {
 
     /// Adds a managed policy that sessions may name in `PolicyArns`
     /// (`arn:PARTITION:iam::ACCOUNT:policy/NAME` or `arn:aws:iam::aws:policy/NAME`).
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the entry duplicates one already added (the same ARN, unique ID or
+    /// access key ID) or is invalid for the directory.
     pub fn managed_policy(
         &mut self,
         arn: &str,

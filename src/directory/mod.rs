@@ -128,6 +128,10 @@ pub struct AccessKey {
 
 impl AccessKey {
     /// A long-term key; refuses a temporary (`ASIA…`) ID.
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the access key ID is not a long-term (`AKIA…`) one.
     pub fn new(id: AccessKeyId, secret: SecretAccessKey) -> Result<Self, DirectoryError> {
         if id.kind() != crate::AccessKeyKind::LongTerm {
             return Err(InvalidParameter {
@@ -198,6 +202,11 @@ pub struct Role {
 impl Role {
     /// A role with a derived unique ID, the default maximum session duration, no permission
     /// policies and no tags.
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the ARN, name, unique ID or policy breaks IAM's rules for this
+    /// entry.
     pub fn new(
         partition: Partition,
         account: AccountId,
@@ -223,6 +232,11 @@ impl Role {
     }
 
     /// A role from its ARN, `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`.
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the ARN, name, unique ID or policy breaks IAM's rules for this
+    /// entry.
     pub fn from_arn(arn: &str, trust_policy: PolicyDocument) -> Result<Self, DirectoryError> {
         let (partition, account, resource) =
             arn::split_iam_arn(arn).map_err(DirectoryError::InvalidArn)?;
@@ -232,12 +246,21 @@ impl Role {
     }
 
     /// Sets the unique ID (must be an `AROA…` ID).
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the unique ID is not of this entry's kind (`AROA…` for roles,
+    /// `AIDA…` for users).
     pub fn with_id(mut self, id: UniqueId) -> Result<Self, DirectoryError> {
         self.role_id = check_id_kind(id, UniqueIdKind::Role)?;
         Ok(self)
     }
 
     /// Sets `MaxSessionDuration`: 3600–43200 seconds.
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] outside 3600–43200 seconds ([`crate::limits::ROLE_MAX_SESSION_RANGE`]).
     pub fn with_max_session_duration(mut self, secs: u64) -> Result<Self, DirectoryError> {
         let bad = |constraint| InvalidParameter {
             field: "maxSessionDuration",
@@ -364,6 +387,11 @@ pub struct User {
 
 impl User {
     /// A user with a derived unique ID and nothing else.
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the ARN, name, unique ID or policy breaks IAM's rules for this
+    /// entry.
     pub fn new(
         partition: Partition,
         account: AccountId,
@@ -385,6 +413,11 @@ impl User {
     }
 
     /// A user from its ARN, `arn:PARTITION:iam::ACCOUNT:user/PATH/NAME`.
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the ARN, name, unique ID or policy breaks IAM's rules for this
+    /// entry.
     pub fn from_arn(arn: &str) -> Result<Self, DirectoryError> {
         let (partition, account, resource) =
             arn::split_iam_arn(arn).map_err(DirectoryError::InvalidArn)?;
@@ -394,6 +427,11 @@ impl User {
     }
 
     /// Sets the unique ID (must be an `AIDA…` ID).
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the unique ID is not of this entry's kind (`AROA…` for roles,
+    /// `AIDA…` for users).
     pub fn with_id(mut self, id: UniqueId) -> Result<Self, DirectoryError> {
         self.user_id = check_id_kind(id, UniqueIdKind::User)?;
         Ok(self)
@@ -696,6 +734,11 @@ impl OidcProvider {
     /// A provider for issuer `url` (`https://HOST[/PATH]`, at most 255 characters), accepting
     /// tokens for any of `audiences` (1–100, each 1–255 characters), verified with `jwks` (a JSON
     /// object with a `keys` array).
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the ARN, name, unique ID or policy breaks IAM's rules for this
+    /// entry.
     pub fn new(
         partition: Partition,
         account: AccountId,
@@ -794,6 +837,11 @@ pub struct SamlProvider {
 
 impl SamlProvider {
     /// A provider named `name` (1–128 characters of `[\w._-]`).
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the ARN, name, unique ID or policy breaks IAM's rules for this
+    /// entry.
     pub fn new(
         partition: Partition,
         account: AccountId,
@@ -810,6 +858,11 @@ impl SamlProvider {
     }
 
     /// A provider from its ARN, `arn:PARTITION:iam::ACCOUNT:saml-provider/NAME`.
+    ///
+    /// # Errors
+    ///
+    /// [`DirectoryError`] when the ARN, name, unique ID or policy breaks IAM's rules for this
+    /// entry.
     pub fn from_arn(arn: &str) -> Result<Self, DirectoryError> {
         let (partition, account, resource) =
             arn::split_iam_arn(arn).map_err(DirectoryError::InvalidArn)?;

@@ -312,6 +312,10 @@ impl Issuer {
     }
 
     /// `AssumeRole`, now.
+    ///
+    /// # Errors
+    ///
+    /// As the operation's `…_at` form, at the issuer's clock.
     pub fn assume_role(
         &self,
         caller: &Caller,
@@ -322,6 +326,10 @@ impl Issuer {
 
     /// `AssumeRole` by a service principal such as `ec2.amazonaws.com` (the instance-role case):
     /// the role's trust policy must name the service. Not role chaining.
+    ///
+    /// # Errors
+    ///
+    /// As the operation's `…_at` form, at the issuer's clock.
     pub fn assume_role_for_service(
         &self,
         service: &str,
@@ -331,6 +339,10 @@ impl Issuer {
     }
 
     /// `AssumeRoleWithWebIdentity`, now.
+    ///
+    /// # Errors
+    ///
+    /// As the operation's `…_at` form, at the issuer's clock.
     pub fn assume_role_with_web_identity(
         &self,
         request: &AssumeRoleWithWebIdentityRequest,
@@ -339,6 +351,10 @@ impl Issuer {
     }
 
     /// `AssumeRoleWithSAML`, now.
+    ///
+    /// # Errors
+    ///
+    /// As the operation's `…_at` form, at the issuer's clock.
     pub fn assume_role_with_saml(
         &self,
         request: &AssumeRoleWithSamlRequest,
@@ -347,6 +363,10 @@ impl Issuer {
     }
 
     /// `GetSessionToken`, now.
+    ///
+    /// # Errors
+    ///
+    /// As the operation's `…_at` form, at the issuer's clock.
     pub fn get_session_token(
         &self,
         caller: &Caller,
@@ -356,6 +376,10 @@ impl Issuer {
     }
 
     /// `GetFederationToken`, now.
+    ///
+    /// # Errors
+    ///
+    /// As the operation's `…_at` form, at the issuer's clock.
     pub fn get_federation_token(
         &self,
         caller: &Caller,
@@ -380,6 +404,15 @@ impl Issuer {
     /// Runs any operation: what the Query API front end calls. `caller` is `None` for the unsigned
     /// operations (`AssumeRoleWithWebIdentity`, `AssumeRoleWithSAML`); the signed ones without a
     /// caller are refused with `MissingAuthenticationToken`.
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) with the code and message AWS answers: `AccessDenied` when the
+    /// trust or identity policies do not allow (an unknown role is refused the same way),
+    /// `ValidationError` for a lifetime or parameter out of range, `ExpiredToken` /
+    /// `InvalidClientTokenId` for a caller's session that is no longer live, revoked or not this
+    /// issuer's, `PackedPolicyTooLarge` when the token would exceed 4096 bytes. Signed operations
+    /// without a caller are `MissingAuthenticationToken`.
     pub fn handle(
         &self,
         caller: Option<&Caller>,
@@ -497,6 +530,14 @@ impl Issuer {
     }
 
     /// `AssumeRole` at `env.now`.
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) with the code and message AWS answers: `AccessDenied` when the
+    /// trust or identity policies do not allow (an unknown role is refused the same way),
+    /// `ValidationError` for a lifetime or parameter out of range, `ExpiredToken` /
+    /// `InvalidClientTokenId` for a caller's session that is no longer live, revoked or not this
+    /// issuer's, `PackedPolicyTooLarge` when the token would exceed 4096 bytes.
     pub fn assume_role_at(
         &self,
         caller: &Caller,
@@ -527,6 +568,14 @@ impl Issuer {
     }
 
     /// `AssumeRole` by a service principal at `env.now`.
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) with the code and message AWS answers: `AccessDenied` when the
+    /// trust or identity policies do not allow (an unknown role is refused the same way),
+    /// `ValidationError` for a lifetime or parameter out of range, `ExpiredToken` /
+    /// `InvalidClientTokenId` for a caller's session that is no longer live, revoked or not this
+    /// issuer's, `PackedPolicyTooLarge` when the token would exceed 4096 bytes.
     pub fn assume_role_for_service_at(
         &self,
         service: &str,
@@ -555,6 +604,14 @@ impl Issuer {
     }
 
     /// `GetSessionToken` at `env.now`.
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) with the code and message AWS answers: `AccessDenied` when the
+    /// trust or identity policies do not allow (an unknown role is refused the same way),
+    /// `ValidationError` for a lifetime or parameter out of range, `ExpiredToken` /
+    /// `InvalidClientTokenId` for a caller's session that is no longer live, revoked or not this
+    /// issuer's, `PackedPolicyTooLarge` when the token would exceed 4096 bytes.
     pub fn get_session_token_at(
         &self,
         caller: &Caller,
@@ -579,6 +636,14 @@ impl Issuer {
     }
 
     /// `GetFederationToken` at `env.now`.
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) with the code and message AWS answers: `AccessDenied` when the
+    /// trust or identity policies do not allow (an unknown role is refused the same way),
+    /// `ValidationError` for a lifetime or parameter out of range, `ExpiredToken` /
+    /// `InvalidClientTokenId` for a caller's session that is no longer live, revoked or not this
+    /// issuer's, `PackedPolicyTooLarge` when the token would exceed 4096 bytes.
     pub fn get_federation_token_at(
         &self,
         caller: &Caller,
@@ -612,6 +677,12 @@ impl Issuer {
     }
 
     /// `GetCallerIdentity` at `env.now`.
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError): `ExpiredToken` / `InvalidClientTokenId` for a session no
+    /// longer live, revoked or not this issuer's; `AccessDenied` for a long-term caller no longer
+    /// in the directory.
     pub fn get_caller_identity_at(
         &self,
         caller: &Caller,
@@ -645,6 +716,15 @@ impl Issuer {
     }
 
     /// `AssumeRoleWithWebIdentity` at `env.now`.
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) with the code and message AWS answers: `AccessDenied` when the
+    /// trust or identity policies do not allow (an unknown role is refused the same way),
+    /// `ValidationError` for a lifetime or parameter out of range, `ExpiredToken` /
+    /// `InvalidClientTokenId` for a caller's session that is no longer live, revoked or not this
+    /// issuer's, `PackedPolicyTooLarge` when the token would exceed 4096 bytes. Token problems are
+    /// `InvalidIdentityToken`, `ExpiredTokenException` or `IDPRejectedClaim`, as AWS names them.
     pub fn assume_role_with_web_identity_at(
         &self,
         request: &AssumeRoleWithWebIdentityRequest,
@@ -676,6 +756,15 @@ impl Issuer {
     }
 
     /// `AssumeRoleWithSAML` at `env.now`.
+    ///
+    /// # Errors
+    ///
+    /// [`StsError`](crate::StsError) with the code and message AWS answers: `AccessDenied` when the
+    /// trust or identity policies do not allow (an unknown role is refused the same way),
+    /// `ValidationError` for a lifetime or parameter out of range, `ExpiredToken` /
+    /// `InvalidClientTokenId` for a caller's session that is no longer live, revoked or not this
+    /// issuer's, `PackedPolicyTooLarge` when the token would exceed 4096 bytes. Assertion problems
+    /// are `InvalidIdentityToken` or `IDPRejectedClaim`, as AWS names them.
     pub fn assume_role_with_saml_at(
         &self,
         request: &AssumeRoleWithSamlRequest,

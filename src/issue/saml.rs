@@ -59,6 +59,11 @@ impl SamlAttributes {
 /// `IDPRejectedClaim` (issuer or audience not accepted).
 pub trait SamlAssertionValidator: Send + Sync {
     /// The assertion's attributes if it is valid.
+    ///
+    /// # Errors
+    ///
+    /// An [`StsError`](crate::StsError) (`InvalidIdentityToken`, `ExpiredTokenException`,
+    /// `IDPRejectedClaim`) when the assertion is not valid for this provider at `now`.
     fn validate(
         &self,
         assertion: &str,

@@ -59,6 +59,10 @@ impl KeyId {
     pub const MAX_LEN: usize = 32;
 
     /// Validates a key ID.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError::InvalidKeyId`] unless the ID is 1–32 characters of `A-Za-z0-9._-`.
     pub fn new(id: &str) -> Result<Self, KeyError> {
         Self::from_bytes(id.as_bytes())
     }
@@ -111,6 +115,10 @@ pub struct KeyMaterial(Vec<u8>);
 
 impl KeyMaterial {
     /// Copies `bytes` into new key material; refuses fewer than 32 or more than 64 bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] unless the material is 32–64 bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, KeyError> {
         if !(MIN_KEY_BYTES..=MAX_KEY_BYTES).contains(&bytes.len()) {
             return Err(KeyError::InvalidKeyLength);
@@ -119,6 +127,10 @@ impl KeyMaterial {
     }
 
     /// 32 fresh random bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] when the random source fails.
     pub fn generate(rng: &dyn RandomSource) -> Result<Self, KeyError> {
         let mut bytes = Zeroizing::new([0u8; MIN_KEY_BYTES]);
         rng.fill_bytes(&mut bytes[..])?;
@@ -276,6 +288,10 @@ pub struct KeyRing {
 
 impl KeyRing {
     /// A ring whose only key signs.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] for invalid material.
     pub fn new(id: KeyId, material: KeyMaterial) -> Result<Self, KeyError> {
         Ok(KeyRing {
             signing: Arc::new(RingKey::new(id, material)?),
@@ -284,11 +300,19 @@ impl KeyRing {
     }
 
     /// A ring with one freshly generated signing key.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] when the random source fails.
     pub fn generate(id: KeyId, rng: &dyn RandomSource) -> Result<Self, KeyError> {
         Self::new(id, KeyMaterial::generate(rng)?)
     }
 
     /// Adds a verify-only key. Add a key to every verifier before promoting it.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] when the ID is already in the ring or the ring is full.
     pub fn add(&mut self, id: KeyId, material: KeyMaterial) -> Result<(), KeyError> {
         if self.get(id.as_str()).is_some() {
             return Err(KeyError::DuplicateKeyId(id.as_str().to_owned()));
@@ -298,6 +322,10 @@ impl KeyRing {
     }
 
     /// Makes `id` the signing key; the previous signing key becomes verify-only.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] when no key has this ID.
     pub fn promote(&mut self, id: &KeyId) -> Result<(), KeyError> {
         if self.signing.id() == id {
             return Ok(());
@@ -315,6 +343,10 @@ impl KeyRing {
 
     /// Removes a verify-only key: tokens it signed no longer verify. Do this only after the
     /// longest session lifetime (36 h) plus the verifier's leeway has passed since it last signed.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] when no key has this ID, or it is the signing key.
     pub fn retire(&mut self, id: &KeyId) -> Result<(), KeyError> {
         if self.signing.id() == id {
             return Err(KeyError::RetireSigningKey(id.as_str().to_owned()));

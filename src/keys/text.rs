@@ -28,6 +28,11 @@ impl KeyRing {
     /// ).unwrap();
     /// assert_eq!(ring.signing_key_id().as_str(), "k2");
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] for a malformed entry (with its number), an invalid key ID or material, a
+    /// duplicate ID, no or two signing keys, or text over 64 KiB or 64 keys.
     pub fn from_text(text: &str) -> Result<Self, KeyError> {
         if text.len() > MAX_TEXT_BYTES {
             return Err(KeyError::TooLarge);

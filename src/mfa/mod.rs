@@ -47,6 +47,10 @@ impl MfaError {
 /// now".
 pub trait MfaVerifier: Send + Sync {
     /// `Ok(())` if `code` is currently valid for the device `serial`.
+    ///
+    /// # Errors
+    ///
+    /// [`MfaError`] when the code is wrong, the device unknown, or the code was already used.
     fn verify(
         &self,
         serial: &MfaSerialNumber,

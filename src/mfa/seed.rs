@@ -37,6 +37,10 @@ impl TotpSeed {
     pub const MAX_BYTES: usize = 64;
 
     /// A seed from raw bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`TotpSeedError`] unless the seed is 10–64 bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, TotpSeedError> {
         if !(Self::MIN_BYTES..=Self::MAX_BYTES).contains(&bytes.len()) {
             return Err(TotpSeedError::BadLength);
@@ -45,6 +49,10 @@ impl TotpSeed {
     }
 
     /// A seed from its base32 text, as authenticator apps show it (uppercase, padding optional).
+    ///
+    /// # Errors
+    ///
+    /// [`TotpSeedError`] unless the text is valid base32 of a 10–64-byte seed.
     pub fn from_base32(text: &str) -> Result<Self, TotpSeedError> {
         // 64 bytes are 103 characters unpadded, 104 padded: refuse longer text before decoding.
         if text.len() > 104 {

@@ -164,6 +164,11 @@ impl SigningKeyRing {
     }
 
     /// Makes a new key of `algorithm` (RSA: 2048 bits) from `rng` and adds it with `role`.
+    ///
+    /// # Errors
+    ///
+    /// [`SigningKeyError`] when the ID is taken, the ring is full, the algorithm already has a
+    /// signing key (for [`SigningKeyRole::Sign`]), or the random source fails.
     pub fn generate(
         &mut self,
         id: KeyId,
@@ -203,6 +208,10 @@ impl SigningKeyRing {
     }
 
     /// Makes key `id` the signing key of its algorithm; the one it replaces keeps verifying.
+    ///
+    /// # Errors
+    ///
+    /// [`SigningKeyError::UnknownKey`] when no key has this ID.
     pub fn promote(&mut self, id: &KeyId) -> Result<(), SigningKeyError> {
         let alg = self
             .keys
@@ -221,6 +230,10 @@ impl SigningKeyRing {
     }
 
     /// Removes key `id` (once every token it signed has expired): it leaves the JWKS.
+    ///
+    /// # Errors
+    ///
+    /// [`SigningKeyError::UnknownKey`] when no key has this ID.
     pub fn remove(&mut self, id: &KeyId) -> Result<(), SigningKeyError> {
         let before = self.keys.len();
         self.keys.retain(|k| k.id != *id);
@@ -297,6 +310,12 @@ impl SigningKeyRing {
     }
 
     /// Parses the text form (see the module docs).
+    ///
+    /// # Errors
+    ///
+    /// [`SigningKeyError`] for a malformed line (with its number), an invalid ID or key, a key of
+    /// the wrong algorithm or an RSA key outside 2048–4096 bits, a duplicate ID, two signing keys
+    /// for one algorithm, no key, or text over 256 KiB or 16 keys.
     pub fn from_text(text: &str) -> Result<Self, SigningKeyError> {
         if text.len() > MAX_TEXT_BYTES {
             return Err(SigningKeyError::TooLarge);

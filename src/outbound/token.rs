@@ -105,6 +105,11 @@ fn tag_map(tags: &SessionTags) -> BTreeMap<&str, &str> {
 impl OutboundFederation {
     /// An issuer at `issuer` (`https://HOST[/PATH]`, the rule IAM applies to OIDC provider URLs,
     /// so another tempcred can register it) signing with `keys`.
+    ///
+    /// # Errors
+    ///
+    /// [`SigningKeyError::InvalidIssuer`] unless the URL is `https://HOST[/PATH]` as IAM accepts
+    /// for OIDC providers.
     pub fn new(issuer: &str, keys: SigningKeyRing) -> Result<Self, SigningKeyError> {
         crate::directory::check_issuer_url(issuer).map_err(SigningKeyError::InvalidIssuer)?;
         Ok(OutboundFederation {

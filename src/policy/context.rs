@@ -142,6 +142,10 @@ impl RequestPrincipal {
     /// A session of `role` named `session_name`: matched by the role's ARN (what
     /// `aws:PrincipalArn` is for a session) and by the assumed-role session ARN. Errors if `role`
     /// is not a role ARN.
+    ///
+    /// # Errors
+    ///
+    /// [`ArnError`](crate::principal::ArnError) when `role` is not a role ARN.
     pub fn role_session(
         role: &PrincipalArn,
         session_name: &RoleSessionName,

@@ -813,28 +813,58 @@ impl PolicyDocument {
     /// block is accepted, as IAM accepts it), unreadable condition values, actions, resources
     /// and Sids IAM refuses (with IAM's message), bad principal ARNs, empty statements or
     /// `Action`/`Resource` arrays, and documents over the limit.
+    ///
+    /// # Errors
+    ///
+    /// [`MalformedPolicyDocument`](crate::policy::MalformedPolicyDocument) saying where: invalid
+    /// JSON, a duplicate key, an unknown element, a grammar rule broken for this kind of policy, or
+    /// a document over its size limit.
     pub fn parse(text: &str, max_chars: usize) -> Result<Self, Error> {
         parse_document(text, max_chars, None)
     }
 
     /// Parses a policy of `kind`, with that kind's size limit and element rules.
+    ///
+    /// # Errors
+    ///
+    /// [`MalformedPolicyDocument`](crate::policy::MalformedPolicyDocument) saying where: invalid
+    /// JSON, a duplicate key, an unknown element, a grammar rule broken for this kind of policy, or
+    /// a document over its size limit.
     pub fn parse_as(text: &str, kind: PolicyKind) -> Result<Self, Error> {
         parse_document(text, kind.max_chars(), Some(kind))
     }
 
     /// Parses a role trust policy ([`TRUST_POLICY_MAX_CHARS`]; every statement names a principal;
     /// no `Resource`).
+    ///
+    /// # Errors
+    ///
+    /// [`MalformedPolicyDocument`](crate::policy::MalformedPolicyDocument) saying where: invalid
+    /// JSON, a duplicate key, an unknown element, a grammar rule broken for this kind of policy, or
+    /// a document over its size limit.
     pub fn parse_trust(text: &str) -> Result<Self, Error> {
         Self::parse_as(text, PolicyKind::Trust)
     }
 
     /// Parses an identity policy ([`IDENTITY_POLICY_MAX_CHARS`]; no principal; `Resource`
     /// required).
+    ///
+    /// # Errors
+    ///
+    /// [`MalformedPolicyDocument`](crate::policy::MalformedPolicyDocument) saying where: invalid
+    /// JSON, a duplicate key, an unknown element, a grammar rule broken for this kind of policy, or
+    /// a document over its size limit.
     pub fn parse_identity(text: &str) -> Result<Self, Error> {
         Self::parse_as(text, PolicyKind::Identity)
     }
 
     /// Parses a session policy ([`MAX_SESSION_POLICY_CHARS`]; rules of identity policies).
+    ///
+    /// # Errors
+    ///
+    /// [`MalformedPolicyDocument`](crate::policy::MalformedPolicyDocument) saying where: invalid
+    /// JSON, a duplicate key, an unknown element, a grammar rule broken for this kind of policy, or
+    /// a document over its size limit.
     pub fn parse_session(text: &str) -> Result<Self, Error> {
         Self::parse_as(text, PolicyKind::Session)
     }

@@ -66,6 +66,11 @@ impl Arn {
     /// Parses an ARN strictly: six parts; partition and service non-empty `[a-z0-9-]`; region
     /// `[a-z0-9-]*`; account empty, 12 digits, or `aws` (AWS-managed resources); resource
     /// non-empty printable text without whitespace.
+    ///
+    /// # Errors
+    ///
+    /// [`ArnError`] unless the text has the six colon-separated parts of an ARN within the length
+    /// limit.
     pub fn parse(text: &str) -> Result<Self, ArnError> {
         if text.len() > MAX_ARN_LEN {
             return Err(ArnError::TooLong);
@@ -296,11 +301,20 @@ fn provider_name_ok(s: &str, max: usize) -> bool {
 
 impl PrincipalArn {
     /// Parses the text of a principal ARN.
+    ///
+    /// # Errors
+    ///
+    /// [`ArnError`] unless the text is the ARN of a principal (root, user, role, assumed role,
+    /// federated user, identity provider).
     pub fn parse(text: &str) -> Result<Self, ArnError> {
         Self::from_arn(&Arn::parse(text)?)
     }
 
     /// Recognizes a parsed ARN as a principal.
+    ///
+    /// # Errors
+    ///
+    /// [`ArnError`] unless the ARN names a principal.
     pub fn from_arn(arn: &Arn) -> Result<Self, ArnError> {
         let bad = |what| ArnError::NotAPrincipal(what);
         if !arn.region().is_empty() {

@@ -21,6 +21,10 @@ impl AccountId {
     pub const MAX: u64 = 999_999_999_999;
 
     /// Parses exactly 12 ASCII digits.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidParameter`](crate::InvalidParameter) unless the text is 12 decimal digits.
     pub fn new(text: &str) -> Result<Self, InvalidParameter> {
         let bad = InvalidParameter {
             field: "accountId",
@@ -183,6 +187,11 @@ impl IamPath {
     pub const MAX_LEN: usize = 512;
 
     /// Validates `value` and stores it.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidParameter`](crate::InvalidParameter) unless the path is `/`, or begins and ends
+    /// with `/`, within 512 characters of IAM's path characters.
     pub fn new(value: &str) -> Result<Self, InvalidParameter> {
         check_path(value)?;
         Ok(IamPath(match arrayvec::ArrayString::from(value) {

@@ -95,6 +95,10 @@ pub struct MfaTokenCode([u8; 6]);
 
 impl MfaTokenCode {
     /// Validates a code: exactly six ASCII digits.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidParameter`](crate::InvalidParameter) unless the code is exactly six digits.
     pub fn new(code: &str) -> Result<Self, InvalidParameter> {
         check_token_code(code)?;
         let digits: [u8; 6] = code.as_bytes().try_into().map_err(|_| InvalidParameter {

@@ -18,6 +18,11 @@ pub struct TagKey(Box<str>);
 
 impl TagKey {
     /// Validates a tag key.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidParameter`](crate::InvalidParameter) unless the key is 1–128 tag characters and
+    /// does not start with `aws:`.
     pub fn new(key: &str) -> Result<Self, InvalidParameter> {
         check_text("tags.member.key", key, 1, 128, TAG_PATTERN, is_tag_char)?;
         if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
@@ -42,6 +47,10 @@ pub struct TagValue(Box<str>);
 
 impl TagValue {
     /// Validates a tag value.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidParameter`](crate::InvalidParameter) unless the value is 0–256 tag characters.
     pub fn new(value: &str) -> Result<Self, InvalidParameter> {
         check_text("tags.member.value", value, 0, 256, TAG_PATTERN, is_tag_char)?;
         Ok(TagValue(value.into()))
@@ -111,6 +120,11 @@ impl SessionTags {
     }
 
     /// Adds a tag; refuses a key already present (ignoring case) or a 51st tag.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidParameter`](crate::InvalidParameter) when the key is already present (ignoring
+    /// case) or the set is full (50 tags).
     pub fn insert(
         &mut self,
         key: TagKey,

@@ -150,6 +150,10 @@ impl<'a> AuthorizationHeader<'a> {
     /// assert_eq!(h.credential.region, "us-east-1");
     /// assert_eq!(h.signed_headers, "host;x-amz-date");
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SigV4Error::IncompleteSignature`] for any part missing or malformed.
     pub fn parse(value: &'a str, max_signed_headers: usize) -> Result<Self, SigV4Error> {
         let bad = SigV4Error::IncompleteSignature;
         let rest = match value.strip_prefix(ALGORITHM) {

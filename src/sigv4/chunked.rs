@@ -520,6 +520,11 @@ impl ChunkedDecoder {
 
     /// Decodes from `input`, stopping after the first chunk completed (and verified) in it, or
     /// at its end. Call again with the unused rest.
+    ///
+    /// # Errors
+    ///
+    /// [`ChunkedError`] at the first malformed chunk, bad chunk or trailer signature, chunk over
+    /// the limit, or byte past the declared length.
     pub fn decode(&mut self, input: &[u8]) -> Result<Decoded, ChunkedError> {
         match self.decode_inner(input) {
             Ok(d) => Ok(d),
@@ -532,6 +537,11 @@ impl ChunkedDecoder {
     }
 
     /// Checks that the body is complete: call at its end.
+    ///
+    /// # Errors
+    ///
+    /// [`ChunkedError`] when the body ended early, the decoded length differs from the declared
+    /// one, or the trailer or its checksum is missing or wrong.
     pub fn finish(&self) -> Result<(), ChunkedError> {
         match self.state {
             State::Done => Ok(()),

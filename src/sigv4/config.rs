@@ -134,6 +134,10 @@ impl SigV4Config {
 
     /// Widens or narrows the window around the verifier's clock in which a request time is
     /// accepted; refuses more than 15 minutes.
+    ///
+    /// # Errors
+    ///
+    /// [`VerifierConfigError`] over 15 minutes.
     pub fn with_clock_skew_leeway(mut self, secs: u64) -> Result<Self, VerifierConfigError> {
         if secs > MAX_LEEWAY_SECS {
             return Err(VerifierConfigError::LeewayTooLarge);

@@ -143,6 +143,11 @@ impl<'a> PresignedQuery<'a> {
     /// assert_eq!(p.expires_secs, 3600);
     /// assert_eq!(p.credential().unwrap().access_key_id, "AKIDEXAMPLE");
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SigV4Error`] when the query has `X-Amz-*` presigning parameters that are missing, repeated
+    /// or malformed.
     pub fn parse(query: &'a str, max_signed_headers: usize) -> Result<Option<Self>, SigV4Error> {
         let params = super::canonical::parse_query(query, 1024)?;
         if !Self::is_presigned(&params) {

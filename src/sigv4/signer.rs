@@ -269,6 +269,11 @@ fn check_method(m: &str) -> Result<(), SigningError> {
 ///     "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
 /// assert_eq!(out.headers[0], ("x-amz-date", "20150830T123600Z".to_string()));
 /// ```
+///
+/// # Errors
+///
+/// [`SigV4Error`](crate::sigv4::SigV4Error) when the request cannot be canonicalized (a header value or path that SigV4
+/// cannot encode).
 pub fn sign(
     req: &SignableRequest<'_>,
     p: &SigningParams<'_>,
@@ -353,6 +358,11 @@ pub fn sign(
 ///     "e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d");
 /// assert!(out.query.ends_with(&format!("X-Amz-Signature={}", out.signature)));
 /// ```
+///
+/// # Errors
+///
+/// [`SigV4Error`](crate::sigv4::SigV4Error) when the request cannot be canonicalized or the expiry is outside 1–604800
+/// seconds.
 pub fn presign(
     req: &SignableRequest<'_>,
     p: &SigningParams<'_>,

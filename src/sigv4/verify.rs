@@ -304,6 +304,11 @@ fn scan_headers<'r>(
 
 impl<'r> UntrustedRequest<'r> {
     /// Checks the size limits and parses the `Authorization` header or the presigned query.
+    ///
+    /// # Errors
+    ///
+    /// [`SigV4Error`] for a missing or malformed authorization (header or presigned query), a
+    /// repeated header, or a request the configuration refuses.
     pub fn parse(req: &SignableRequest<'r>, config: &SigV4Config) -> Result<Self, SigV4Error> {
         let limits = &config.limits;
         if !is_method(req.method) {
@@ -412,6 +417,11 @@ impl<'r> UntrustedRequest<'r> {
 
     /// The checks that need no secret: scope date, service and region, clock skew, and the
     /// expiry of a presigned URL, at instant `now`.
+    ///
+    /// # Errors
+    ///
+    /// [`SigV4Error`] when the request time is outside the skew window, the scope date, region or
+    /// service is wrong, or a presigned URL has expired.
     pub fn check_at(&self, config: &SigV4Config, now: UnixTime) -> Result<(), SigV4Error> {
         let cred = self.cred()?;
         if cred.date != self.date.date_str() {
@@ -451,6 +461,10 @@ impl<'r> UntrustedRequest<'r> {
 
     /// Checks `x-amz-content-sha256` against the payload and the signature against `secret`, in
     /// constant time.
+    ///
+    /// # Errors
+    ///
+    /// [`SigV4Error::SignatureDoesNotMatch`] when the signature is not the one `secret` gives.
     pub fn verify_signature(&self, secret: &SecretAccessKey) -> Result<(), SigV4Error> {
         self.verify_signature_with(secret, None).map(|_| ())
     }
@@ -612,6 +626,11 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
     /// query and header values it reads. A header whose value is not text must not be passed
     /// as empty or converted lossily (refuse the request instead): the signature would then
     /// cover another value than the one the application sees.
+    ///
+    /// # Errors
+    ///
+    /// [`SigV4Error`] with the AWS code to answer: the request is malformed, outside its time
+    /// window, signed with an unknown or invalid key or session, or its signature does not match.
     pub fn verify(
         &self,
         req: &SignableRequest<'_>,
@@ -639,6 +658,11 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
     /// [`super::ChunkedDecoder`]: the body is not authenticated until the decoder has finished.
     ///
     /// [`ChunkSigner`]: super::ChunkSigner
+    ///
+    /// # Errors
+    ///
+    /// As [`SigV4Verifier::verify`], and [`SigV4Error::PayloadModeNotAccepted`] for a mode this
+    /// verifier does not take.
     #[cfg(feature = "aws-chunked")]
     pub fn verify_streaming(
         &self,

@@ -101,6 +101,11 @@ pub struct UntrustedToken {
 
 impl UntrustedToken {
     /// Parses token text strictly, without checking its MAC.
+    ///
+    /// # Errors
+    ///
+    /// [`MalformedToken`] when the text is too long, not canonical base64url, or not a version-1
+    /// token layout.
     pub fn parse(text: &str) -> Result<Self, MalformedToken> {
         let mut buf = [0u8; INLINE_TOKEN_BYTES];
         let bytes = decode_text(text, &mut buf)?;
@@ -129,6 +134,10 @@ impl UntrustedToken {
 
     /// Encodes the parsed token again. Because decoding is canonical, this equals the text it was
     /// parsed from for every token [`UntrustedToken::parse`] accepts.
+    ///
+    /// # Errors
+    ///
+    /// [`MalformedToken`] when the claims do not decode canonically.
     pub fn canonical_text(&self) -> Result<String, MalformedToken> {
         let mut bytes = Vec::with_capacity(256);
         codec::encode_unsigned(&self.key_id, &self.claims, &mut bytes)

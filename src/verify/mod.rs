@@ -121,6 +121,10 @@ impl Verifier {
     }
 
     /// Sets the clock-skew leeway applied to issue time and expiry; refuses more than 15 minutes.
+    ///
+    /// # Errors
+    ///
+    /// [`VerifierConfigError`] over 15 minutes.
     pub fn with_clock_skew_leeway(mut self, secs: u64) -> Result<Self, VerifierConfigError> {
         if secs > MAX_LEEWAY_SECS {
             return Err(VerifierConfigError::LeewayTooLarge);
@@ -152,6 +156,11 @@ impl Verifier {
     ///
     /// A token is accepted from `issued_at - leeway` up to, but not including,
     /// `expires_at + leeway`.
+    ///
+    /// # Errors
+    ///
+    /// [`VerifyError`]: malformed, unknown key, bad signature, expired, not yet valid or revoked,
+    /// each distinct.
     pub fn verify(&self, token: &str, now: UnixTime) -> Result<VerifiedSession, VerifyError> {
         self.verify_with_key(token, now).map(|(session, _)| session)
     }
@@ -162,6 +171,10 @@ impl Verifier {
     /// that only a SigV4 check needs, and not storing the secret in the session keeps it out of
     /// every copy of the session. Fails with [`VerifyError::UnknownKey`] if this verifier no
     /// longer holds the key that signed the session's token.
+    ///
+    /// # Errors
+    ///
+    /// [`VerifyError::UnknownKey`] when the session's key is no longer in this verifier's ring.
     pub fn secret_access_key(
         &self,
         session: &VerifiedSession,

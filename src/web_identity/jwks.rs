@@ -75,6 +75,10 @@ impl JwksValidator {
     }
 
     /// Sets the clock-skew leeway for `exp`, `nbf` and `iat`: at most 15 minutes.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidParameter`](crate::InvalidParameter) over 15 minutes.
     pub fn with_leeway_secs(mut self, secs: u64) -> Result<Self, InvalidParameter> {
         if secs > MAX_ID_TOKEN_LEEWAY_SECS {
             return Err(InvalidParameter {

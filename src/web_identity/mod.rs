@@ -187,6 +187,10 @@ impl ValidatedIdentity {
 /// the validity times, and must refuse rather than guess. They must not keep the token.
 pub trait IdentityTokenValidator: Send + Sync {
     /// The identity the token proves, or why it was refused.
+    ///
+    /// # Errors
+    ///
+    /// [`WebIdentityError`] saying why the token is not valid for `provider` at `now`.
     fn validate(
         &self,
         token: &str,
@@ -242,6 +246,10 @@ mod tests {
 
 /// The `iss` claim of a compact JWS, read without checking anything else: only to choose which
 /// provider's keys the token is then validated against. Never trust it on its own.
+///
+/// # Errors
+///
+/// [`WebIdentityError`] when the token is too large, not a JWT, or has no `iss`.
 pub fn unverified_issuer(token: &str) -> Result<String, WebIdentityError> {
     #[derive(serde::Deserialize)]
     struct Issuer {

@@ -95,11 +95,22 @@ impl Default for QueryLimits {
 /// assert_eq!(err.code_str(), "ValidationError");
 /// assert!(err.message.contains("roleArn"));
 /// ```
+///
+/// # Errors
+///
+/// [`StsError`](crate::StsError) with AWS's code: `MissingAction`, `InvalidAction`,
+/// `MissingParameter` (no `Version`), `InvalidParameterValue` (unknown or repeated parameters, gaps
+/// in lists), `MalformedQueryString`, `RequestEntityTooLarge`, or the operation's own
+/// `ValidationError`.
 pub fn parse_query(input: &[u8]) -> Result<StsRequest, StsError> {
     parse_query_with_limits(input, &QueryLimits::DEFAULT)
 }
 
 /// Parses a Query API request under `limits`. See [`parse_query`].
+///
+/// # Errors
+///
+/// As [`parse_query`], with the limits given.
 pub fn parse_query_with_limits(input: &[u8], limits: &QueryLimits) -> Result<StsRequest, StsError> {
     if input.len() > limits.max_body_bytes {
         return Err(StsError::request_too_large(limits.max_body_bytes));

@@ -39,6 +39,10 @@ pub struct RequestId(arrayvec::ArrayString<64>);
 
 impl RequestId {
     /// A random version-4 UUID from `random`.
+    ///
+    /// # Errors
+    ///
+    /// [`RandomError`](crate::RandomError) when the random source fails.
     pub fn generate(random: &dyn RandomSource) -> Result<Self, RandomError> {
         let mut b = [0u8; 16];
         random.fill_bytes(&mut b)?;
