@@ -223,6 +223,17 @@ struct Attempt {
     subject: Option<String>,
 }
 
+impl Attempt {
+    /// The attempt of an authenticated caller: its ARN and how it proved who it is.
+    fn for_caller(caller: &Caller) -> Self {
+        Attempt {
+            caller_arn: Some(caller.arn()),
+            caller_authentication: Some(caller.authentication()),
+            ..Attempt::default()
+        }
+    }
+}
+
 fn refused(caller_arn: &str, action: &str, resource: &str) -> StsError {
     StsError::not_authorized(caller_arn, action, resource)
 }
@@ -511,11 +522,7 @@ impl Issuer {
         request: &DecodeAuthorizationMessageRequest,
         env: &CallEnv,
     ) -> Result<DecodeAuthorizationMessageResponse, StsError> {
-        let mut attempt = Attempt {
-            caller_arn: Some(caller.arn()),
-            caller_authentication: Some(caller.authentication()),
-            ..Attempt::default()
-        };
+        let mut attempt = Attempt::for_caller(caller);
         let result = self.decode_authorization_message_inner(caller, request, env);
         if let Ok((_, refused_arn)) = &result {
             attempt.target.clone_from(refused_arn);
@@ -545,12 +552,10 @@ impl Issuer {
         env: &CallEnv,
     ) -> Result<AssumeRoleResponse, StsError> {
         let mut attempt = Attempt {
-            caller_arn: Some(caller.arn()),
-            caller_authentication: Some(caller.authentication()),
             target: Some(request.role_arn().to_owned()),
             session_name: Some(request.role_session_name().to_string()),
             source_identity: request.source_identity().copied(),
-            ..Attempt::default()
+            ..Attempt::for_caller(caller)
         };
         let result = self.assume_role_inner(caller, request, env);
         self.record(
@@ -618,11 +623,7 @@ impl Issuer {
         request: &GetSessionTokenRequest,
         env: &CallEnv,
     ) -> Result<GetSessionTokenResponse, StsError> {
-        let mut attempt = Attempt {
-            caller_arn: Some(caller.arn()),
-            caller_authentication: Some(caller.authentication()),
-            ..Attempt::default()
-        };
+        let mut attempt = Attempt::for_caller(caller);
         let result = self.get_session_token_inner(caller, request, env);
         self.record(
             env,
@@ -653,11 +654,9 @@ impl Issuer {
         let (p, a) = (caller.partition(), caller.account());
         let fed_arn = format!("arn:{p}:sts::{a}:federated-user/{}", request.name());
         let mut attempt = Attempt {
-            caller_arn: Some(caller.arn()),
-            caller_authentication: Some(caller.authentication()),
             target: Some(fed_arn.clone()),
             session_name: Some(request.name().to_string()),
-            ..Attempt::default()
+            ..Attempt::for_caller(caller)
         };
         let result = self.get_federation_token_inner(caller, request, &fed_arn, env);
         self.record(
@@ -1196,18 +1195,8 @@ impl Issuer {
         if !may_call_other_sts_operations(caller.kind()) {
             return Err(refused(&caller_arn, ACTION, "*"));
         }
-        let resolved = resolve::resolve(&*self.directory, caller)?;
         // The action has no resource type: only statements on `Resource: "*"` grant it.
-        let mut ctx = RequestContext::new(ACTION).with_principal(resolved.principal.clone());
-        add_environment(&mut ctx, env.now, env.source_ip);
-        add_caller(&mut ctx, &resolved, env.now);
-        if resolved
-            .permissions
-            .allow(&ctx, resolved.account, resolved.account)
-            != Decision::Allow
-        {
-            return Err(refused(&caller_arn, ACTION, "*"));
-        }
+        self.require_permission(caller, env, &[ACTION], None, |_| {})?;
         self.open_authorization_message(caller, request.encoded_message(), env.now)
     }
 
@@ -1248,6 +1237,44 @@ impl Issuer {
     }
 
     // ---- helpers ----
+
+    /// Resolves `caller` and requires its policies (identity ∩ session) to allow each of
+    /// `actions` on `resource` (`None`: an action with no resource type, which only statements on
+    /// `Resource: "*"` grant), with the environment, the caller's own keys and what `extend` adds
+    /// in the request context. A refusal names the first action refused. The rule
+    /// `GetWebIdentityToken`, `GetAccessKeyInfo` and `DecodeAuthorizationMessage` share.
+    fn require_permission(
+        &self,
+        caller: &Caller,
+        env: &CallEnv,
+        actions: &[&str],
+        resource: Option<&str>,
+        extend: impl FnOnce(&mut RequestContext),
+    ) -> Result<Resolved, StsError> {
+        // No action would allow everything: that is a caller's bug, never a grant.
+        let Some(first) = actions.first() else {
+            return Err(StsError::internal_failure());
+        };
+        let resolved = resolve::resolve(&*self.directory, caller)?;
+        let mut ctx = RequestContext::new(first).with_principal(resolved.principal.clone());
+        if let Some(resource) = resource {
+            ctx = ctx.with_resource(resource);
+        }
+        add_environment(&mut ctx, env.now, env.source_ip);
+        add_caller(&mut ctx, &resolved, env.now);
+        extend(&mut ctx);
+        for action in actions {
+            ctx.set_action(action);
+            if resolved
+                .permissions
+                .allow(&ctx, resolved.account, resolved.account)
+                != Decision::Allow
+            {
+                return Err(refused(&caller.arn(), action, resource.unwrap_or("*")));
+            }
+        }
+        Ok(resolved)
+    }
 
     /// A caller this issuer acts for: a session must still be live at `env.now`, not revoked,
     /// and verified with a key of this issuer's own ring (a session another ring verified, even

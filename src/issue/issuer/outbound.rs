@@ -1,14 +1,12 @@
 //! The operations that issue no AWS credentials: `GetWebIdentityToken` (outbound identity
 //! federation) and `GetAccessKeyInfo`.
 
-use super::{refused, Attempt, Issuer, MintedLike};
+use super::{Attempt, Issuer, MintedLike};
 use crate::audit::AuditAction;
 use crate::credentials::{AccessKeyId, AccessKeyKind};
 use crate::error::{StsError, StsErrorCode};
 use crate::issue::caller::may_call_other_sts_operations;
-use crate::issue::resolve::{self, add_caller, add_environment, Decision};
 use crate::issue::{CallEnv, Caller};
-use crate::policy::RequestContext;
 use crate::request::{GetAccessKeyInfoRequest, GetWebIdentityTokenRequest};
 use crate::response::{GetAccessKeyInfoResponse, GetWebIdentityTokenResponse};
 use crate::session::SourceIdentity;
@@ -94,11 +92,9 @@ impl Issuer {
     ) -> Result<GetWebIdentityTokenResponse, StsError> {
         let audiences = request.audiences().join(" ");
         let mut attempt = Attempt {
-            caller_arn: Some(caller.arn()),
-            caller_authentication: Some(caller.authentication()),
             target: Some(audiences.chars().take(MAX_AUDIT_AUDIENCE_CHARS).collect()),
             source_identity: caller.session().and_then(|s| s.claims().source_identity),
-            ..Attempt::default()
+            ..Attempt::for_caller(caller)
         };
         let result = self.get_web_identity_token_inner(caller, request, env);
         self.record(
@@ -134,30 +130,21 @@ impl Issuer {
             if !outbound.can_sign(algorithm) {
                 return Err(disabled(&format!("no signing key for {algorithm}")));
             }
-            let resolved = resolve::resolve(&*self.directory, caller)?;
-            let account = resolved.account;
             let secs = request
                 .duration_seconds()
                 .unwrap_or(crate::limits::DEFAULT_TOKEN_DURATION_SECS);
-            let mut ctx = RequestContext::new("sts:GetWebIdentityToken")
-                .with_resource("*")
-                .with_principal(resolved.principal.clone());
-            add_environment(&mut ctx, env.now, env.source_ip);
-            add_caller(&mut ctx, &resolved, env.now);
-            super::add_request_tags(&mut ctx, request.tags(), &[]);
-            ctx.insert_all("sts:IdentityTokenAudience", request.audiences().iter())
-                .insert_number("sts:DurationSeconds", i64::from(secs))
-                .insert("sts:SigningAlgorithm", algorithm.as_str());
-            let mut actions = vec!["sts:GetWebIdentityToken"];
-            if !request.tags().is_empty() {
-                actions.push("sts:TagGetWebIdentityToken");
-            }
-            for action in actions {
-                ctx.set_action(action);
-                if resolved.permissions.allow(&ctx, account, account) != Decision::Allow {
-                    return Err(refused(&caller.arn(), action, "*"));
-                }
-            }
+            let actions: &[&str] = if request.tags().is_empty() {
+                &["sts:GetWebIdentityToken"]
+            } else {
+                &["sts:GetWebIdentityToken", "sts:TagGetWebIdentityToken"]
+            };
+            let resolved = self.require_permission(caller, env, actions, Some("*"), |ctx| {
+                super::add_request_tags(ctx, request.tags(), &[]);
+                ctx.insert_all("sts:IdentityTokenAudience", request.audiences().iter())
+                    .insert_number("sts:DurationSeconds", i64::from(secs))
+                    .insert("sts:SigningAlgorithm", algorithm.as_str());
+            })?;
+            let account = resolved.account;
             let expires_at = env.now.saturating_add(u64::from(secs));
             if let Some(session) = &resolved.session {
                 if expires_at > session.expires_at {
@@ -241,10 +228,8 @@ impl Issuer {
         env: &CallEnv,
     ) -> Result<GetAccessKeyInfoResponse, StsError> {
         let mut attempt = Attempt {
-            caller_arn: Some(caller.arn()),
-            caller_authentication: Some(caller.authentication()),
             target: Some(request.access_key_id().to_owned()),
-            ..Attempt::default()
+            ..Attempt::for_caller(caller)
         };
         let result = self.get_access_key_info_inner(caller, request, env);
         self.record::<()>(
@@ -264,19 +249,7 @@ impl Issuer {
     ) -> Result<GetAccessKeyInfoResponse, StsError> {
         self.accept(caller, env)?;
         check_credential_kind(caller, "GetAccessKeyInfo")?;
-        let resolved = resolve::resolve(&*self.directory, caller)?;
-        let mut ctx = RequestContext::new("sts:GetAccessKeyInfo")
-            .with_resource("*")
-            .with_principal(resolved.principal.clone());
-        add_environment(&mut ctx, env.now, env.source_ip);
-        add_caller(&mut ctx, &resolved, env.now);
-        if resolved
-            .permissions
-            .allow(&ctx, resolved.account, resolved.account)
-            != Decision::Allow
-        {
-            return Err(refused(&caller.arn(), "sts:GetAccessKeyInfo", "*"));
-        }
+        self.require_permission(caller, env, &["sts:GetAccessKeyInfo"], Some("*"), |_| {})?;
         let unknown = || {
             StsError::invalid_parameter_value(
                 "The account of this access key ID cannot be determined: it is not a long-term \
