@@ -1,8 +1,6 @@
 //! The Issuer and its operations.
 
-use super::caller::{
-    may_assume_role, may_call_other_sts_operations, Authentication, Caller, CredentialKind,
-};
+use super::caller::{may_assume_role, Authentication, Caller, CredentialKind};
 use super::duration::{self, DurationError};
 use super::inherit::{child_session, InheritError, SessionAttributes};
 use super::resolve::{self, add_caller, add_environment, Decision, Resolved};
@@ -1189,14 +1187,16 @@ impl Issuer {
         request: &DecodeAuthorizationMessageRequest,
         env: &CallEnv,
     ) -> Result<(String, Option<String>), StsError> {
-        const ACTION: &str = "sts:DecodeAuthorizationMessage";
         self.accept(caller, env)?;
-        let caller_arn = caller.arn();
-        if !may_call_other_sts_operations(caller.kind()) {
-            return Err(refused(&caller_arn, ACTION, "*"));
-        }
+        outbound::check_credential_kind(caller, "DecodeAuthorizationMessage")?;
         // The action has no resource type: only statements on `Resource: "*"` grant it.
-        self.require_permission(caller, env, &[ACTION], None, |_| {})?;
+        self.require_permission(
+            caller,
+            env,
+            &["sts:DecodeAuthorizationMessage"],
+            None,
+            |_| {},
+        )?;
         self.open_authorization_message(caller, request.encoded_message(), env.now)
     }
 

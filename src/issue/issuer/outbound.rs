@@ -29,8 +29,9 @@ impl MintedLike for GetWebIdentityTokenResponse {
 }
 
 /// `AccessDenied` for credentials AWS lets call nothing but `AssumeRole` / `GetCallerIdentity`
-/// (`GetSessionToken`'s and `GetFederationToken`'s).
-fn check_credential_kind(caller: &Caller, action: &str) -> Result<(), StsError> {
+/// (`GetSessionToken`'s and `GetFederationToken`'s): the check every operation of this family
+/// makes, `DecodeAuthorizationMessage` included.
+pub(super) fn check_credential_kind(caller: &Caller, action: &str) -> Result<(), StsError> {
     if may_call_other_sts_operations(caller.kind()) {
         Ok(())
     } else {
