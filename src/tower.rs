@@ -487,14 +487,8 @@ where
         http::header::CONTENT_LENGTH,
         HeaderValue::from(decoded_length),
     );
-    let encodings: Vec<String> = parts
-        .headers
-        .get_all(http::header::CONTENT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("aws-chunked"))
+    let encodings: Vec<String> = content_encodings(parts)
+        .filter(|e| !e.eq_ignore_ascii_case("aws-chunked"))
         .map(str::to_owned)
         .collect();
     parts.headers.remove(http::header::CONTENT_ENCODING);
@@ -506,18 +500,25 @@ where
     Ok(decoder)
 }
 
-/// `Content-Encoding: aws-chunked` exactly when the payload mode is a streaming one (S3 User
-/// Guide, "Transferring payload in multiple chunks": "Content-Encoding: Set the value to
-/// aws-chunked"). A chunked body under a plain hash would reach the service with chunk
-/// signatures nobody checked; a streaming hash without the encoding is not what was meant.
-fn encoding_matches_mode(parts: &http::request::Parts, mode: PayloadMode) -> Result<(), Refusal> {
-    let chunked = parts
+/// The request's content codings, every `Content-Encoding` header's comma-separated list, trimmed,
+/// empty items left out; a value that is not text names none.
+fn content_encodings(parts: &http::request::Parts) -> impl Iterator<Item = &str> {
+    parts
         .headers
         .get_all(http::header::CONTENT_ENCODING)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|e| e.trim().eq_ignore_ascii_case("aws-chunked"));
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+}
+
+/// `Content-Encoding: aws-chunked` exactly when the payload mode is a streaming one (S3 User
+/// Guide, "Transferring payload in multiple chunks": "Content-Encoding: Set the value to
+/// aws-chunked"). A chunked body under a plain hash would reach the service with chunk
+/// signatures nobody checked; a streaming hash without the encoding is not what was meant.
+fn encoding_matches_mode(parts: &http::request::Parts, mode: PayloadMode) -> Result<(), Refusal> {
+    let chunked = content_encodings(parts).any(|e| e.eq_ignore_ascii_case("aws-chunked"));
     match (chunked, matches!(mode, PayloadMode::Streaming(_))) {
         (true, false) => Err((
             400,

@@ -154,11 +154,7 @@ fn signing(words: &[&str], key_id: &Option<KeyId>) -> Result<(), Box<dyn Error>>
         }
         ["list", file] => {
             for (id, alg, role) in read(file)?.keys() {
-                let role = match role {
-                    SigningKeyRole::Sign => "sign",
-                    SigningKeyRole::Verify => "verify",
-                };
-                println!("{id}\t{alg}\t{role}");
+                println!("{id}\t{alg}\t{}", role.as_str());
             }
         }
         ["jwks", file] => println!("{}", read(file)?.jwks_json()),

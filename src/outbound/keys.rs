@@ -85,6 +85,17 @@ pub enum SigningKeyRole {
     Verify,
 }
 
+impl SigningKeyRole {
+    /// The role as the key file writes it: `sign` or `verify`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SigningKeyRole::Sign => "sign",
+            SigningKeyRole::Verify => "verify",
+        }
+    }
+}
+
 /// A private key. Both types wipe their secrets on drop.
 enum Secret {
     Rsa(Box<rsa::RsaPrivateKey>),
@@ -132,17 +143,11 @@ pub struct SigningKeyRing {
 impl fmt::Debug for SigningKeyRing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
-            .entries(self.keys.iter().map(|k| {
-                format!(
-                    "{}:{}:{}",
-                    match k.role {
-                        SigningKeyRole::Sign => "sign",
-                        SigningKeyRole::Verify => "verify",
-                    },
-                    k.id.as_str(),
-                    k.algorithm()
-                )
-            }))
+            .entries(
+                self.keys
+                    .iter()
+                    .map(|k| format!("{}:{}:{}", k.role.as_str(), k.id.as_str(), k.algorithm())),
+            )
             .finish()
     }
 }
@@ -389,15 +394,11 @@ impl SigningKeyRing {
                 der.ok().map(|d| (k, d))
             })
             .collect();
-        let role = |k: &Entry| match k.role {
-            SigningKeyRole::Sign => "sign",
-            SigningKeyRole::Verify => "verify",
-        };
         let len = HEADER.len()
             + lines
                 .iter()
                 .map(|(k, der)| {
-                    role(k).len()
+                    k.role.as_str().len()
                         + k.id.as_str().len()
                         + k.algorithm().as_str().len()
                         + BASE64URL_NOPAD.encode_len(der.as_bytes().len())
@@ -407,7 +408,7 @@ impl SigningKeyRing {
         let mut out = Zeroizing::new(String::with_capacity(len));
         out.push_str(HEADER);
         for (k, der) in &lines {
-            out.push_str(role(k));
+            out.push_str(k.role.as_str());
             out.push(':');
             out.push_str(k.id.as_str());
             out.push(':');
