@@ -132,6 +132,22 @@ fn caller(issuer: &Issuer, key: &str) -> Caller {
         .unwrap()
 }
 
+/// Alice assumes the pipeline role with `request`: the session's credentials and its caller.
+fn role_session(issuer: &Issuer, request: &AssumeRoleRequest) -> (tempcred::Credentials, Caller) {
+    let alice = caller(issuer, ALICE_KEY);
+    let creds = issuer
+        .assume_role_at(&alice, request, &env())
+        .unwrap()
+        .credentials;
+    let session = Verifier::new(issuer.key_ring())
+        .verify(
+            creds.session_token.expose_secret(),
+            UnixTime::from_secs(NOW),
+        )
+        .unwrap();
+    (creds, Caller::from_session(session))
+}
+
 fn request(alg: &str, audience: &str) -> GetWebIdentityTokenRequest {
     GetWebIdentityTokenRequest::builder(alg)
         .audience(audience)
@@ -253,26 +269,14 @@ fn several_audiences_are_an_array_and_each_token_gets_its_own_jti() {
 #[test]
 fn a_role_session_is_named_by_its_role_and_keeps_its_source_identity_and_tags() {
     let issuer = issuer();
-    let alice = caller(&issuer, ALICE_KEY);
-    let creds = issuer
-        .assume_role_at(
-            &alice,
-            &AssumeRoleRequest::builder(ROLE, "nightly")
-                .source_identity("alice")
-                .tag("project", "etl")
-                .build()
-                .unwrap(),
-            &env(),
-        )
-        .unwrap()
-        .credentials;
-    let session = Verifier::new(issuer.key_ring())
-        .verify(
-            creds.session_token.expose_secret(),
-            UnixTime::from_secs(NOW),
-        )
-        .unwrap();
-    let role_caller = Caller::from_session(session);
+    let (_, role_caller) = role_session(
+        &issuer,
+        &AssumeRoleRequest::builder(ROLE, "nightly")
+            .source_identity("alice")
+            .tag("project", "etl")
+            .build()
+            .unwrap(),
+    );
     let token = issuer
         .get_web_identity_token_at(&role_caller, &request("ES384", "aud-1"), &env())
         .unwrap();
@@ -429,25 +433,13 @@ fn without_outbound_federation_the_operation_is_disabled() {
 #[test]
 fn a_token_never_outlives_the_session_that_asked_for_it() {
     let issuer = issuer();
-    let alice = caller(&issuer, ALICE_KEY);
-    let creds = issuer
-        .assume_role_at(
-            &alice,
-            &AssumeRoleRequest::builder(ROLE, "short")
-                .duration_seconds(900)
-                .build()
-                .unwrap(),
-            &env(),
-        )
-        .unwrap()
-        .credentials;
-    let session = Verifier::new(issuer.key_ring())
-        .verify(
-            creds.session_token.expose_secret(),
-            UnixTime::from_secs(NOW),
-        )
-        .unwrap();
-    let role = Caller::from_session(session);
+    let (_, role) = role_session(
+        &issuer,
+        &AssumeRoleRequest::builder(ROLE, "short")
+            .duration_seconds(900)
+            .build()
+            .unwrap(),
+    );
     let at = |secs: u32| {
         let req = GetWebIdentityTokenRequest::builder("ES384")
             .audience("a")
@@ -763,22 +755,11 @@ fn get_access_key_info_answers_what_a_stateless_issuer_can_know() {
         StsErrorCode::InvalidParameterValue
     );
     // A role session asks about its own ASIA key, and about somebody else's.
-    let creds = issuer
-        .assume_role_at(
-            &alice,
-            &AssumeRoleRequest::builder(ROLE, "s1").build().unwrap(),
-            &env(),
-        )
-        .unwrap()
-        .credentials;
+    let (creds, role) = role_session(
+        &issuer,
+        &AssumeRoleRequest::builder(ROLE, "s1").build().unwrap(),
+    );
     let own = creds.access_key_id.to_string();
-    let session = Verifier::new(issuer.key_ring())
-        .verify(
-            creds.session_token.expose_secret(),
-            UnixTime::from_secs(NOW),
-        )
-        .unwrap();
-    let role = Caller::from_session(session);
     assert_eq!(info(&role, &own).unwrap(), "111111111111");
     assert_eq!(
         info(&role, "ASIAQWERTYUIOPASDFGH").unwrap_err(),
