@@ -20,10 +20,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tempcred::directory::InMemoryDirectory;
 use tempcred::hazmat::Seal;
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
-use tempcred::{
-    AssumeRoleRequest, Caller, Issuer, KeyRing, ManualClock, SeededRandom, UnixTime, Verifier,
-};
+use tempcred::{AssumeRoleRequest, Caller, Issuer, KeyRing, ManualClock, UnixTime, Verifier};
 
 const NOW: u64 = 1_764_000_000;
 

@@ -17,11 +17,12 @@ use rsa::pkcs1::EncodeRsaPrivateKey;
 use rsa::pkcs8::DecodePrivateKey;
 use std::sync::Arc;
 use tempcred::directory::{InMemoryDirectory, OidcProvider};
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
 use tempcred::outbound::{OutboundFederation, SigningAlgorithm, SigningKeyRing, SigningKeyRole};
 use tempcred::principal::{AccountId, Partition};
 use tempcred::web_identity::{IdentityTokenValidator, JwksValidator};
-use tempcred::{CallEnv, GetWebIdentityTokenRequest, Issuer, KeyRing, SeededRandom, UnixTime};
+use tempcred::{CallEnv, GetWebIdentityTokenRequest, Issuer, KeyRing, UnixTime};
 
 const NOW: u64 = 1_767_225_600;
 const ISSUER: &str = "https://sts-a.tempcred.test";

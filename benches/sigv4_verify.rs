@@ -8,7 +8,7 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::num::NonZeroUsize;
-use tempcred::hazmat::Seal;
+use tempcred::hazmat::{Seal, SeededRandom};
 use tempcred::keys::KeyId;
 use tempcred::principal::*;
 use tempcred::sigv4::*;

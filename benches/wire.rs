@@ -4,13 +4,14 @@
 
 use criterion::{black_box, Criterion};
 use tempcred::hazmat::Seal;
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
 use tempcred::principal::{IamPath, Partition, RoleName, UniqueId};
 use tempcred::token::{Claims, Operation, SessionPrincipal, TokenId};
 use tempcred::wire::{parse_query, render_error, render_response, RequestId};
 use tempcred::{
-    AssumeRoleResponse, AssumedRoleUser, KeyRing, RoleSessionName, SeededRandom, SessionTags,
-    StsError, StsResponse, UnixTime,
+    AssumeRoleResponse, AssumedRoleUser, KeyRing, RoleSessionName, SessionTags, StsError,
+    StsResponse, UnixTime,
 };
 
 const BODY: &[u8] = b"Action=AssumeRole&Version=2011-06-15\

@@ -57,7 +57,7 @@ fn parse_args() -> Result<Options, String> {
         token_file: None,
         service: "ec2.amazonaws.com".to_owned(),
         duration: None,
-        refresh_before: Refreshing::<RoleCredentials>::DEFAULT_REFRESH_BEFORE_SECS,
+        refresh_before: tempcred::limits::DEFAULT_REFRESH_BEFORE_SECS,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {

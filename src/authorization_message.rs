@@ -68,7 +68,7 @@
 //!   encrypted, and every alteration of the text is refused (one error for every seal failure).
 //! - Decoding is strict and bounded: at most [`MAX_SEALED_CHARS`] characters, canonical base64url,
 //!   one version, no trailing bytes; it allocates once, for the decoded bytes.
-//! - The JSON is at most [`MAX_DECODED_BYTES`] bytes, so a sealed message is at most
+//! - The JSON is at most [`MAX_DECODED_MESSAGE_BYTES`] bytes, so a sealed message is at most
 //!   [`MAX_SEALED_CHARS`] characters, well under the API's 10 240. What does not fit is left out
 //!   deterministically, and the JSON says so in a `truncated` member (see below).
 //! - A message is good for [`DEFAULT_MESSAGE_LIFETIME_SECS`] (12 hours; AWS states no lifetime):
@@ -116,18 +116,20 @@
 use crate::error::StsError;
 use crate::issue::resolve::{Permissions, Resolved};
 use crate::keys::{KeyId, KeyRing};
+use crate::limits::MAX_UNIX_TIME;
+use crate::limits::{
+    DEFAULT_MESSAGE_LIFETIME_SECS, MAX_DECODED_MESSAGE_BYTES, MAX_MESSAGE_LIFETIME_SECS,
+    MIN_MESSAGE_LIFETIME_SECS,
+};
 use crate::policy::{Decision, Effect, PolicyDocument, RequestContext, Statement};
 use crate::principal::{AccountId, Partition};
 use crate::random::{RandomError, RandomSource, SystemRandom};
-use crate::time::{UnixTime, MAX_UNIX_TIME};
+use crate::time::UnixTime;
 use crate::token::{Claims, LongTermPrincipal, SessionPrincipal};
 use chacha20poly1305::{AeadInOut, Tag, XNonce};
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
 use zeroize::Zeroizing;
-
-/// The most bytes of JSON a message carries.
-pub const MAX_DECODED_BYTES: usize = 5_120;
 
 /// The format version this module writes and reads.
 const VERSION: u8 = 1;
@@ -136,9 +138,10 @@ const TAG_LEN: usize = 16;
 /// The longest partition (a [`Partition`] is at most 32 bytes).
 const MAX_PARTITION_LEN: usize = 32;
 /// The longest header before the nonce: version, key ID, two times, partition, account.
-const MAX_HEADER_LEN: usize = 1 + 1 + KeyId::MAX_LEN + 8 + 8 + 1 + MAX_PARTITION_LEN + 8;
+const MAX_HEADER_LEN: usize =
+    1 + 1 + crate::limits::MAX_KEY_ID_BYTES + 8 + 8 + 1 + MAX_PARTITION_LEN + 8;
 /// The most bytes a sealed message has before base64url.
-const MAX_SEALED_BYTES: usize = MAX_HEADER_LEN + NONCE_LEN + MAX_DECODED_BYTES + TAG_LEN;
+const MAX_SEALED_BYTES: usize = MAX_HEADER_LEN + NONCE_LEN + MAX_DECODED_MESSAGE_BYTES + TAG_LEN;
 
 /// The longest sealed message, in characters (unpadded base64url of the largest message): 7 002.
 pub const MAX_SEALED_CHARS: usize = (MAX_SEALED_BYTES * 4).div_ceil(3);
@@ -146,16 +149,9 @@ pub const MAX_SEALED_CHARS: usize = (MAX_SEALED_BYTES * 4).div_ceil(3);
 // Every message this module seals fits the API's `EncodedMessage`, with room to spare.
 const _: () = assert!(MAX_SEALED_CHARS < crate::limits::MAX_ENCODED_MESSAGE_CHARS);
 
-/// How long a message can be decoded by default: 12 hours.
-pub const DEFAULT_MESSAGE_LIFETIME_SECS: u64 = 12 * 3600;
-/// The shortest lifetime [`AuthorizationMessages::with_lifetime_secs`] accepts: one minute.
-pub const MIN_MESSAGE_LIFETIME_SECS: u64 = 60;
-/// The longest lifetime: 36 hours, the key ring's retirement horizon.
-pub const MAX_MESSAGE_LIFETIME_SECS: u64 = 36 * 3600;
-
 /// How far in the future a message's issue time may be (another replica's clock): the verifier's
 /// default leeway.
-const ISSUE_LEEWAY_SECS: u64 = crate::verify::DEFAULT_LEEWAY_SECS;
+const ISSUE_LEEWAY_SECS: u64 = crate::limits::DEFAULT_LEEWAY_SECS;
 
 /// Strings in the JSON are cut to this many characters…
 const MAX_FIELD_CHARS: usize = 1_024;
@@ -469,7 +465,7 @@ pub(crate) fn open(
     let aad_len = bytes.len().saturating_sub(r.0.len());
     let nonce = XNonce::try_from(r.take(NONCE_LEN)?).map_err(|_| E::Malformed)?;
     let sealed_len = r.0.len();
-    if sealed_len <= TAG_LEN || sealed_len - TAG_LEN > MAX_DECODED_BYTES {
+    if sealed_len <= TAG_LEN || sealed_len - TAG_LEN > MAX_DECODED_MESSAGE_BYTES {
         return Err(E::Malformed);
     }
     let key = ring.get(key_id.as_str()).ok_or(E::UnknownKey)?;
@@ -641,7 +637,7 @@ impl<'a> Explanation<'a> {
         }
     }
 
-    /// The JSON, at most [`MAX_DECODED_BYTES`] bytes.
+    /// The JSON, at most [`MAX_DECODED_MESSAGE_BYTES`] bytes.
     fn to_json(&self) -> String {
         let mut cut = false;
         let mut head = String::with_capacity(64);
@@ -667,10 +663,10 @@ impl<'a> Explanation<'a> {
         const TAIL: &str = "]}}";
         let mut mid = middle(MAX_FIELD_CHARS, &mut cut);
         let fixed = |mid: &str| head.len() + mid.len() + TAIL.len() + 1 + TRUNCATION_RESERVE;
-        if fixed(&mid) > MAX_DECODED_BYTES {
+        if fixed(&mid) > MAX_DECODED_MESSAGE_BYTES {
             mid = middle(MIN_FIELD_CHARS, &mut cut);
         }
-        let mut room = MAX_DECODED_BYTES.saturating_sub(fixed(&mid));
+        let mut room = MAX_DECODED_MESSAGE_BYTES.saturating_sub(fixed(&mid));
 
         let mut out = head;
         let mut omitted_statements = 0usize;

@@ -97,7 +97,7 @@ impl Authorized {
 /// #     "policies": [{ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow",
 /// #        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*" }] }] }]
 /// # }"#).unwrap());
-/// # let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
+/// # let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SystemRandom).unwrap();
 /// # let issuer = Issuer::builder(directory.clone(), ring.clone()).build();
 /// # let alice = issuer.long_term_caller(&"AKIAALICEEXAMPLE0001".parse().unwrap()).unwrap();
 /// # let creds = issuer.assume_role(&alice, &AssumeRoleRequest::builder(

@@ -4,11 +4,9 @@
 //! into a message (an action name, a parameter name) is cut to [`MAX_ECHO_CHARS`] characters, so an
 //! error can be logged, audited and sent back as XML as it is.
 
+use crate::limits::MAX_ECHO_CHARS;
 use crate::validate::InvalidParameter;
 use std::fmt;
-
-/// At most this many characters of a caller-supplied value are echoed into an error message.
-pub const MAX_ECHO_CHARS: usize = 128;
 
 /// The AWS error codes an STS endpoint returns.
 ///
@@ -307,7 +305,7 @@ impl StsError {
     /// `DecodeAuthorizationMessage`.
     ///
     /// ```
-    /// let e = tempcred::StsError::access_denied("No.");
+    /// let e = tempcred::StsError::not_authorized("arn:aws:iam::123456789012:user/a", "s3:GetObject", "*");
     /// assert_eq!(e.encoded_authorization_message(), None);
     /// ```
     #[must_use]
@@ -324,42 +322,42 @@ impl StsError {
     }
 
     /// `InvalidAuthorizationMessageException` with a reason (never the message's content).
-    pub fn invalid_authorization_message(reason: impl Into<String>) -> Self {
+    pub(crate) fn invalid_authorization_message(reason: impl Into<String>) -> Self {
         Self::new(StsErrorCode::InvalidAuthorizationMessage, reason)
     }
 
     /// `AccessDenied` with a message of the caller's choosing (no secrets).
-    pub fn access_denied(message: impl Into<String>) -> Self {
+    pub(crate) fn access_denied(message: impl Into<String>) -> Self {
         Self::new(StsErrorCode::AccessDenied, message)
     }
 
     /// `AccessDenied` for an MFA check that failed, in AWS's words.
     #[must_use]
-    pub fn mfa_failed() -> Self {
+    pub(crate) fn mfa_failed() -> Self {
         Self::access_denied("MultiFactorAuthentication failed with invalid MFA one time pass code.")
     }
 
     /// `AccessDenied` for a serial number without a code or the reverse, in AWS's words.
     #[must_use]
-    pub fn mfa_incomplete() -> Self {
+    pub(crate) fn mfa_incomplete() -> Self {
         Self::access_denied(
             "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.",
         )
     }
 
     /// `ValidationError` with a free-form message.
-    pub fn validation(message: impl Into<String>) -> Self {
+    pub(crate) fn validation(message: impl Into<String>) -> Self {
         Self::new(StsErrorCode::ValidationError, message)
     }
 
     /// `MalformedPolicyDocument`; `detail` says where the document is wrong.
-    pub fn malformed_policy(detail: impl Into<String>) -> Self {
+    pub(crate) fn malformed_policy(detail: impl Into<String>) -> Self {
         Self::new(StsErrorCode::MalformedPolicyDocument, detail)
     }
 
     /// `PackedPolicyTooLarge`: the session policy and tags take `percent` % of the allowed space.
     #[must_use]
-    pub fn packed_policy_too_large(percent: u32) -> Self {
+    pub(crate) fn packed_policy_too_large(percent: u32) -> Self {
         Self::new(
             StsErrorCode::PackedPolicyTooLarge,
             format!(
@@ -370,7 +368,7 @@ impl StsError {
 
     /// `ExpiredToken`: the security token in the request has expired.
     #[must_use]
-    pub fn expired_token() -> Self {
+    pub(crate) fn expired_token() -> Self {
         Self::new(
             StsErrorCode::ExpiredToken,
             "The security token included in the request is expired",
@@ -383,13 +381,13 @@ impl StsError {
     }
 
     /// `IDPRejectedClaim` with a reason (never the token or assertion itself).
-    pub fn idp_rejected_claim(reason: impl Into<String>) -> Self {
+    pub(crate) fn idp_rejected_claim(reason: impl Into<String>) -> Self {
         Self::new(StsErrorCode::IdpRejectedClaim, reason)
     }
 
     /// `InvalidClientTokenId`: unknown access key or invalid security token.
     #[must_use]
-    pub fn invalid_client_token_id() -> Self {
+    pub(crate) fn invalid_client_token_id() -> Self {
         Self::new(
             StsErrorCode::InvalidClientTokenId,
             "The security token included in the request is invalid.",
@@ -413,7 +411,7 @@ impl StsError {
 
     /// `MissingAuthenticationToken`: a signed action arrived unsigned.
     #[must_use]
-    pub fn missing_authentication_token() -> Self {
+    pub(crate) fn missing_authentication_token() -> Self {
         Self::new(
             StsErrorCode::MissingAuthenticationToken,
             "Request is missing Authentication Token",
@@ -422,7 +420,7 @@ impl StsError {
 
     /// `InvalidAction`: `Could not find operation ACTION for version VERSION`.
     #[must_use]
-    pub fn invalid_action(action: &str, version: &str) -> Self {
+    pub(crate) fn invalid_action(action: &str, version: &str) -> Self {
         Self::new(
             StsErrorCode::InvalidAction,
             format!(
@@ -435,7 +433,7 @@ impl StsError {
 
     /// `MissingAction`: the request has no `Action` parameter.
     #[must_use]
-    pub fn missing_action() -> Self {
+    pub(crate) fn missing_action() -> Self {
         Self::new(
             StsErrorCode::MissingAction,
             "The request must contain the parameter Action",
@@ -444,7 +442,7 @@ impl StsError {
 
     /// `MissingParameter`: `The request must contain the parameter NAME`.
     #[must_use]
-    pub fn missing_parameter(name: &str) -> Self {
+    pub(crate) fn missing_parameter(name: &str) -> Self {
         Self::new(
             StsErrorCode::MissingParameter,
             format!("The request must contain the parameter {}", echo(name)),

@@ -7,6 +7,11 @@
 //!   [`Issuer`](crate::Issuer) is the way to issue, because it checks trust policies, identity
 //!   policies, lifetimes per operation, chaining, MFA, source identity and tags before it seals.
 //!
+//! - [`SeededRandom`]: a deterministic [`RandomSource`](crate::RandomSource). Keys, token IDs
+//!   and authorization-message nonces drawn from it are known to anyone who knows the seed: a
+//!   key ring generated with it protects nothing. Tests and benchmarks use it for reproducible
+//!   runs; production code passes [`SystemRandom`](crate::SystemRandom).
+//!
 //! What it is for: tests and fuzzing that need a token of a given shape, migration tools that
 //! re-issue sessions a previous issuer already authorized, and benchmarks of the token format.
 //!
@@ -47,6 +52,7 @@
 
 use crate::credentials::Credentials;
 use crate::keys::KeyRing;
+pub use crate::random::SeededRandom;
 use crate::token::{Claims, SealError};
 
 /// Sealing claims into a token without the Issuer's rules. Import it to use it: the `use` line

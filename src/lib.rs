@@ -139,12 +139,21 @@ pub mod web_identity;
 pub mod wire;
 pub mod workload;
 
+/// Parsers that only the crate's own tests and fuzz targets call directly: not part of the API,
+/// not covered by semver, hidden from the documentation. Applications verify requests with
+/// [`sigv4::SigV4Verifier`], which runs these parsers itself.
+#[doc(hidden)]
+pub mod internal {
+    pub use crate::sigv4::authorization::AuthorizationHeader;
+    pub use crate::sigv4::presign::PresignedQuery;
+}
+
 pub use audit::{AuditEvent, AuditOutcome, AuditSink};
 pub use credentials::{
     AccessKeyId, AccessKeyKind, CredentialFormatError, Credentials, SecretAccessKey, SessionToken,
 };
 pub use directory::{Directory, InMemoryDirectory};
-pub use error::{FaultType, StsError, StsErrorCode, MAX_ECHO_CHARS};
+pub use error::{FaultType, StsError, StsErrorCode};
 pub use issue::{CallEnv, Caller, Issuer};
 pub use keys::KeyRing;
 #[cfg(feature = "totp")]
@@ -155,7 +164,7 @@ pub use policy::{
     PolicyDocument, RequestContext, RequestPrincipal,
 };
 pub use principal::{Arn, PrincipalArn};
-pub use random::{RandomError, RandomSource, SeededRandom, SystemRandom};
+pub use random::{RandomError, RandomSource, SystemRandom};
 pub use request::DecodeAuthorizationMessageRequest;
 pub use request::{
     Action, AssumeRoleRequest, AssumeRoleRequestBuilder, AssumeRoleWithSamlRequest,
@@ -175,12 +184,9 @@ pub use session::{
     ExternalId, FederatedUserName, MfaSerialNumber, MfaTokenCode, RoleSessionName, SessionTag,
     SessionTags, SourceIdentity, TagKey, TagValue,
 };
-pub use time::{Clock, ManualClock, SystemClock, UnixTime, MAX_UNIX_TIME};
+pub use time::{Clock, ManualClock, SystemClock, UnixTime};
 pub use validate::{Constraint, InvalidParameter};
-pub use verify::{
-    RevokedSessions, VerifiedSession, Verifier, VerifierConfigError, VerifyError,
-    DEFAULT_LEEWAY_SECS, MAX_LEEWAY_SECS,
-};
+pub use verify::{RevokedSessions, VerifiedSession, Verifier, VerifierConfigError, VerifyError};
 #[cfg(feature = "oidc")]
 pub use web_identity::JwksValidator;
 pub use web_identity::{IdentityTokenValidator, ValidatedIdentity, WebIdentityError};

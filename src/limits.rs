@@ -74,3 +74,101 @@ pub const DEFAULT_TOKEN_DURATION_SECS: u32 = 300;
 
 /// The longest `EncodedMessage`: 10240 characters (`encodedMessageType`).
 pub const MAX_ENCODED_MESSAGE_CHARS: usize = 10_240;
+
+// ---- verification --------------------------------------------------------------------------------
+
+/// The default tolerance of the [`Verifier`](crate::Verifier) for clocks that disagree: 5
+/// minutes, as AWS allows for SigV4.
+pub const DEFAULT_LEEWAY_SECS: u64 = 300;
+/// The largest tolerance a verifier accepts: 15 minutes.
+pub const MAX_LEEWAY_SECS: u64 = 900;
+/// The most role-chaining hops a token records.
+pub const MAX_CHAIN_DEPTH: u8 = 64;
+/// The latest instant this crate represents: 9999-12-31T23:59:59Z. Later values are refused, so
+/// every `UnixTime` formats as a four-digit-year ISO 8601 date.
+pub const MAX_UNIX_TIME: u64 = 253_402_300_799;
+
+// ---- keys ----------------------------------------------------------------------------------------
+
+/// The least key material a [`KeyRing`](crate::KeyRing) key may have, in bytes.
+pub const MIN_KEY_BYTES: usize = 32;
+/// The most key material a key may have, in bytes (one SHA-256 block).
+pub const MAX_KEY_BYTES: usize = 64;
+/// The most bytes a [`KeyId`](crate::keys::KeyId) may have.
+pub const MAX_KEY_ID_BYTES: usize = 32;
+/// The most keys the key-ring text form may hold.
+pub const MAX_RING_KEYS: usize = 64;
+/// The most keys one web identity [`SigningKeyRing`](crate::outbound) holds.
+pub const MAX_SIGNING_KEYS: usize = 16;
+/// The shortest TOTP seed accepted, in bytes (RFC 4226 asks for at least 128 bits; 80 is what
+/// some authenticators still issue).
+pub const MIN_TOTP_SEED_BYTES: usize = 10;
+/// The longest TOTP seed accepted, in bytes.
+pub const MAX_TOTP_SEED_BYTES: usize = 64;
+
+// ---- names ---------------------------------------------------------------------------------------
+
+/// The longest ARN accepted, in bytes (IAM's own limit for ARNs in policies and requests).
+pub const MAX_ARN_BYTES: usize = 2048;
+/// The longest IAM path, in bytes (IAM's `Path` quota: 512 characters).
+pub const MAX_IAM_PATH_BYTES: usize = 512;
+/// At most this many characters of a caller-supplied value are echoed into an error message.
+pub const MAX_ECHO_CHARS: usize = 128;
+
+// ---- directory -----------------------------------------------------------------------------------
+
+/// The largest directory file accepted: 16 MiB. Checked before parsing.
+pub const MAX_DIRECTORY_FILE_BYTES: usize = 16 * 1024 * 1024;
+/// The most audiences (client IDs) one OIDC provider may list (IAM's quota is 100).
+pub const MAX_OIDC_AUDIENCES: usize = 100;
+/// The largest JWKS text a directory's OIDC provider may carry, in bytes.
+pub const MAX_JWKS_BYTES: usize = 65_536;
+
+// ---- web identity --------------------------------------------------------------------------------
+
+/// The longest ID token accepted, in bytes (AWS's limit for `WebIdentityToken`).
+pub const MAX_ID_TOKEN_BYTES: usize = 20_000;
+/// The default clock-skew leeway for `exp`, `nbf` and `iat`: 5 minutes.
+pub const DEFAULT_ID_TOKEN_LEEWAY_SECS: u64 = 300;
+/// The largest leeway a validator may be given: 15 minutes.
+pub const MAX_ID_TOKEN_LEEWAY_SECS: u64 = 900;
+/// The largest claims set of one web identity token, in bytes of JSON. AWS refuses a larger
+/// one with `JWTPayloadSizeExceededException` without publishing its number. This one keeps every
+/// token, signed with a 4096-bit RSA key, within the 20 000 characters `AssumeRoleWithWebIdentity`
+/// accepts, so another deployment can always take it; it fits ten 1000-character audiences with
+/// room for tags.
+pub const MAX_WEB_IDENTITY_TOKEN_PAYLOAD_BYTES: usize = 14 * 1024;
+
+// ---- authorization messages ----------------------------------------------------------------------
+
+/// The most bytes of JSON an encoded authorization message carries.
+pub const MAX_DECODED_MESSAGE_BYTES: usize = 5_120;
+/// How long an encoded authorization message can be decoded by default: 12 hours (AWS states
+/// no lifetime).
+pub const DEFAULT_MESSAGE_LIFETIME_SECS: u64 = 12 * 3600;
+/// The shortest lifetime an encoded authorization message may be given: one minute.
+pub const MIN_MESSAGE_LIFETIME_SECS: u64 = 60;
+/// The longest lifetime of an encoded authorization message: 36 hours, the key ring's
+/// retirement horizon.
+pub const MAX_MESSAGE_LIFETIME_SECS: u64 = 36 * 3600;
+
+// ---- sigv4 ---------------------------------------------------------------------------------------
+
+/// The longest access key ID, region or service name accepted in a SigV4 credential scope.
+pub const MAX_SCOPE_PART_BYTES: usize = 128;
+/// The longest validity a presigned URL may ask for: 7 days.
+pub const MAX_PRESIGN_EXPIRES_SECS: u64 = 604_800;
+/// The longest `aws-chunked` chunk header or trailer line, without its `\r\n`.
+pub const MAX_CHUNK_LINE_BYTES: usize = 256;
+/// The default largest `aws-chunked` chunk: 8 MiB (the AWS SDKs send 64 KiB to 1 MiB).
+pub const DEFAULT_MAX_CHUNK_BYTES: usize = 8 * 1024 * 1024;
+/// The default largest body the tower layer buffers: 1 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+// ---- workloads -----------------------------------------------------------------------------------
+
+/// The longest IMDSv2 session, in seconds (6 hours), as on EC2.
+pub const MAX_IMDS_TOKEN_TTL_SECS: u64 = 21_600;
+/// How long before expiry workload credentials are re-issued by default: 20 minutes, more than the
+/// 15 minutes before expiry at which the AWS SDKs start to refresh.
+pub const DEFAULT_REFRESH_BEFORE_SECS: u64 = 20 * 60;

@@ -35,7 +35,7 @@ impl RandomSource for SystemRandom {
 /// the seed knows every "random" value.
 ///
 /// ```
-/// use tempcred::{RandomSource, SeededRandom};
+/// use tempcred::{hazmat::SeededRandom, RandomSource};
 /// let (a, b) = (SeededRandom::new(7), SeededRandom::new(7));
 /// let (mut x, mut y) = ([0u8; 40], [0u8; 40]);
 /// a.fill_bytes(&mut x).unwrap();

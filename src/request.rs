@@ -305,6 +305,64 @@ fn check_mfa(
     }
 }
 
+/// The setters the builders share, each written once: a parameter means the same in every
+/// operation that takes it, and each builder lists the ones its operation has.
+macro_rules! shared_setters {
+    ($builder:ty: $($setter:ident),+) => {
+        impl $builder {
+            $(shared_setters!(@ $setter);)+
+        }
+    };
+    (@ duration_seconds) => {
+        /// `DurationSeconds`: the lifetime asked for, in seconds.
+        #[must_use]
+        pub fn duration_seconds(mut self, secs: u32) -> Self {
+            self.duration_seconds = Some(secs);
+            self
+        }
+    };
+    (@ policy) => {
+        /// `Policy`: an inline session policy (JSON text).
+        #[must_use]
+        pub fn policy(mut self, policy: impl Into<String>) -> Self {
+            self.policy = Some(policy.into());
+            self
+        }
+    };
+    (@ policy_arn) => {
+        /// Appends one `PolicyArns` member: a managed policy used as a session policy.
+        #[must_use]
+        pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
+            self.policy_arns.push(arn.into());
+            self
+        }
+    };
+    (@ tag) => {
+        /// Appends one `Tags` member.
+        #[must_use]
+        pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+            self.tags.push((key.into(), value.into()));
+            self
+        }
+    };
+    (@ serial_number) => {
+        /// `SerialNumber` of the MFA device.
+        #[must_use]
+        pub fn serial_number(mut self, serial: impl Into<String>) -> Self {
+            self.serial_number = Some(serial.into());
+            self
+        }
+    };
+    (@ token_code) => {
+        /// `TokenCode` from the MFA device (redacted in `Debug`).
+        #[must_use]
+        pub fn token_code(mut self, code: impl Into<String>) -> Self {
+            self.token_code = Some(Redacted(code.into()));
+            self
+        }
+    };
+}
+
 // ---------------------------------------------------------------------------------------------
 // AssumeRole
 
@@ -421,46 +479,17 @@ impl AssumeRoleRequest {
     }
 }
 
+shared_setters!(AssumeRoleRequestBuilder: duration_seconds, policy, policy_arn, tag, serial_number, token_code);
+
 impl AssumeRoleRequestBuilder {
-    /// `DurationSeconds`.
-    #[must_use]
-    pub fn duration_seconds(mut self, secs: u32) -> Self {
-        self.duration_seconds = Some(secs);
-        self
-    }
     /// `ExternalId`.
     pub fn external_id(mut self, id: impl Into<String>) -> Self {
         self.external_id = Some(id.into());
         self
     }
-    /// `Policy`: an inline session policy (JSON text).
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
-    /// Appends one `PolicyArns` member.
-    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
-        self.policy_arns.push(arn.into());
-        self
-    }
-    /// Appends one session tag.
-    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.tags.push((key.into(), value.into()));
-        self
-    }
     /// Appends one `TransitiveTagKeys` member; it must name one of the tags.
     pub fn transitive_tag_key(mut self, key: impl Into<String>) -> Self {
         self.transitive_tag_keys.push(key.into());
-        self
-    }
-    /// `SerialNumber` of the MFA device.
-    pub fn serial_number(mut self, serial: impl Into<String>) -> Self {
-        self.serial_number = Some(serial.into());
-        self
-    }
-    /// `TokenCode` from the MFA device.
-    pub fn token_code(mut self, code: impl Into<String>) -> Self {
-        self.token_code = Some(Redacted(code.into()));
         self
     }
     /// `SourceIdentity`.
@@ -585,26 +614,12 @@ impl AssumeRoleWithWebIdentityRequest {
     }
 }
 
+shared_setters!(AssumeRoleWithWebIdentityRequestBuilder: duration_seconds, policy, policy_arn);
+
 impl AssumeRoleWithWebIdentityRequestBuilder {
     /// `ProviderId`.
     pub fn provider_id(mut self, id: impl Into<String>) -> Self {
         self.provider_id = Some(id.into());
-        self
-    }
-    /// `DurationSeconds`.
-    #[must_use]
-    pub fn duration_seconds(mut self, secs: u32) -> Self {
-        self.duration_seconds = Some(secs);
-        self
-    }
-    /// `Policy`.
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
-    /// Appends one `PolicyArns` member.
-    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
-        self.policy_arns.push(arn.into());
         self
     }
     /// Validates every parameter.
@@ -707,23 +722,9 @@ impl AssumeRoleWithSamlRequest {
     }
 }
 
+shared_setters!(AssumeRoleWithSamlRequestBuilder: duration_seconds, policy, policy_arn);
+
 impl AssumeRoleWithSamlRequestBuilder {
-    /// `DurationSeconds`.
-    #[must_use]
-    pub fn duration_seconds(mut self, secs: u32) -> Self {
-        self.duration_seconds = Some(secs);
-        self
-    }
-    /// `Policy`.
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
-    /// Appends one `PolicyArns` member.
-    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
-        self.policy_arns.push(arn.into());
-        self
-    }
     /// Validates every parameter.
     ///
     /// # Errors
@@ -796,23 +797,9 @@ impl GetSessionTokenRequest {
     }
 }
 
+shared_setters!(GetSessionTokenRequestBuilder: duration_seconds, serial_number, token_code);
+
 impl GetSessionTokenRequestBuilder {
-    /// `DurationSeconds`.
-    #[must_use]
-    pub fn duration_seconds(mut self, secs: u32) -> Self {
-        self.duration_seconds = Some(secs);
-        self
-    }
-    /// `SerialNumber`.
-    pub fn serial_number(mut self, serial: impl Into<String>) -> Self {
-        self.serial_number = Some(serial.into());
-        self
-    }
-    /// `TokenCode`.
-    pub fn token_code(mut self, code: impl Into<String>) -> Self {
-        self.token_code = Some(Redacted(code.into()));
-        self
-    }
     /// Validates every parameter.
     ///
     /// # Errors
@@ -893,28 +880,9 @@ impl GetFederationTokenRequest {
     }
 }
 
+shared_setters!(GetFederationTokenRequestBuilder: duration_seconds, policy, policy_arn, tag);
+
 impl GetFederationTokenRequestBuilder {
-    /// `DurationSeconds`.
-    #[must_use]
-    pub fn duration_seconds(mut self, secs: u32) -> Self {
-        self.duration_seconds = Some(secs);
-        self
-    }
-    /// `Policy`.
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
-    /// Appends one `PolicyArns` member.
-    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
-        self.policy_arns.push(arn.into());
-        self
-    }
-    /// Appends one session tag.
-    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.tags.push((key.into(), value.into()));
-        self
-    }
     /// Validates every parameter.
     ///
     /// # Errors
@@ -1006,21 +974,12 @@ impl GetWebIdentityTokenRequest {
     }
 }
 
+shared_setters!(GetWebIdentityTokenRequestBuilder: duration_seconds, tag);
+
 impl GetWebIdentityTokenRequestBuilder {
     /// Appends one `Audience` member.
     pub fn audience(mut self, audience: impl Into<String>) -> Self {
         self.audiences.push(audience.into());
-        self
-    }
-    /// `DurationSeconds`.
-    #[must_use]
-    pub fn duration_seconds(mut self, secs: u32) -> Self {
-        self.duration_seconds = Some(secs);
-        self
-    }
-    /// Appends one tag.
-    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.tags.push((key.into(), value.into()));
         self
     }
     /// Validates every parameter against the API reference's constraints.

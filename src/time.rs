@@ -4,6 +4,7 @@
 //! [`Clock`] trait only exists so that long-lived objects can ask for the time without reaching for
 //! a global. Tests use [`ManualClock`] to stand at an exact instant.
 
+use crate::limits::MAX_UNIX_TIME;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -34,10 +35,6 @@ impl std::fmt::Display for UnixTime {
         }
     }
 }
-
-/// The latest instant this crate represents: 9999-12-31T23:59:59Z. Later values are refused, so
-/// every `UnixTime` formats as a four-digit-year ISO 8601 date.
-pub const MAX_UNIX_TIME: u64 = 253_402_300_799;
 
 impl UnixTime {
     /// The instant `secs` seconds after the epoch (saturating at [`MAX_UNIX_TIME`]).

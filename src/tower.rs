@@ -76,8 +76,9 @@ use crate::authorize::{AuthorizationRequest, Authorized, Authorizer};
 use crate::directory::LongTermOwner;
 use crate::error::StsError;
 use crate::issue::Caller;
+use crate::limits::DEFAULT_MAX_BODY_BYTES;
+use crate::limits::DEFAULT_MAX_CHUNK_BYTES;
 use crate::random::{RandomSource, SystemRandom};
-pub use crate::sigv4::DEFAULT_MAX_CHUNK_BYTES;
 use crate::sigv4::{
     path_is_normal, Authenticated, ChecksumAlgorithm, ChunkSigner, ChunkedDecoder, LongTermKeys,
     PathStyle, PayloadHash, PayloadMode, PayloadModes, SigV4Error, SigV4Verifier, SignableRequest,
@@ -98,9 +99,6 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 pub use tower_layer::Layer;
 pub use tower_service::Service;
-
-/// The default largest body the layer buffers: 1 MiB.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The error type bodies convert into.
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -543,7 +541,7 @@ fn mode_headers_signed(parts: &http::request::Parts) -> Result<(), Refusal> {
         .headers
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| crate::sigv4::AuthorizationHeader::parse(v, usize::MAX).ok())
+        .and_then(|v| crate::sigv4::authorization::AuthorizationHeader::parse(v, usize::MAX).ok())
         .map(|h| h.signed_headers.to_owned())
         .unwrap_or_default();
     for name in [

@@ -33,7 +33,7 @@
 //! the TTL on accepted sockets (`TcpStream::set_ttl(1)`) when it must listen on a shared address.
 //!
 //! **Refreshing.** SDKs refresh credentials 5 to 15 minutes before `Expiration`. [`Refreshing`]
-//! re-issues when less than [`Refreshing::DEFAULT_REFRESH_BEFORE_SECS`] (20 minutes) remain, so
+//! re-issues when less than [`DEFAULT_REFRESH_BEFORE_SECS`] (20 minutes) remain, so
 //! the credentials an SDK receives are never already in its refresh window, and it never serves
 //! credentials that have expired: when re-issuing fails it keeps serving the current ones only
 //! while they are valid, then answers an error.
@@ -45,6 +45,7 @@ use crate::audit::{AuditAction, AuditEvent, AuditOutcome, AuditSink, NullAuditSi
 use crate::credentials::Credentials;
 use crate::error::StsError;
 use crate::issue::{CallEnv, Issuer};
+use crate::limits::{DEFAULT_REFRESH_BEFORE_SECS, MAX_IMDS_TOKEN_TTL_SECS};
 use crate::random::RandomSource;
 use crate::request::AssumeRoleRequest;
 use crate::time::UnixTime;
@@ -115,16 +116,12 @@ pub struct Refreshing<S> {
 }
 
 impl<S: CredentialSource> Refreshing<S> {
-    /// How long before expiry the credentials are re-issued by default: 20 minutes, more than the
-    /// 15 minutes before expiry at which the AWS SDKs start to refresh.
-    pub const DEFAULT_REFRESH_BEFORE_SECS: u64 = 20 * 60;
-
     /// Credentials from `source`, re-issued when less than
-    /// [`Refreshing::DEFAULT_REFRESH_BEFORE_SECS`] remain.
+    /// [`DEFAULT_REFRESH_BEFORE_SECS`] remain.
     pub fn new(source: S) -> Self {
         Refreshing {
             source,
-            refresh_before_secs: Self::DEFAULT_REFRESH_BEFORE_SECS,
+            refresh_before_secs: DEFAULT_REFRESH_BEFORE_SECS,
             current: Mutex::new(None),
         }
     }
@@ -250,9 +247,6 @@ pub enum WorkloadConfigError {
     #[error("the random source failed")]
     Random,
 }
-
-/// The longest IMDSv2 session, in seconds (6 hours), as on EC2.
-pub const MAX_IMDS_TOKEN_TTL_SECS: u64 = 21_600;
 
 /// An answer of the workload endpoint. `Debug` shows the body's length only: it may hold
 /// credentials.

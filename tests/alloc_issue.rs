@@ -16,8 +16,9 @@ use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 use std::alloc::System;
 use std::sync::Arc;
 use tempcred::directory::InMemoryDirectory;
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
-use tempcred::{AssumeRoleRequest, Issuer, KeyRing, ManualClock, SeededRandom, UnixTime};
+use tempcred::{AssumeRoleRequest, Issuer, KeyRing, ManualClock, UnixTime};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;

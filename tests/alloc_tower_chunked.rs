@@ -31,15 +31,14 @@ use std::convert::Infallible;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
 use tempcred::sigv4::{
     sign, ChunkSigner, LongTermKeys, PathStyle, PayloadHash, PayloadModes, SigV4Config,
     SigV4Verifier, SignableRequest, SigningParams, SigningSettings, StreamingMode,
 };
 use tempcred::tower::{Layer, Service, SigV4Layer};
-use tempcred::{
-    AccessKeyId, KeyRing, ManualClock, SecretAccessKey, SeededRandom, UnixTime, Verifier,
-};
+use tempcred::{AccessKeyId, KeyRing, ManualClock, SecretAccessKey, UnixTime, Verifier};
 
 #[global_allocator]
 static HEAP: PeakAlloc = PeakAlloc;

@@ -22,12 +22,13 @@ use std::sync::Arc;
 use tempcred::authorize::{AuthorizationRequest, Authorizer};
 use tempcred::directory::InMemoryDirectory;
 use tempcred::endpoint::{HttpRequest, StsEndpoint};
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::principal::RoleName;
 use tempcred::sigv4::{sign, PayloadHash, SignableRequest, SigningParams};
 use tempcred::{
     AssumeRoleRequest, CallEnv, Caller, Credentials, Decision, GetSessionTokenRequest, Issuer,
-    KeyRing, RevokedSessions, SecretAccessKey, SeededRandom, StsErrorCode, UnixTime, Verifier,
+    KeyRing, RevokedSessions, SecretAccessKey, StsErrorCode, UnixTime, Verifier,
 };
 
 const NOW: u64 = 1_764_000_000;

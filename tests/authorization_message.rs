@@ -23,15 +23,18 @@ use serde_json::Value;
 use std::sync::Arc;
 use tempcred::audit::{AuditAction, AuditOutcome, MemoryAuditSink};
 use tempcred::authorization_message::{
-    AuthorizationMessageError, AuthorizationMessages, DEFAULT_MESSAGE_LIFETIME_SECS,
-    MAX_DECODED_BYTES, MAX_SEALED_CHARS,
+    AuthorizationMessageError, AuthorizationMessages, MAX_SEALED_CHARS,
 };
 use tempcred::authorize::{AuthorizationRequest, Authorizer};
 use tempcred::directory::InMemoryDirectory;
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::{KeyId, KeyMaterial};
+use tempcred::limits::{
+    DEFAULT_MESSAGE_LIFETIME_SECS, MAX_DECODED_MESSAGE_BYTES as MAX_DECODED_BYTES,
+};
 use tempcred::{
     AssumeRoleRequest, CallEnv, Caller, DecodeAuthorizationMessageRequest, GetSessionTokenRequest,
-    Issuer, KeyRing, ManualClock, SeededRandom, StsError, StsErrorCode, UnixTime, Verifier,
+    Issuer, KeyRing, ManualClock, StsError, StsErrorCode, UnixTime, Verifier,
 };
 
 const NOW: u64 = 1_764_000_000;

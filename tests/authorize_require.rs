@@ -7,10 +7,10 @@
 use std::sync::Arc;
 use tempcred::authorize::{AuthorizationRequest, Authorizer};
 use tempcred::directory::InMemoryDirectory;
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::{
-    AssumeRoleRequest, Issuer, KeyRing, SeededRandom, StsErrorCode, UnixTime, VerifiedSession,
-    Verifier,
+    AssumeRoleRequest, Issuer, KeyRing, StsErrorCode, UnixTime, VerifiedSession, Verifier,
 };
 
 const NOW: u64 = 1_764_000_000;

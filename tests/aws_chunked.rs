@@ -10,12 +10,13 @@
 )]
 
 use proptest::prelude::*;
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
 use tempcred::sigv4::{
     ChecksumAlgorithm, ChunkSigner, ChunkedDecoder, ChunkedError, LongTermKeys, PathStyle,
     PayloadHash, SigV4Config, SigV4Verifier, SignableRequest, Signature, StreamingMode,
 };
-use tempcred::{AccessKeyId, KeyRing, SecretAccessKey, SeededRandom, UnixTime, Verifier};
+use tempcred::{AccessKeyId, KeyRing, SecretAccessKey, UnixTime, Verifier};
 
 const AWS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 const AWS_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";

@@ -7,9 +7,8 @@
     clippy::indexing_slicing
 )]
 
-use tempcred::directory::{
-    demo_directory_json, Directory, DirectoryFileError, InMemoryDirectory, MAX_DIRECTORY_FILE_BYTES,
-};
+use tempcred::directory::{demo_directory_json, Directory, DirectoryFileError, InMemoryDirectory};
+use tempcred::limits::MAX_DIRECTORY_FILE_BYTES;
 use tempcred::principal::{AccountId, RoleName, UniqueIdKind, UserName};
 use tempcred::{AccessKeyId, MfaSerialNumber};
 

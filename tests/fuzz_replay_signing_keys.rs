@@ -13,9 +13,9 @@
 mod check;
 use crate::fuzz_corpus;
 
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
 use tempcred::outbound::{SigningAlgorithm, SigningKeyRing, SigningKeyRole};
-use tempcred::SeededRandom;
 
 #[test]
 fn replay_signing_keys_text_corpus() {

@@ -11,12 +11,13 @@
 use std::sync::Arc;
 use tempcred::audit::MemoryAuditSink;
 use tempcred::directory::{Directory, InMemoryDirectory, User};
+use tempcred::hazmat::SeededRandom;
 use tempcred::issue::Authentication;
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::principal::{IamPath, Partition, UserName};
 use tempcred::{
     AssumeRoleRequest, CallEnv, Caller, GetFederationTokenRequest, GetSessionTokenRequest, Issuer,
-    KeyRing, SeededRandom, StsErrorCode, UnixTime, Verifier,
+    KeyRing, StsErrorCode, UnixTime, Verifier,
 };
 
 const NOW: u64 = 1_764_000_000;

@@ -12,11 +12,12 @@
 use std::sync::Arc;
 use tempcred::audit::{AuditAction, AuditOutcome, MemoryAuditSink};
 use tempcred::directory::{InMemoryDirectory, SamlProvider};
+use tempcred::hazmat::SeededRandom;
 use tempcred::issue::{SamlAssertionValidator, SamlAttributes};
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::{
-    AssumeRoleWithSamlRequest, CallEnv, Issuer, KeyRing, RoleSessionName, SeededRandom, StsError,
-    StsErrorCode, TagKey, TagValue, UnixTime, Verifier,
+    AssumeRoleWithSamlRequest, CallEnv, Issuer, KeyRing, RoleSessionName, StsError, StsErrorCode,
+    TagKey, TagValue, UnixTime, Verifier,
 };
 
 const PROVIDER: &str = "arn:aws:iam::111111111111:saml-provider/corp-idp";

@@ -8,8 +8,9 @@
     clippy::indexing_slicing
 )]
 
-use tempcred::directory::{DirectoryFileError, InMemoryDirectory, MAX_DIRECTORY_FILE_BYTES};
+use tempcred::directory::{DirectoryFileError, InMemoryDirectory};
 use tempcred::keys::KeyError;
+use tempcred::limits::MAX_DIRECTORY_FILE_BYTES;
 use tempcred::limits::MAX_TOKEN_TEXT_BYTES;
 use tempcred::sigv4::{
     Limit, NoLongTermKeys, PayloadHash, SigV4Config, SigV4Error, SigV4Verifier, SignableRequest,
@@ -172,7 +173,8 @@ fn key_ring_text_is_at_most_64_kib() {
 
 #[test]
 fn web_identity_tokens_are_at_most_20000_bytes() {
-    use tempcred::web_identity::{unverified_issuer, WebIdentityError, MAX_ID_TOKEN_BYTES};
+    use tempcred::limits::MAX_ID_TOKEN_BYTES;
+    use tempcred::web_identity::{unverified_issuer, WebIdentityError};
     let payload = data_encoding::BASE64URL_NOPAD.encode(br#"{"iss":"https://id.example.com"}"#);
     let token = |n: usize| {
         let head = format!("e30.{payload}.");

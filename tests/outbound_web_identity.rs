@@ -23,12 +23,13 @@ use proptest::prelude::*;
 use serde_json::Value;
 use std::sync::{Arc, OnceLock};
 use tempcred::directory::InMemoryDirectory;
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::outbound::{OutboundFederation, SigningAlgorithm, SigningKeyRing, SigningKeyRole};
 use tempcred::{
     AccessKeyId, AssumeRoleRequest, AssumeRoleWithWebIdentityRequest, CallEnv, Caller,
     GetAccessKeyInfoRequest, GetWebIdentityTokenRequest, Issuer, JwksValidator, KeyRing,
-    SeededRandom, StsErrorCode, UnixTime, Verifier,
+    StsErrorCode, UnixTime, Verifier,
 };
 
 const NOW: u64 = 1_767_225_600;

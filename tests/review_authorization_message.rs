@@ -8,11 +8,12 @@ use std::sync::Arc;
 use tempcred::authorization_message::{AuthorizationMessages, MAX_SEALED_CHARS};
 use tempcred::authorize::{AuthorizationRequest, Authorizer};
 use tempcred::directory::InMemoryDirectory;
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::{
     AssumeRoleRequest, CallEnv, Caller, DecodeAuthorizationMessageRequest,
     GetFederationTokenRequest, GetSessionTokenRequest, Issuer, KeyRing, RandomSource,
-    RevokedSessions, SeededRandom, StsError, UnixTime, Verifier,
+    RevokedSessions, StsError, UnixTime, Verifier,
 };
 
 const T0: u64 = 1_800_000_000;
@@ -635,7 +636,7 @@ fn sizes_bounded_and_json_valid_whatever_the_context() {
         // The whole AccessDenied message also stays reasonable? (informational)
         let _ = e.message.len();
         let json = decode(&w, &alice, &msg, T0 + 1).unwrap();
-        assert!(json.len() <= tempcred::authorization_message::MAX_DECODED_BYTES);
+        assert!(json.len() <= tempcred::limits::MAX_DECODED_MESSAGE_BYTES);
         let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
         assert_eq!(v["allowed"], false);
         assert!(v.get("truncated").is_some());

@@ -5,10 +5,11 @@
 use std::sync::Arc;
 use tempcred::authorize::{AuthorizationRequest, Authorizer};
 use tempcred::directory::{Directory, InMemoryDirectory, User};
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
 use tempcred::{
     AssumeRoleRequest, CallEnv, Caller, GetFederationTokenRequest, GetSessionTokenRequest, Issuer,
-    KeyRing, PolicyDocument, RevokedSessions, SeededRandom, UnixTime, VerifiedSession, Verifier,
+    KeyRing, PolicyDocument, RevokedSessions, UnixTime, VerifiedSession, Verifier,
 };
 
 const T0: u64 = 1_800_000_000;
@@ -742,8 +743,8 @@ fn r13_issue_at_extreme_times() {
     let w = world();
     for t in [
         0u64,
-        tempcred::MAX_UNIX_TIME - 1,
-        tempcred::MAX_UNIX_TIME,
+        tempcred::limits::MAX_UNIX_TIME - 1,
+        tempcred::limits::MAX_UNIX_TIME,
         u64::MAX - 1,
         u64::MAX,
     ] {

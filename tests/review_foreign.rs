@@ -3,10 +3,9 @@
 
 use std::sync::Arc;
 use tempcred::directory::InMemoryDirectory;
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
-use tempcred::{
-    AssumeRoleRequest, CallEnv, Caller, Issuer, KeyRing, SeededRandom, UnixTime, Verifier,
-};
+use tempcred::{AssumeRoleRequest, CallEnv, Caller, Issuer, KeyRing, UnixTime, Verifier};
 
 const T0: u64 = 1_800_000_000;
 

@@ -13,11 +13,12 @@
 use data_encoding::BASE64URL_NOPAD;
 use std::sync::Arc;
 use tempcred::directory::{InMemoryDirectory, SamlProvider};
+use tempcred::hazmat::SeededRandom;
 use tempcred::issue::SamlAttributes;
 use tempcred::keys::KeyId;
 use tempcred::{
     AssumeRoleWithSamlRequest, AssumeRoleWithWebIdentityRequest, CallEnv, Issuer, JwksValidator,
-    KeyRing, RoleSessionName, SeededRandom, StsError, UnixTime,
+    KeyRing, RoleSessionName, StsError, UnixTime,
 };
 
 const T0: u64 = 1_800_000_000;
@@ -420,7 +421,7 @@ fn r13_parsers_do_not_panic() {
         let _ = InMemoryDirectory::from_json(&String::from_utf8_lossy(&d));
         let pr = mutate(seed, presign);
         let prs = String::from_utf8_lossy(&pr);
-        let _ = tempcred::sigv4::PresignedQuery::parse(&prs, 64);
+        let _ = tempcred::internal::PresignedQuery::parse(&prs, 64);
         let _ = ep.handle(
             &tempcred::endpoint::HttpRequest {
                 method: "GET",
@@ -568,7 +569,7 @@ fn r13_extreme_dates_and_sizes() {
     ] {
         for exp in ["604800", "1", "0", "604801", "18446744073709551616", "-1"] {
             let q = format!("Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAALICEEXAMPLE0001%2F{}%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date={date}&X-Amz-Expires={exp}&X-Amz-SignedHeaders=host&X-Amz-Signature=0000000000000000000000000000000000000000000000000000000000000000", &date[..8.min(date.len())]);
-            for now in [0u64, T0, tempcred::MAX_UNIX_TIME, u64::MAX] {
+            for now in [0u64, T0, tempcred::limits::MAX_UNIX_TIME, u64::MAX] {
                 let r = ep.handle(
                     &tempcred::endpoint::HttpRequest {
                         method: "GET",

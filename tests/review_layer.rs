@@ -12,6 +12,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use std::sync::Arc;
 use tempcred::directory::InMemoryDirectory;
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
 use tempcred::sigv4::{
     sign, NoLongTermKeys, PayloadHash, SigV4Config, SigV4Verifier, SignableRequest, SigningParams,
@@ -20,7 +21,7 @@ use tempcred::tower::SigV4Layer;
 use tempcred::workload::{AuthorizationToken, CredentialSource, WorkloadEndpoint, WorkloadService};
 use tempcred::{
     AssumeRoleRequest, CallEnv, Credentials, Issuer, KeyRing, ManualClock, RevokedSessions,
-    SeededRandom, StsError, UnixTime, Verifier,
+    StsError, UnixTime, Verifier,
 };
 use tower_layer::Layer;
 use tower_service::Service;

@@ -4,10 +4,9 @@
 use std::sync::Arc;
 use tempcred::authorize::{AuthorizationRequest, Authorizer};
 use tempcred::directory::{Directory, InMemoryDirectory};
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
-use tempcred::{
-    AssumeRoleRequest, CallEnv, Issuer, KeyRing, RevokedSessions, SeededRandom, UnixTime, Verifier,
-};
+use tempcred::{AssumeRoleRequest, CallEnv, Issuer, KeyRing, RevokedSessions, UnixTime, Verifier};
 
 const T0: u64 = 1_800_000_000;
 const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:user/alice"},"Action":"sts:AssumeRole"}]}"#;

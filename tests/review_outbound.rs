@@ -19,6 +19,7 @@ use std::sync::{Arc, OnceLock};
 use tempcred::audit::MemoryAuditSink;
 use tempcred::directory::{InMemoryDirectory, OidcProvider};
 use tempcred::endpoint::{HttpRequest, StsEndpoint};
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
 use tempcred::outbound::{
     OutboundFederation, SigningAlgorithm, SigningKeyError, SigningKeyRing, SigningKeyRole,
@@ -29,7 +30,7 @@ use tempcred::{
     AssumeRoleRequest, AssumeRoleWithWebIdentityRequest, CallEnv, Caller, Credentials,
     GetAccessKeyInfoRequest, GetFederationTokenRequest, GetSessionTokenRequest,
     GetWebIdentityTokenRequest, IdentityTokenValidator, Issuer, JwksValidator, KeyRing,
-    RevokedSessions, SeededRandom, StsError, StsErrorCode, UnixTime, Verifier, WebIdentityError,
+    RevokedSessions, StsError, StsErrorCode, UnixTime, Verifier, WebIdentityError,
 };
 
 // ---------------------------------------------------------------------------------------------

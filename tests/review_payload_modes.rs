@@ -32,6 +32,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
 use tempcred::sigv4::{
     presign, sign, ChecksumAlgorithm, ChunkSigner, ChunkedDecoder, ChunkedError, LongTermKeys,
@@ -39,9 +40,7 @@ use tempcred::sigv4::{
     SigningParams, SigningSettings, StreamingMode,
 };
 use tempcred::tower::{SigV4Body, SigV4Layer};
-use tempcred::{
-    AccessKeyId, KeyRing, ManualClock, SecretAccessKey, SeededRandom, UnixTime, Verifier,
-};
+use tempcred::{AccessKeyId, KeyRing, ManualClock, SecretAccessKey, UnixTime, Verifier};
 use tower_layer::Layer;
 use tower_service::Service;
 

@@ -6,10 +6,10 @@
 use std::sync::Arc;
 use tempcred::directory::InMemoryDirectory;
 use tempcred::endpoint::{HttpRequest, StsEndpoint};
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::{KeyId, KeyRing};
 use tempcred::{
-    AssumeRoleRequest, AssumeRoleWithWebIdentityRequest, GetSessionTokenRequest, Issuer,
-    SeededRandom, UnixTime,
+    AssumeRoleRequest, AssumeRoleWithWebIdentityRequest, GetSessionTokenRequest, Issuer, UnixTime,
 };
 
 fn check(label: &str, text: &str, secret: &str, found: &mut Vec<String>) {

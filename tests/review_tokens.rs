@@ -4,13 +4,13 @@
 use std::sync::Arc;
 use tempcred::directory::InMemoryDirectory;
 use tempcred::endpoint::{HttpRequest, StsEndpoint};
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
 use tempcred::sigv4::{
     sign, PayloadHash, SignableRequest, SigningParams, SigningSettings, TokenPlacement,
 };
 use tempcred::{
-    AssumeRoleRequest, CallEnv, Credentials, Issuer, KeyRing, SecretAccessKey, SeededRandom,
-    UnixTime,
+    AssumeRoleRequest, CallEnv, Credentials, Issuer, KeyRing, SecretAccessKey, UnixTime,
 };
 
 const T0: u64 = 1_800_000_000;

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use tempcred::audit::MemoryAuditSink;
 use tempcred::directory::InMemoryDirectory;
 use tempcred::endpoint::{HttpRequest, StsEndpoint};
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
 use tempcred::sigv4::{
     presign, sign, NoLongTermKeys, PayloadHash, SigV4Config, SigV4Verifier, SignableRequest,
@@ -19,7 +20,7 @@ use tempcred::sigv4::{
 };
 use tempcred::{
     AssumeRoleRequest, CallEnv, Credentials, Issuer, KeyRing, RevokedSessions, SecretAccessKey,
-    SeededRandom, UnixTime, Verifier,
+    UnixTime, Verifier,
 };
 
 const T0: u64 = 1_800_000_000;
@@ -459,7 +460,7 @@ fn w_no_secret_in_errors_debug_audit() {
     ));
     outputs.push(format!(
         "{:?}",
-        tempcred::sigv4::PresignedQuery::parse(&q, 64)
+        tempcred::internal::PresignedQuery::parse(&q, 64)
     ));
     let sv = SigV4Verifier::new(Verifier::new(&r), NoLongTermKeys, SigV4Config::new("sts"));
     let sr2 = SignableRequest {

@@ -62,7 +62,7 @@ fn outbound_web_identity_tokens_and_signing_keys_stay_out_of_debug_and_audit() {
         KeyId::new("es").unwrap(),
         SigningAlgorithm::Es384,
         SigningKeyRole::Sign,
-        &tempcred::SeededRandom::new(5),
+        &tempcred::hazmat::SeededRandom::new(5),
     )
     .unwrap();
     let private_text = ring.to_text().to_string();
@@ -77,7 +77,11 @@ fn outbound_web_identity_tokens_and_signing_keys_stay_out_of_debug_and_audit() {
         Arc::new(InMemoryDirectory::from_json(tempcred::directory::demo_directory_json()).unwrap());
     let issuer = tempcred::Issuer::builder(
         dir,
-        KeyRing::generate(KeyId::new("k").unwrap(), &tempcred::SeededRandom::new(6)).unwrap(),
+        KeyRing::generate(
+            KeyId::new("k").unwrap(),
+            &tempcred::hazmat::SeededRandom::new(6),
+        )
+        .unwrap(),
     )
     .audit_sink(audit.clone())
     .outbound_federation(OutboundFederation::new("https://sts.example.com", ring).unwrap())
@@ -199,7 +203,8 @@ fn errors_show_no_secret() {
 fn audit_events_and_errors_of_real_flows_show_no_secret() {
     use std::sync::Arc;
     use tempcred::audit::MemoryAuditSink;
-    use tempcred::{GetSessionTokenRequest, Issuer, ManualClock, SeededRandom, UnixTime};
+    use tempcred::hazmat::SeededRandom;
+    use tempcred::{GetSessionTokenRequest, Issuer, ManualClock, UnixTime};
 
     let now = UnixTime::from_secs(1_764_000_000);
     let audit = Arc::new(MemoryAuditSink::new());
@@ -295,10 +300,8 @@ mod wire_canaries {
 #[test]
 fn debug_of_requests_signatures_and_responses_shows_no_canary() {
     use tempcred::endpoint::HttpRequest;
-    use tempcred::sigv4::{
-        AuthorizationHeader, PayloadHash, PresignedQuery, SigV4Config, SignableRequest, Signature,
-        UntrustedRequest,
-    };
+    use tempcred::internal::{AuthorizationHeader, PresignedQuery};
+    use tempcred::sigv4::{PayloadHash, SigV4Config, SignableRequest, Signature, UntrustedRequest};
     use wire_canaries::*;
 
     let authorization = format!(
@@ -618,7 +621,7 @@ fn debug_of_issuer_and_endpoint_shows_no_key_material() {
     use tempcred::directory::{demo_directory_json, InMemoryDirectory};
     let ring = tempcred::KeyRing::generate(
         tempcred::keys::KeyId::new("k1").unwrap(),
-        &tempcred::SeededRandom::new(3),
+        &tempcred::hazmat::SeededRandom::new(3),
     )
     .unwrap();
     let text = ring.to_text();
@@ -657,7 +660,7 @@ fn debug_of_authorization_messages_shows_no_key_material() {
     use tempcred::directory::{demo_directory_json, InMemoryDirectory};
     let ring = tempcred::KeyRing::generate(
         tempcred::keys::KeyId::new("k1").unwrap(),
-        &tempcred::SeededRandom::new(5),
+        &tempcred::hazmat::SeededRandom::new(5),
     )
     .unwrap();
     let text = ring.to_text();

@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
-use tempcred::hazmat::Seal;
+use tempcred::hazmat::{Seal, SeededRandom};
 use tempcred::keys::KeyId;
 use tempcred::principal::*;
 use tempcred::sigv4::*;

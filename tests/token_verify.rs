@@ -326,15 +326,15 @@ fn non_canonical_base64_is_refused() {
 fn times_up_to_the_last_representable_second_decode_and_later_ones_do_not() {
     let ring = ring();
     let mut c = assume_role_claims();
-    c.issued_at = UnixTime::from_secs(tempcred::MAX_UNIX_TIME - 3600);
-    c.expires_at = UnixTime::from_secs(tempcred::MAX_UNIX_TIME);
+    c.issued_at = UnixTime::from_secs(tempcred::limits::MAX_UNIX_TIME - 3600);
+    c.expires_at = UnixTime::from_secs(tempcred::limits::MAX_UNIX_TIME);
     let text = c.seal(&ring).unwrap().session_token;
     let parsed = UntrustedToken::parse(text.expose_secret()).unwrap();
     assert_eq!(parsed.untrusted_claims(), &c);
     // Envelope: version (1), key-ID length (1), "k1" (2), token ID (16), issued_at (8), then
     // expires_at: set it one past the maximum.
     let mut bytes = unb64(text.expose_secret());
-    bytes[28..36].copy_from_slice(&(tempcred::MAX_UNIX_TIME + 1).to_be_bytes());
+    bytes[28..36].copy_from_slice(&(tempcred::limits::MAX_UNIX_TIME + 1).to_be_bytes());
     assert_eq!(
         UntrustedToken::parse(&b64(&bytes)).unwrap_err(),
         MalformedToken::InvalidField("expires_at")

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use tempcred::authorization_message::AuthorizationMessages;
 use tempcred::authorize::{Authorized, Authorizer};
 use tempcred::directory::{Directory, InMemoryDirectory, LongTermOwner};
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::sigv4::{
     sign, LongTermKeys, PayloadHash, SigV4Config, SigV4Verifier, SignableRequest, SigningParams,
@@ -19,7 +20,7 @@ use tempcred::sigv4::{
 use tempcred::tower::{RequestedAction, Service, SigV4Layer};
 use tempcred::{
     AccessKeyId, AssumeRoleRequest, CallEnv, Credentials, DecodeAuthorizationMessageRequest,
-    Issuer, KeyRing, ManualClock, SecretAccessKey, SeededRandom, UnixTime,
+    Issuer, KeyRing, ManualClock, SecretAccessKey, UnixTime,
 };
 
 const NOW: u64 = 1_764_000_000;

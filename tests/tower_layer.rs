@@ -14,6 +14,7 @@ use axum::{Extension, Router};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tempcred::directory::InMemoryDirectory;
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
 use tempcred::sigv4::{
     presign, sign, Authenticated, LongTermKeys, PayloadHash, SigV4Config, SigV4Verifier,
@@ -22,7 +23,7 @@ use tempcred::sigv4::{
 use tempcred::tower::SigV4Layer;
 use tempcred::{
     AccessKeyId, AssumeRoleRequest, Clock, Credentials, Issuer, KeyRing, ManualClock,
-    SecretAccessKey, SeededRandom, SystemClock, UnixTime, VerifiedSession, Verifier,
+    SecretAccessKey, SystemClock, UnixTime, VerifiedSession, Verifier,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

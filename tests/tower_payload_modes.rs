@@ -13,15 +13,14 @@ use axum::http::{Request, Uri};
 use axum::Router;
 use http_body_util::BodyExt;
 use std::sync::Arc;
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
 use tempcred::sigv4::{
     presign, sign, LongTermKeys, PathStyle, PayloadHash, PayloadModes, SigV4Config, SigV4Verifier,
     SignableRequest, SigningParams, SigningSettings,
 };
 use tempcred::tower::{Layer, Service, SigV4Layer};
-use tempcred::{
-    AccessKeyId, KeyRing, ManualClock, SecretAccessKey, SeededRandom, UnixTime, Verifier,
-};
+use tempcred::{AccessKeyId, KeyRing, ManualClock, SecretAccessKey, UnixTime, Verifier};
 
 const NOW: u64 = 1_767_225_600;
 const HOST: &str = "s3.example";

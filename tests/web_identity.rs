@@ -325,7 +325,8 @@ fn token_of_len(len: usize) -> String {
 
 #[test]
 fn the_size_bound_is_exact_for_validation_and_for_reading_the_issuer() {
-    use tempcred::web_identity::{unverified_issuer, MAX_ID_TOKEN_BYTES};
+    use tempcred::limits::MAX_ID_TOKEN_BYTES;
+    use tempcred::web_identity::unverified_issuer;
     let at_limit = token_of_len(MAX_ID_TOKEN_BYTES);
     assert_eq!(check(&at_limit).unwrap().subject, "user-42");
     assert_eq!(

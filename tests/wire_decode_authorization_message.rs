@@ -122,8 +122,9 @@ proptest! {
 fn a_message_the_sts_did_not_seal_is_invalid_in_every_build() {
     use std::sync::Arc;
     use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+    use tempcred::hazmat::SeededRandom;
     use tempcred::keys::KeyId;
-    use tempcred::{Issuer, KeyRing, SeededRandom};
+    use tempcred::{Issuer, KeyRing};
     let directory = Arc::new(InMemoryDirectory::from_json(demo_directory_json()).unwrap());
     let ring = KeyRing::generate(KeyId::new("k").unwrap(), &SeededRandom::new(1)).unwrap();
     let issuer = Issuer::builder(directory, ring).build();

@@ -423,16 +423,16 @@ fn protocol_errors() {
         .as_bytes(),
     )
     .unwrap_err();
-    let echoed = "N".repeat(tempcred::MAX_ECHO_CHARS);
+    let echoed = "N".repeat(tempcred::limits::MAX_ECHO_CHARS);
     assert!(e.message.contains(&format!("parameter {echoed} is")), "{e}");
     assert!(!e.message.contains(&format!("{echoed}N")));
     // The same for a repeated parameter.
-    let name = "M".repeat(tempcred::MAX_ECHO_CHARS + 50);
+    let name = "M".repeat(tempcred::limits::MAX_ECHO_CHARS + 50);
     let e = parse_query(
         format!("Action=GetCallerIdentity&Version=2011-06-15&{name}=1&{name}=2").as_bytes(),
     )
     .unwrap_err();
-    let echoed = "M".repeat(tempcred::MAX_ECHO_CHARS);
+    let echoed = "M".repeat(tempcred::limits::MAX_ECHO_CHARS);
     assert!(
         e.message.contains(&format!("parameter {echoed} appears")),
         "{e}"
@@ -742,9 +742,10 @@ mod signed_query_meaning {
     use std::sync::Arc;
     use tempcred::directory::InMemoryDirectory;
     use tempcred::endpoint::{HttpRequest, HttpResponse, StsEndpoint};
+    use tempcred::hazmat::SeededRandom;
     use tempcred::keys::KeyId;
     use tempcred::sigv4::{sign, PayloadHash, SignableRequest, SigningParams};
-    use tempcred::{Issuer, KeyRing, SecretAccessKey, SeededRandom, UnixTime, Verifier};
+    use tempcred::{Issuer, KeyRing, SecretAccessKey, UnixTime, Verifier};
 
     const ID: &str = "AKIAALICEEXAMPLE0001";
     const SECRET: &str = "aliceSecretKeyForTestsOnly0000000000000A";

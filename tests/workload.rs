@@ -20,14 +20,13 @@
 use std::sync::Arc;
 use tempcred::audit::MemoryAuditSink;
 use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::workload::{
     AuthorizationToken, CredentialSource, Refreshing, RoleCredentials, WorkloadConfigError,
     WorkloadEndpoint,
 };
-use tempcred::{
-    AssumeRoleRequest, Credentials, Issuer, KeyRing, SeededRandom, StsError, UnixTime, Verifier,
-};
+use tempcred::{AssumeRoleRequest, Credentials, Issuer, KeyRing, StsError, UnixTime, Verifier};
 
 const ROLE: &str = "arn:aws:iam::222222222222:role/instance";
 const T0: u64 = 1_767_225_600;

@@ -22,7 +22,7 @@ pub(crate) fn check(data: &[u8]) {
         .keys()
         .map(|(id, alg, role)| format!("{id}:{alg}:{role:?}"))
         .collect();
-    assert!(!keys.is_empty() && keys.len() <= SigningKeyRing::MAX_KEYS);
+    assert!(!keys.is_empty() && keys.len() <= tempcred::limits::MAX_SIGNING_KEYS);
     for alg in tempcred::outbound::SigningAlgorithm::ALL {
         let signing = ring
             .keys()

@@ -11,11 +11,9 @@
 //! - the strict default (paths must already be normalized) accepts exactly what the relaxed
 //!   config accepts, minus paths with `.`, `..` or empty segments.
 
+use tempcred::internal::{AuthorizationHeader, PresignedQuery};
 use tempcred::keys::{KeyId, KeyMaterial};
-use tempcred::sigv4::{
-    AuthorizationHeader, LongTermKeys, PayloadHash, PresignedQuery, SigV4Config, SigV4Verifier,
-    SignableRequest,
-};
+use tempcred::sigv4::{LongTermKeys, PayloadHash, SigV4Config, SigV4Verifier, SignableRequest};
 use tempcred::{AccessKeyId, KeyRing, SecretAccessKey, UnixTime, Verifier};
 
 /// The long-term key the harness knows.

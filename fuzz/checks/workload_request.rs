@@ -12,9 +12,10 @@
 
 use std::sync::{Arc, OnceLock};
 use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::workload::{AuthorizationToken, RoleCredentials, WorkloadEndpoint};
-use tempcred::{AssumeRoleRequest, Issuer, KeyRing, SeededRandom, UnixTime};
+use tempcred::{AssumeRoleRequest, Issuer, KeyRing, UnixTime};
 
 const TOKEN: &str = "fuzz-container-token-0123456789";
 

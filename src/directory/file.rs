@@ -21,6 +21,7 @@ use super::{
 };
 use crate::credentials::{AccessKeyId, SecretAccessKey};
 use crate::json::JsonObject;
+use crate::limits::MAX_DIRECTORY_FILE_BYTES;
 use crate::mfa::TotpSeed;
 use crate::policy::{PolicyDocument, PolicyKind};
 use crate::principal::{AccountId, Partition, UniqueId};
@@ -30,9 +31,6 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::fmt;
 use zeroize::Zeroize;
-
-/// The largest directory file accepted: 16 MiB. Checked before parsing.
-pub const MAX_DIRECTORY_FILE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Why a directory file was refused. Messages name the JSON path of the bad field and never
 /// contain a secret.

@@ -1,9 +1,10 @@
 //! What a new session inherits from the session that asked for it ([delegation rules](crate::manual::delegation_rules), rules 4 and 5): the source
 //! identity (immutable), transitive tags (not overridable), MFA time, and the chain depth.
 
+use crate::limits::MAX_CHAIN_DEPTH;
 use crate::session::{SessionTags, SourceIdentity, TagKey};
 use crate::time::UnixTime;
-use crate::token::{Claims, MAX_CHAIN_DEPTH};
+use crate::token::Claims;
 
 /// The inherited and requested attributes of a new session.
 #[derive(Debug, Clone, PartialEq, Eq)]

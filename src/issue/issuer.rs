@@ -71,7 +71,7 @@ impl CallEnv {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use tempcred::{Caller, Issuer, KeyRing, SeededRandom, Verifier, UnixTime};
+/// use tempcred::{Caller, Issuer, KeyRing, SystemRandom, Verifier, UnixTime};
 /// use tempcred::directory::InMemoryDirectory;
 /// use tempcred::keys::KeyId;
 /// use tempcred::AssumeRoleRequest;
@@ -85,7 +85,7 @@ impl CallEnv {
 ///                  "Principal": { "AWS": "arn:aws:iam::111111111111:user/alice" },
 ///                  "Action": "sts:AssumeRole" }] } }]
 /// }"#).unwrap();
-/// let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
+/// let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SystemRandom).unwrap();
 /// let issuer = Issuer::builder(Arc::new(directory), ring.clone()).build();
 ///
 /// let alice = issuer.long_term_caller(&"AKIAALICEEXAMPLE0001".parse().unwrap()).unwrap();

@@ -1,7 +1,7 @@
 //! The key ring: named keys, one that signs and older ones that only verify.
 //!
 //! Invariants this module keeps:
-//! - Key material is at least [`MIN_KEY_BYTES`] random bytes, zeroized on drop, never printed.
+//! - Key material is at least [`MIN_KEY_BYTES`](crate::limits::MIN_KEY_BYTES) random bytes, zeroized on drop, never printed.
 //! - Each key is used only through purpose-separated sub-keys derived as
 //!   `HMAC-SHA256(material, "tempcred/v1/" ‖ purpose)`; the raw material MACs nothing.
 //! - A ring always has exactly one signing key, and key IDs are unique.
@@ -15,5 +15,5 @@
 mod ring;
 mod text;
 
-pub use ring::{KeyError, KeyId, KeyMaterial, KeyRing, MAX_KEY_BYTES, MIN_KEY_BYTES};
+pub use ring::{KeyError, KeyId, KeyMaterial, KeyRing};
 pub(crate) use ring::{RingKey, KEY_CHECK_LEN};

@@ -1,3 +1,4 @@
+use crate::limits::{MAX_KEY_BYTES, MAX_KEY_ID_BYTES, MIN_KEY_BYTES};
 use crate::random::{RandomError, RandomSource};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -6,11 +7,6 @@ use std::sync::Arc;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 type HmacSha256 = Hmac<Sha256>;
-
-/// The least key material a key may have, in bytes.
-pub const MIN_KEY_BYTES: usize = 32;
-/// The most key material a key may have, in bytes (one SHA-256 block).
-pub const MAX_KEY_BYTES: usize = 64;
 
 /// Why a key or key ring was refused. Never contains key material.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,9 +51,6 @@ pub enum KeyError {
 pub struct KeyId(arrayvec::ArrayString<32>);
 
 impl KeyId {
-    /// The most bytes a key ID may have.
-    pub const MAX_LEN: usize = 32;
-
     /// Validates a key ID.
     ///
     /// # Errors
@@ -69,7 +62,7 @@ impl KeyId {
 
     pub(crate) fn from_bytes(id: &[u8]) -> Result<Self, KeyError> {
         let ok = !id.is_empty()
-            && id.len() <= Self::MAX_LEN
+            && id.len() <= MAX_KEY_ID_BYTES
             && id
                 .iter()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
@@ -270,9 +263,9 @@ impl fmt::Debug for RingKey {
 /// Cloning is cheap (keys are shared); `Debug` shows key IDs only.
 ///
 /// ```
-/// use tempcred::{KeyRing, SeededRandom};
+/// use tempcred::{KeyRing, SystemRandom};
 /// use tempcred::keys::{KeyId, KeyMaterial};
-/// let rng = SeededRandom::new(1);
+/// let rng = SystemRandom;
 /// let mut ring = KeyRing::generate(KeyId::new("2026-11").unwrap(), &rng).unwrap();
 /// ring.add(KeyId::new("2026-12").unwrap(), KeyMaterial::generate(&rng).unwrap()).unwrap();
 /// ring.promote(&KeyId::new("2026-12").unwrap()).unwrap();

@@ -11,11 +11,11 @@
 //! ignored; so are `;`-separated entries starting with `#`. At most 64 keys and 64 KiB.
 
 use super::ring::{KeyError, KeyId, KeyMaterial, KeyRing};
+use crate::limits::MAX_RING_KEYS;
 use data_encoding::BASE64URL_NOPAD as URL_SAFE_NO_PAD;
 use zeroize::Zeroizing;
 
 const MAX_TEXT_BYTES: usize = 64 * 1024;
-const MAX_KEYS: usize = 64;
 
 impl KeyRing {
     /// Parses the text form (see the module docs of [`crate::keys`]).
@@ -48,7 +48,7 @@ impl KeyRing {
             .filter(|e| !e.is_empty() && !e.starts_with('#'));
         for (i, entry) in entries.enumerate() {
             let n = i + 1;
-            if n > MAX_KEYS {
+            if n > MAX_RING_KEYS {
                 return Err(KeyError::TooLarge);
             }
             let syntax = |reason| KeyError::Syntax { entry: n, reason };
@@ -159,7 +159,7 @@ mod tests {
             KeyRing::from_text(&"#".repeat(MAX_TEXT_BYTES + 1)).unwrap_err(),
             KeyError::TooLarge
         );
-        let many: String = (0..=MAX_KEYS)
+        let many: String = (0..=MAX_RING_KEYS)
             .map(|i| format!("verify:k{i}:{m}\n"))
             .collect();
         assert_eq!(KeyRing::from_text(&many).unwrap_err(), KeyError::TooLarge);

@@ -1,5 +1,6 @@
 //! The TOTP seed: a shared secret, treated like every other secret of the crate.
 
+use crate::limits::{MAX_TOTP_SEED_BYTES, MIN_TOTP_SEED_BYTES};
 use std::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -31,18 +32,13 @@ pub enum TotpSeedError {
 pub struct TotpSeed(Box<[u8]>);
 
 impl TotpSeed {
-    /// The shortest seed accepted, in bytes.
-    pub const MIN_BYTES: usize = 10;
-    /// The longest seed accepted, in bytes.
-    pub const MAX_BYTES: usize = 64;
-
     /// A seed from raw bytes.
     ///
     /// # Errors
     ///
     /// [`TotpSeedError`] unless the seed is 10–64 bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, TotpSeedError> {
-        if !(Self::MIN_BYTES..=Self::MAX_BYTES).contains(&bytes.len()) {
+        if !(MIN_TOTP_SEED_BYTES..=MAX_TOTP_SEED_BYTES).contains(&bytes.len()) {
             return Err(TotpSeedError::BadLength);
         }
         Ok(TotpSeed(bytes.into()))
@@ -110,10 +106,10 @@ mod tests {
 
     #[test]
     fn the_longest_seed_fits_the_text_bound_and_one_more_character_does_not() {
-        let longest = data_encoding::BASE32.encode(&[0xA5; TotpSeed::MAX_BYTES]);
+        let longest = data_encoding::BASE32.encode(&[0xA5; MAX_TOTP_SEED_BYTES]);
         assert_eq!(longest.len(), 104);
         assert!(TotpSeed::from_base32(&longest).is_ok());
-        let unpadded = data_encoding::BASE32_NOPAD.encode(&[0xA5; TotpSeed::MAX_BYTES]);
+        let unpadded = data_encoding::BASE32_NOPAD.encode(&[0xA5; MAX_TOTP_SEED_BYTES]);
         assert!(TotpSeed::from_base32(&unpadded).is_ok());
         // One character more is refused by its length, before any decoding.
         assert_eq!(

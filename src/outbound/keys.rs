@@ -12,11 +12,12 @@
 //! `ROLE` is `sign` (the key that signs new tokens: at most one per algorithm) or `verify` (a
 //! key that no longer signs but stays in the JWKS until every token it signed has expired);
 //! `PKCS8` is the private key's PKCS#8 DER in unpadded base64url. RSA keys are 2048 to 4096 bits.
-//! Blank lines and lines starting with `#` are ignored. At most [`SigningKeyRing::MAX_KEYS`]
+//! Blank lines and lines starting with `#` are ignored. At most [`MAX_SIGNING_KEYS`]
 //! keys and 256 KiB of text.
 
 use super::SigningAlgorithm;
 use crate::keys::KeyId;
+use crate::limits::MAX_SIGNING_KEYS;
 use crate::random::{RandomError, RandomSource};
 use data_encoding::BASE64URL_NOPAD;
 use p384::ecdsa::signature::Signer as _;
@@ -50,7 +51,7 @@ pub enum SigningKeyError {
     /// outside 2048–4096 bits.
     #[error("signing key {0}: not a valid private key for its algorithm")]
     InvalidKey(String),
-    /// More than [`SigningKeyRing::MAX_KEYS`] keys or 256 KiB of text.
+    /// More than [`MAX_SIGNING_KEYS`] keys or 256 KiB of text.
     #[error("the signing key ring is too large")]
     TooLarge,
     /// The ring has no key at all.
@@ -159,9 +160,6 @@ const RSA_GENERATED_BITS: usize = 2048;
 const MAX_TEXT_BYTES: usize = 256 * 1024;
 
 impl SigningKeyRing {
-    /// The most keys one ring holds.
-    pub const MAX_KEYS: usize = 16;
-
     /// An empty ring (it signs nothing until a key is added).
     #[must_use]
     pub fn new() -> Self {
@@ -199,7 +197,7 @@ impl SigningKeyRing {
     }
 
     fn insert(&mut self, entry: Entry) -> Result<(), SigningKeyError> {
-        if self.keys.len() >= Self::MAX_KEYS {
+        if self.keys.len() >= MAX_SIGNING_KEYS {
             return Err(SigningKeyError::TooLarge);
         }
         if self.keys.iter().any(|k| k.id == entry.id) {

@@ -58,13 +58,6 @@ pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 /// Where the JSON Web Key Set is served, under the issuer URL (the path AWS's issuers use).
 pub const JWKS_PATH: &str = "/.well-known/jwks.json";
 
-/// The largest claims set of one web identity token, in bytes of JSON. AWS refuses a larger
-/// one with `JWTPayloadSizeExceededException` without publishing its number. This one keeps every
-/// token, signed with a 4096-bit RSA key, within the 20 000 characters `AssumeRoleWithWebIdentity`
-/// accepts, so another deployment can always take it; it fits ten 1000-character audiences with
-/// room for tags.
-pub const MAX_PAYLOAD_BYTES: usize = 14 * 1024;
-
 /// The signature algorithms of `GetWebIdentityToken` (`SigningAlgorithm`): exactly AWS's two.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SigningAlgorithm {

@@ -1,7 +1,8 @@
 //! [`OutboundFederation`]: the issuer, its discovery documents, and minting web identity tokens.
 
 use super::keys::{SigningKeyError, SigningKeyRing};
-use super::{SigningAlgorithm, DISCOVERY_PATH, JWKS_PATH, MAX_PAYLOAD_BYTES};
+use super::{SigningAlgorithm, DISCOVERY_PATH, JWKS_PATH};
+use crate::limits::MAX_WEB_IDENTITY_TOKEN_PAYLOAD_BYTES as MAX_PAYLOAD_BYTES;
 use crate::principal::AccountId;
 use crate::random::RandomSource;
 use crate::session::SessionTags;

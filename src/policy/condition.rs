@@ -20,7 +20,7 @@ use std::net::{IpAddr, Ipv6Addr};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[allow(missing_docs)] // The variant names are the AWS operator names.
-pub enum Operator {
+pub(crate) enum Operator {
     StringEquals,
     StringNotEquals,
     StringEqualsIgnoreCase,
@@ -111,7 +111,7 @@ enum Cmp {
 impl Operator {
     /// The AWS name, e.g. `StringEquals`.
     #[must_use]
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         use Operator::*;
         match self {
             StringEquals => "StringEquals",
@@ -146,7 +146,7 @@ impl Operator {
 
     /// Whether the operator is a negation (`…Not…`): true when no value matches.
     #[must_use]
-    pub fn is_negated(self) -> bool {
+    pub(crate) fn is_negated(self) -> bool {
         use Operator::*;
         matches!(
             self,
@@ -202,7 +202,7 @@ impl Operator {
 /// `ForAnyValue:` / `ForAllValues:`, or neither.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SetQualifier {
+pub(crate) enum SetQualifier {
     /// No prefix: the key is read as single-valued (any of its values may match).
     None,
     /// `ForAnyValue:`: true if some context value satisfies the operator; false when absent.
@@ -212,19 +212,8 @@ pub enum SetQualifier {
 }
 
 /// A full operator as written: qualifier, base operator and `IfExists`.
-///
-/// ```
-/// use tempcred::policy::{ConditionOperator, Operator, SetQualifier};
-/// let op: ConditionOperator = "ForAllValues:StringLikeIfExists".parse().unwrap();
-/// assert_eq!(op.operator, Operator::StringLike);
-/// assert_eq!(op.qualifier, SetQualifier::ForAllValues);
-/// assert!(op.if_exists);
-/// assert_eq!(op.to_string(), "ForAllValues:StringLikeIfExists");
-/// assert!("NullIfExists".parse::<ConditionOperator>().is_err());
-/// assert!("StringSortOf".parse::<ConditionOperator>().is_err());
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ConditionOperator {
+pub(crate) struct ConditionOperator {
     /// The base operator.
     pub operator: Operator,
     /// The set prefix.
@@ -236,7 +225,7 @@ pub struct ConditionOperator {
 /// An operator name that is not one of the IAM grammar's.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown condition operator")]
-pub struct UnknownOperator;
+pub(crate) struct UnknownOperator;
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
@@ -377,7 +366,7 @@ pub(crate) struct ConditionValue {
 
 /// One `"key": value(s)` under an operator.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ConditionEntry {
+pub(crate) struct ConditionEntry {
     /// The key as written.
     pub(crate) key: Box<str>,
     /// The key lowercased, for lookup.
@@ -389,37 +378,12 @@ pub struct ConditionEntry {
 
 /// One operator of a `Condition` element with its keys.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ConditionBlock {
+pub(crate) struct ConditionBlock {
     /// The operator as parsed.
     pub(crate) op: ConditionOperator,
     /// The operator name as written.
     pub(crate) name: Box<str>,
     pub(crate) entries: Box<[ConditionEntry]>,
-}
-
-impl ConditionBlock {
-    /// The operator.
-    #[must_use]
-    pub fn operator(&self) -> ConditionOperator {
-        self.op
-    }
-
-    /// The condition keys under this operator, as written.
-    ///
-    /// ```
-    /// use tempcred::policy::{Operator, PolicyDocument};
-    /// let doc = PolicyDocument::parse(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow",
-    ///   "Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":
-    ///   {"aws:PrincipalTag/team":"data","s3:prefix":["a","b"]}}}}"#, 6144).unwrap();
-    /// let block = &doc.statements()[0].conditions()[0];
-    /// assert_eq!(block.operator().operator, Operator::StringEquals);
-    /// let mut keys: Vec<&str> = block.keys().collect();
-    /// keys.sort();
-    /// assert_eq!(keys, ["aws:PrincipalTag/team", "s3:prefix"]);
-    /// ```
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|e| &*e.key)
-    }
 }
 
 /// Why a `Date…` value is refused (AWS answers "The policy failed legacy parsing").
@@ -606,6 +570,17 @@ fn positive_of(op: Operator) -> Operator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_full_operator_parses_into_its_parts_and_prints_back() {
+        let op: ConditionOperator = "ForAllValues:StringLikeIfExists".parse().unwrap();
+        assert_eq!(op.operator, Operator::StringLike);
+        assert_eq!(op.qualifier, SetQualifier::ForAllValues);
+        assert!(op.if_exists);
+        assert_eq!(op.to_string(), "ForAllValues:StringLikeIfExists");
+        assert!("NullIfExists".parse::<ConditionOperator>().is_err());
+        assert!("StringSortOf".parse::<ConditionOperator>().is_err());
+    }
 
     #[test]
     fn every_operator_name_round_trips_with_prefixes_and_suffix() {

@@ -97,9 +97,6 @@ mod matching;
 mod model;
 mod parse;
 
-pub use condition::{
-    ConditionBlock, ConditionEntry, ConditionOperator, Operator, SetQualifier, UnknownOperator,
-};
 pub use context::{RequestContext, RequestPrincipal};
 pub use error::{MalformedPolicyDocument, MalformedReason};
 pub use eval::{

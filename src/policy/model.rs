@@ -153,26 +153,18 @@ impl Statement {
     pub fn effect(&self) -> Effect {
         self.effect
     }
-    /// Whether the statement has a `Principal` or `NotPrincipal` element.
-    #[must_use]
-    pub fn has_principal(&self) -> bool {
-        self.principal.is_some()
-    }
-    /// Whether the statement has a `Resource` or `NotResource` element.
-    #[must_use]
-    pub fn has_resource(&self) -> bool {
-        self.resource.is_some()
-    }
     /// The action patterns as written, and whether they are under `NotAction`.
-    pub fn actions(&self) -> (bool, impl Iterator<Item = &str>) {
+    #[cfg(feature = "authorization-messages")]
+    pub(crate) fn actions(&self) -> (bool, impl Iterator<Item = &str>) {
         (
             self.action.negated,
             self.action.items.iter().map(|a| &*a.raw),
         )
     }
     /// The condition operators with their keys.
+    #[cfg(feature = "authorization-messages")]
     #[must_use]
-    pub fn conditions(&self) -> &[ConditionBlock] {
+    pub(crate) fn conditions(&self) -> &[ConditionBlock] {
         &self.conditions
     }
 }

@@ -34,7 +34,7 @@ pub enum PolicyKind {
 impl PolicyKind {
     /// The size limit of this kind, in characters.
     #[must_use]
-    pub fn max_chars(self) -> usize {
+    pub(crate) fn max_chars(self) -> usize {
         match self {
             PolicyKind::Trust => TRUST_POLICY_MAX_CHARS,
             PolicyKind::Identity => IDENTITY_POLICY_MAX_CHARS,
@@ -282,7 +282,7 @@ impl PolicyDocument {
     ///
     /// The same [`MalformedPolicyDocument`](super::MalformedPolicyDocument) the parser of that
     /// kind gives.
-    pub fn check_kind(&self, kind: PolicyKind) -> Result<(), Error> {
+    pub(crate) fn check_kind(&self, kind: PolicyKind) -> Result<(), Error> {
         for (i, st) in self.statements.iter().enumerate() {
             check_kind(st, kind, &format!("Statement[{i}]"))?;
         }

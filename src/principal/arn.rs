@@ -6,12 +6,10 @@
 //! built from already-validated identifiers, so its printed form is canonical.
 
 use super::names::{AccountId, IamPath, Partition, RoleName, UserName};
+use crate::limits::MAX_ARN_BYTES;
 use crate::session::{FederatedUserName, RoleSessionName};
 use std::fmt;
 use std::str::FromStr;
-
-/// The longest ARN accepted, in bytes (IAM's own limit for ARNs in policies and requests).
-pub const MAX_ARN_LEN: usize = 2048;
 
 /// Why a string is not an ARN, or not the kind of ARN that was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,8 +21,8 @@ pub enum ArnError {
     /// Fewer than six colon-separated parts.
     #[error("ARN must have six colon-separated parts")]
     TooFewParts,
-    /// Longer than [`MAX_ARN_LEN`].
-    #[error("ARN must be at most {MAX_ARN_LEN} bytes")]
+    /// Longer than [`MAX_ARN_BYTES`].
+    #[error("ARN must be at most {MAX_ARN_BYTES} bytes")]
     TooLong,
     /// A part is empty where it may not be, or has characters it may not have.
     #[error("invalid ARN {part}")]
@@ -53,7 +51,7 @@ pub enum ArnError {
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Arn {
     text: Box<str>,
-    // Byte offsets of the five separating colons; all < MAX_ARN_LEN so they fit in u16.
+    // Byte offsets of the five separating colons; all < MAX_ARN_BYTES so they fit in u16.
     colons: [u16; 5],
 }
 
@@ -72,7 +70,7 @@ impl Arn {
     /// [`ArnError`] unless the text has the six colon-separated parts of an ARN within the length
     /// limit.
     pub fn parse(text: &str) -> Result<Self, ArnError> {
-        if text.len() > MAX_ARN_LEN {
+        if text.len() > MAX_ARN_BYTES {
             return Err(ArnError::TooLong);
         }
         let rest = text.strip_prefix("arn:").ok_or(ArnError::MissingPrefix)?;

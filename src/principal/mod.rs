@@ -5,5 +5,5 @@
 mod arn;
 mod names;
 
-pub use arn::{Arn, ArnError, PrincipalArn, MAX_ARN_LEN};
+pub use arn::{Arn, ArnError, PrincipalArn};
 pub use names::{AccountId, IamPath, Partition, RoleName, UniqueId, UniqueIdKind, UserName};

@@ -1,6 +1,7 @@
 //! The small identifiers every principal is built from.
 
 use crate::bounded::bounded_name;
+use crate::limits::MAX_IAM_PATH_BYTES;
 use crate::validate::{check_text, is_iam_name_char, Constraint, InvalidParameter};
 use std::fmt;
 use std::str::FromStr;
@@ -142,7 +143,7 @@ fn check_path(s: &str) -> Result<(), InvalidParameter> {
         "path",
         s,
         1,
-        512,
+        MAX_IAM_PATH_BYTES,
         "(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)",
         |c| ('\u{21}'..='\u{7e}').contains(&c),
     )?;
@@ -183,9 +184,6 @@ enum PathRepr {
 }
 
 impl IamPath {
-    /// The longest path, in bytes.
-    pub const MAX_LEN: usize = 512;
-
     /// Validates `value` and stores it.
     ///
     /// # Errors
@@ -389,7 +387,7 @@ mod tests {
         assert!(IamPath::new("/a//b/").is_err());
         assert!(IamPath::new("/a b/").is_err());
         assert!(IamPath::new("/a").is_err());
-        let long = format!("/{}/", "a".repeat(IamPath::MAX_LEN - 2));
+        let long = format!("/{}/", "a".repeat(MAX_IAM_PATH_BYTES - 2));
         let heap = IamPath::new(&long).unwrap();
         assert_eq!(heap.as_str(), long);
         assert_eq!(heap, IamPath::new(&long).unwrap());

@@ -11,9 +11,7 @@
 
 use super::error::{Limit, Malformed, SigV4Error};
 use super::signature::{ScopeParts, Signature, ALGORITHM};
-
-/// The longest access key ID, region or service name accepted in a scope.
-pub const MAX_SCOPE_PART_BYTES: usize = 128;
+use crate::limits::MAX_SCOPE_PART_BYTES;
 
 /// `AKID/YYYYMMDD/REGION/SERVICE/aws4_request`, split.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,7 +138,7 @@ impl<'a> AuthorizationHeader<'a> {
     /// Parses the header value strictly; `max_signed_headers` bounds `SignedHeaders`.
     ///
     /// ```
-    /// use tempcred::sigv4::AuthorizationHeader;
+    /// use tempcred::internal::AuthorizationHeader;
     /// let h = AuthorizationHeader::parse(
     ///     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
     ///      SignedHeaders=host;x-amz-date, \

@@ -19,7 +19,7 @@
 //!   chunks are signed, its signature verified (compared in constant time). A chunk is never
 //!   handed out in part.
 //! - Memory is bounded by [`ChunkedDecoder::max_chunk_bytes`] plus a fixed line buffer: a
-//!   chunk header or trailer line longer than [`MAX_LINE_BYTES`] is refused, a chunk larger
+//!   chunk header or trailer line longer than [`MAX_CHUNK_LINE_BYTES`] is refused, a chunk larger
 //!   than the bound is refused at its header, before its data is read.
 //! - Strict framing, one accepted text per body: sizes are lowercase hex without leading zeros
 //!   or signs (as every AWS SDK writes them), every
@@ -34,15 +34,11 @@ use super::payload::StreamingMode;
 use super::request::{hex32, EMPTY_PAYLOAD_SHA256};
 use super::signature::{HmacSha256, Signature, SigningKey};
 use crate::credentials::SecretAccessKey;
+use crate::limits::{DEFAULT_MAX_CHUNK_BYTES, MAX_CHUNK_LINE_BYTES};
 use crate::time::UnixTime;
 use hmac::Mac;
 use sha2::{Digest, Sha256};
 use std::fmt;
-
-/// The longest chunk header or trailer line, without its `\r\n`.
-pub const MAX_LINE_BYTES: usize = 256;
-/// The default largest chunk: 8 MiB (the AWS SDKs send 64 KiB to 1 MiB).
-pub const DEFAULT_MAX_CHUNK_BYTES: usize = 8 * 1024 * 1024;
 
 /// Why an `aws-chunked` body was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -420,7 +416,7 @@ pub struct ChunkedDecoder {
     decoded_length: Option<u64>,
     trailer: Option<ChecksumAlgorithm>,
     state: State,
-    line: [u8; MAX_LINE_BYTES],
+    line: [u8; MAX_CHUNK_LINE_BYTES],
     line_len: usize,
     /// The line ended in `\r`; `\n` must follow.
     line_cr: bool,
@@ -475,7 +471,7 @@ impl ChunkedDecoder {
             decoded_length: None,
             trailer: None,
             state: State::Header,
-            line: [0; MAX_LINE_BYTES],
+            line: [0; MAX_CHUNK_LINE_BYTES],
             line_len: 0,
             line_cr: false,
             chunk: Vec::new(),

@@ -6,7 +6,8 @@
 //! and the [`Limits`] below. Regions are open unless [`SigV4Config::with_regions`] narrows them.
 
 use super::request::PathStyle;
-use crate::verify::{VerifierConfigError, DEFAULT_LEEWAY_SECS, MAX_LEEWAY_SECS};
+use crate::limits::{DEFAULT_LEEWAY_SECS, MAX_LEEWAY_SECS};
+use crate::verify::VerifierConfigError;
 
 /// Size bounds checked before any parsing or hashing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,7 +4,8 @@
 //! one instant has one text; the day part is what the credential scope must repeat.
 
 use super::error::AmzDateDay;
-use crate::time::{UnixTime, MAX_UNIX_TIME};
+use crate::limits::MAX_UNIX_TIME;
+use crate::time::UnixTime;
 use std::fmt;
 
 /// A request time in `x-amz-date` form, kept both as text and as seconds.

@@ -29,7 +29,7 @@
 //! - Verification streams the canonical request into SHA-256; a request in header mode without a
 //!   query costs no heap allocation in this module.
 
-mod authorization;
+pub(crate) mod authorization;
 mod cache;
 mod canonical;
 #[cfg(feature = "aws-chunked")]
@@ -39,21 +39,18 @@ mod date;
 mod encoding;
 mod error;
 mod payload;
-mod presign;
+pub(crate) mod presign;
 mod request;
 mod signature;
 mod signer;
 mod verify;
 
-pub use authorization::{AuthorizationHeader, Credential, MAX_SCOPE_PART_BYTES};
+pub use authorization::Credential;
 pub use cache::SigningKeyCacheStats;
 #[cfg(feature = "tower")]
 pub(crate) use canonical::path_is_normal;
 #[cfg(feature = "aws-chunked")]
-pub use chunked::{
-    ChecksumAlgorithm, ChunkSigner, ChunkedDecoder, ChunkedError, Decoded, DEFAULT_MAX_CHUNK_BYTES,
-    MAX_LINE_BYTES,
-};
+pub use chunked::{ChecksumAlgorithm, ChunkSigner, ChunkedDecoder, ChunkedError, Decoded};
 pub use config::{Limits, SigV4Config};
 pub use date::AmzDate;
 #[cfg(feature = "tower")]
@@ -63,15 +60,14 @@ pub use payload::{
     PayloadMode, PayloadModes, StreamingMode, STREAMING_PAYLOAD, STREAMING_PAYLOAD_TRAILER,
     STREAMING_UNSIGNED_PAYLOAD_TRAILER,
 };
-pub use presign::{PresignedQuery, MAX_PRESIGN_EXPIRES_SECS};
 pub(crate) use request::{HeadersForDebug, QueryForDebug};
 pub use request::{
     PathStyle, PayloadHash, SignableRequest, EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD,
 };
 pub use signature::{Signature, ALGORITHM};
 pub use signer::{
-    credential_scope, presign, sign, PresignedOutput, SignedOutput, SigningError, SigningParams,
-    SigningSettings, TokenPlacement,
+    presign, sign, PresignedOutput, SignedOutput, SigningError, SigningParams, SigningSettings,
+    TokenPlacement,
 };
 pub use verify::{
     AuthMode, Authenticated, LongTermKeys, NoLongTermKeys, SigV4Verifier, SignedBy,

@@ -10,10 +10,8 @@ use super::date::AmzDate;
 use super::encoding::decode_str;
 use super::error::{Malformed, SigV4Error};
 use super::signature::{Signature, ALGORITHM};
+use crate::limits::MAX_PRESIGN_EXPIRES_SECS;
 use std::borrow::Cow;
-
-/// The longest validity a presigned URL may ask for: 7 days.
-pub const MAX_PRESIGN_EXPIRES_SECS: u64 = 604_800;
 
 /// The authentication parameters of a presigned URL; nothing in them is trusted yet.
 ///
@@ -137,7 +135,7 @@ impl<'a> PresignedQuery<'a> {
     /// does this itself). `Ok(None)` if the query is not presigned.
     ///
     /// ```
-    /// use tempcred::sigv4::PresignedQuery;
+    /// use tempcred::internal::PresignedQuery;
     /// let q = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Signature=e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d";
     /// let p = PresignedQuery::parse(q, 64).unwrap().unwrap();
     /// assert_eq!(p.expires_secs, 3600);

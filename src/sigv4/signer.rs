@@ -10,10 +10,11 @@ use super::canonical::{
 };
 use super::date::AmzDate;
 use super::encoding::encode_into;
-use super::presign::{PresignedQuery, MAX_PRESIGN_EXPIRES_SECS};
+use super::presign::PresignedQuery;
 use super::request::{PathStyle, SignableRequest};
-use super::signature::{write_scope, write_string_to_sign, Signature, SigningKey, ALGORITHM};
+use super::signature::{write_string_to_sign, Signature, SigningKey, ALGORITHM};
 use crate::credentials::SecretAccessKey;
+use crate::limits::MAX_PRESIGN_EXPIRES_SECS;
 use crate::time::UnixTime;
 use std::fmt;
 
@@ -445,12 +446,13 @@ pub fn presign(
 }
 
 /// The credential scope text `YYYYMMDD/REGION/SERVICE/aws4_request` for a time, region and
-/// service.
+/// service (the chunk signatures' scope).
+#[cfg(feature = "aws-chunked")]
 #[must_use]
-pub fn credential_scope(time: UnixTime, region: &str, service: &str) -> String {
+pub(crate) fn credential_scope(time: UnixTime, region: &str, service: &str) -> String {
     let date = AmzDate::from_unix(time);
     let mut v = Vec::new();
-    write_scope(
+    super::signature::write_scope(
         &mut v,
         super::signature::ScopeParts {
             date: date.date_str(),
@@ -569,6 +571,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "aws-chunked")]
     #[test]
     fn the_credential_scope_is_date_region_service_and_terminator() {
         assert_eq!(

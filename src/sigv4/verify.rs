@@ -524,10 +524,10 @@ impl<'r> UntrustedRequest<'r> {
 /// use tempcred::hazmat::Seal; // minting a token of a chosen shape, for the example
 /// use tempcred::sigv4::{sign, NoLongTermKeys, PayloadHash, SigV4Config, SigV4Verifier,
 ///     SignableRequest, SigningParams};
-/// use tempcred::{KeyRing, SeededRandom, UnixTime, Verifier};
+/// use tempcred::{KeyRing, SystemRandom, UnixTime, Verifier};
 /// use tempcred::keys::KeyId;
 /// # use tempcred::token::*; use tempcred::principal::*; use tempcred::*;
-/// let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
+/// let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SystemRandom).unwrap();
 /// # let claims = Claims { token_id: TokenId([1; 16]), issued_at: UnixTime::from_secs(1_000),
 /// #   expires_at: UnixTime::from_secs(4_600), operation: Operation::AssumeRole,
 /// #   partition: Partition::aws(), account: "123456789012".parse().unwrap(),
@@ -598,9 +598,9 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
     /// ```
     /// use std::num::NonZeroUsize;
     /// use tempcred::sigv4::{NoLongTermKeys, SigV4Config, SigV4Verifier};
-    /// use tempcred::{KeyRing, SeededRandom, Verifier};
+    /// use tempcred::{KeyRing, SystemRandom, Verifier};
     /// use tempcred::keys::KeyId;
-    /// let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
+    /// let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SystemRandom).unwrap();
     /// let verifier = SigV4Verifier::new(Verifier::new(&ring), NoLongTermKeys, SigV4Config::new("sts"))
     ///     .with_signing_key_cache(NonZeroUsize::new(4096).unwrap());
     /// assert_eq!(verifier.signing_key_cache_stats().unwrap().len, 0);

@@ -5,9 +5,6 @@ use crate::session::{FederatedUserName, RoleSessionName, SessionTags, SourceIden
 use crate::time::UnixTime;
 use std::fmt;
 
-/// The most role-chaining hops a token records.
-pub const MAX_CHAIN_DEPTH: u8 = 64;
-
 /// A 128-bit random identifier of one token, for audit trails.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TokenId(pub [u8; 16]);

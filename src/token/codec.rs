@@ -20,10 +20,9 @@
 //! invalid names, out-of-range times, duplicate tag keys, truncation and trailing bytes. The version
 //! fixes the algorithm; there is no algorithm field to negotiate.
 
-use super::claims::{
-    Claims, LongTermPrincipal, Operation, SessionPrincipal, TokenId, MAX_CHAIN_DEPTH,
-};
+use super::claims::{Claims, LongTermPrincipal, Operation, SessionPrincipal, TokenId};
 use crate::keys::KeyId;
+use crate::limits::{MAX_CHAIN_DEPTH, MAX_UNIX_TIME};
 use crate::limits::{
     MAX_POLICY_ARNS, MAX_POLICY_ARN_CHARS, MAX_SESSION_POLICY_CHARS, MAX_TOKEN_TEXT_BYTES,
     MAX_USER_SESSION_SECS,
@@ -32,7 +31,7 @@ use crate::principal::{AccountId, IamPath, Partition, RoleName, UniqueId, Unique
 use crate::session::{
     FederatedUserName, RoleSessionName, SessionTags, SourceIdentity, TagKey, TagValue,
 };
-use crate::time::{UnixTime, MAX_UNIX_TIME};
+use crate::time::UnixTime;
 use std::borrow::Cow;
 
 /// The only token version this crate reads or writes.

@@ -7,10 +7,7 @@ mod claims;
 mod codec;
 
 use crate::limits::MAX_TOKEN_TEXT_BYTES;
-pub use claims::{
-    CallerIdentity, Claims, LongTermPrincipal, Operation, SessionPrincipal, TokenId,
-    MAX_CHAIN_DEPTH,
-};
+pub use claims::{CallerIdentity, Claims, LongTermPrincipal, Operation, SessionPrincipal, TokenId};
 pub(crate) use codec::{decode_claims, decode_text, split, INLINE_TOKEN_BYTES, MAC_LEN};
 pub use codec::{MalformedToken, TOKEN_VERSION};
 

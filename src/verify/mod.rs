@@ -10,6 +10,7 @@ pub use revocation::RevokedSessions;
 
 use crate::credentials::{AccessKeyId, SecretAccessKey};
 use crate::keys::{KeyId, KeyRing, RingKey, KEY_CHECK_LEN};
+use crate::limits::{DEFAULT_LEEWAY_SECS, MAX_LEEWAY_SECS};
 use crate::time::UnixTime;
 use crate::token::{
     access_key_id_of, decode_claims, decode_text, derive_secret, split, CallerIdentity, Claims,
@@ -18,11 +19,6 @@ use crate::token::{
 use hmac::Mac;
 use std::fmt;
 use std::sync::Arc;
-
-/// The default tolerance for clocks that disagree: 5 minutes.
-pub const DEFAULT_LEEWAY_SECS: u64 = 300;
-/// The largest tolerance a verifier accepts: 15 minutes.
-pub const MAX_LEEWAY_SECS: u64 = 900;
 
 /// Why a token was refused. All MAC failures are one variant, whatever the cause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -75,10 +71,10 @@ pub enum VerifierConfigError {
 ///
 /// ```
 /// use tempcred::hazmat::Seal; // minting a token of a chosen shape, for the example
-/// use tempcred::{KeyRing, SeededRandom, UnixTime, Verifier};
+/// use tempcred::{KeyRing, SystemRandom, UnixTime, Verifier};
 /// use tempcred::keys::KeyId;
 /// # use tempcred::token::*; use tempcred::principal::*; use tempcred::*;
-/// let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
+/// let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SystemRandom).unwrap();
 /// # let claims = Claims { token_id: TokenId([1; 16]), issued_at: UnixTime::from_secs(1_000),
 /// #   expires_at: UnixTime::from_secs(4_600), operation: Operation::AssumeRole,
 /// #   partition: Partition::aws(), account: "123456789012".parse().unwrap(),

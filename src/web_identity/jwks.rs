@@ -1,13 +1,13 @@
 //! [`JwksValidator`]: RS256, ES256 and ES384 ID tokens against the provider's JWKS.
 
-use super::{
-    IdentityTokenValidator, ValidatedIdentity, WebIdentityError, DEFAULT_ID_TOKEN_LEEWAY_SECS,
-    MAX_ID_TOKEN_BYTES, MAX_ID_TOKEN_LEEWAY_SECS,
-};
+use super::{IdentityTokenValidator, ValidatedIdentity, WebIdentityError};
 use crate::directory::OidcProvider;
 use crate::json::JsonObject;
+use crate::limits::{
+    DEFAULT_ID_TOKEN_LEEWAY_SECS, MAX_ID_TOKEN_BYTES, MAX_ID_TOKEN_LEEWAY_SECS, MAX_UNIX_TIME,
+};
 use crate::session::{SessionTags, SourceIdentity, TagKey, TagValue};
-use crate::time::{UnixTime, MAX_UNIX_TIME};
+use crate::time::UnixTime;
 use crate::validate::{Constraint, InvalidParameter};
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm, PublicKeyUse};
 use jsonwebtoken::{Algorithm, DecodingKey};

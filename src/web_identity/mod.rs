@@ -18,16 +18,11 @@ mod jwks;
 pub use jwks::JwksValidator;
 
 use crate::directory::OidcProvider;
+use crate::limits::MAX_ID_TOKEN_BYTES;
 use crate::session::{SessionTags, SourceIdentity};
 use crate::time::UnixTime;
 use crate::validate::InvalidParameter;
 
-/// The longest ID token accepted, in bytes (AWS's limit for `WebIdentityToken`).
-pub const MAX_ID_TOKEN_BYTES: usize = 20_000;
-/// The default clock-skew leeway for `exp`, `nbf` and `iat`: 5 minutes.
-pub const DEFAULT_ID_TOKEN_LEEWAY_SECS: u64 = 300;
-/// The largest leeway a validator may be given: 15 minutes.
-pub const MAX_ID_TOKEN_LEEWAY_SECS: u64 = 900;
 /// The claim carrying session tags.
 pub const TAGS_CLAIM: &str = "https://aws.amazon.com/tags";
 /// The claim carrying the source identity.

@@ -57,7 +57,7 @@ fn to_json<T: Serialize>(value: &T) -> Zeroizing<String> {
 /// ```
 /// use tempcred::hazmat::Seal; // minting a token of a chosen shape, for the example
 /// # use tempcred::*; use tempcred::token::*; use tempcred::principal::*; use tempcred::keys::KeyId;
-/// # let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
+/// # let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SystemRandom).unwrap();
 /// # let claims = Claims { token_id: TokenId([1; 16]), issued_at: UnixTime::from_secs(1_699_999_000),
 /// #   expires_at: UnixTime::from_secs(1_700_000_000), operation: Operation::AssumeRole,
 /// #   partition: Partition::aws(), account: "123456789012".parse().unwrap(),

@@ -544,7 +544,7 @@ impl Params {
 
 /// Caller text cut for echoing in a message.
 fn crate_echo(text: &str) -> String {
-    text.chars().take(crate::error::MAX_ECHO_CHARS).collect()
+    text.chars().take(crate::limits::MAX_ECHO_CHARS).collect()
 }
 
 /// Form-encodes one name or value: unreserved characters (`A-Za-z0-9-_.~`) as they are, every

@@ -27,7 +27,7 @@ pub const XML_CONTENT_TYPE: &str = "text/xml";
 /// characters of `[A-Za-z0-9-]`, to echo an ID chosen elsewhere.
 ///
 /// ```
-/// use tempcred::{wire::RequestId, SeededRandom};
+/// use tempcred::{hazmat::SeededRandom, wire::RequestId};
 /// let id = RequestId::generate(&SeededRandom::new(1)).unwrap();
 /// assert_eq!(id.as_str().len(), 36);
 /// assert_eq!(id.as_str().as_bytes()[14], b'4');
@@ -276,8 +276,12 @@ pub fn render_response(response: &StsResponse, request_id: &RequestId) -> Zeroiz
 /// [`XML_CONTENT_TYPE`].
 ///
 /// ```
-/// use tempcred::{wire::{render_error, RequestId}, StsError};
-/// let xml = render_error(&StsError::expired_token(), &RequestId::new("r-1").unwrap());
+/// use tempcred::{wire::{render_error, RequestId}, StsError, StsErrorCode};
+/// let expired = StsError::new(
+///     StsErrorCode::ExpiredToken,
+///     "The security token included in the request is expired",
+/// );
+/// let xml = render_error(&expired, &RequestId::new("r-1").unwrap());
 /// assert_eq!(xml, "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
 ///     <Error><Type>Sender</Type><Code>ExpiredToken</Code>\
 ///     <Message>The security token included in the request is expired</Message></Error>\
@@ -350,7 +354,7 @@ mod tests {
 
     #[test]
     fn request_ids() {
-        let a = RequestId::generate(&crate::SeededRandom::new(3)).unwrap();
+        let a = RequestId::generate(&crate::random::SeededRandom::new(3)).unwrap();
         let text = a.as_str();
         assert_eq!(text.len(), 36);
         let dashes: Vec<usize> = text.match_indices('-').map(|(i, _)| i).collect();

@@ -13,10 +13,11 @@
 use std::sync::Arc;
 use tempcred::audit::MemoryAuditSink;
 use tempcred::directory::{Directory, InMemoryDirectory};
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::{
     AssumeRoleRequest, AssumeRoleResponse, CallEnv, Caller, Clock, Credentials, Issuer, KeyRing,
-    ManualClock, SeededRandom, StsError, StsErrorCode, UnixTime, VerifiedSession, Verifier,
+    ManualClock, StsError, StsErrorCode, UnixTime, VerifiedSession, Verifier,
 };
 
 /// The fixture's "now" (a multiple of the 30-second TOTP step).

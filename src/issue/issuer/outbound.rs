@@ -83,7 +83,7 @@ impl Issuer {
     /// signing key for the algorithm; `AccessDenied` when the policies do not allow;
     /// `SessionDurationEscalationException` when the token would outlive the caller's session;
     /// `JWTPayloadSizeExceededException` when the claims exceed
-    /// [`MAX_PAYLOAD_BYTES`](crate::outbound::MAX_PAYLOAD_BYTES); `ExpiredToken` /
+    /// [`MAX_WEB_IDENTITY_TOKEN_PAYLOAD_BYTES`](crate::limits::MAX_WEB_IDENTITY_TOKEN_PAYLOAD_BYTES); `ExpiredToken` /
     /// `InvalidClientTokenId` for a session no longer live or not this issuer's.
     pub fn get_web_identity_token_at(
         &self,
