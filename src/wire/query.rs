@@ -349,53 +349,51 @@ impl Params {
         }
     }
 
+    /// The parameters several actions share, in the order their lists are read (so which
+    /// refusal comes first does not depend on the action).
+    fn take_shared(&mut self, which: &[SharedParameter]) -> Result<Shared, StsError> {
+        let mut shared = Shared::default();
+        for p in which {
+            match p {
+                SharedParameter::DurationSeconds => shared.duration = self.take("DurationSeconds"),
+                SharedParameter::Policy => shared.policy = self.take("Policy"),
+                SharedParameter::PolicyArns => shared.policy_arns = self.take_policy_arns()?,
+                SharedParameter::Tags => shared.tags = self.take_tags()?,
+                SharedParameter::Mfa => {
+                    shared.serial_number = self.take("SerialNumber");
+                    shared.token_code = self.take("TokenCode");
+                }
+            }
+        }
+        Ok(shared)
+    }
+
     fn parse_action(mut self, action: Action) -> Result<StsRequest, StsError> {
+        use SharedParameter::{DurationSeconds, Mfa, Policy, PolicyArns, Tags};
         Ok(match action {
             Action::AssumeRole => {
                 let role_arn = self.take("RoleArn");
                 let session = self.take("RoleSessionName");
-                let duration = self.take("DurationSeconds");
                 let external_id = self.take("ExternalId");
-                let policy = self.take("Policy");
-                let policy_arns = self.take_policy_arns()?;
-                let tags = self.take_tags()?;
+                let shared = self.take_shared(&[DurationSeconds, Policy, PolicyArns, Tags, Mfa])?;
                 let transitive = self.take_list(
                     "TransitiveTagKeys.member.",
                     "",
                     MAX_TRANSITIVE_TAG_KEYS,
                     "transitiveTagKeys",
                 )?;
-                let serial = self.take("SerialNumber");
-                let code = self.take("TokenCode");
                 let source_identity = self.take("SourceIdentity");
                 self.finish(action)?;
                 let mut b = AssumeRoleRequest::builder(
                     role_arn.ok_or_else(|| null("roleArn"))?,
                     session.ok_or_else(|| null("roleSessionName"))?,
                 );
-                if let Some(d) = duration {
-                    b = b.duration_seconds(parse_duration(&d)?);
-                }
+                b = apply_shared!(b, shared; duration, policy, policy_arns, tags, mfa);
                 if let Some(v) = external_id {
                     b = b.external_id(v);
                 }
-                if let Some(v) = policy {
-                    b = b.policy(v);
-                }
-                for a in policy_arns {
-                    b = b.policy_arn(a);
-                }
-                for (k, v) in tags {
-                    b = b.tag(k, v);
-                }
                 for t in transitive {
                     b = b.transitive_tag_key(t);
-                }
-                if let Some(v) = serial {
-                    b = b.serial_number(v);
-                }
-                if let Some(v) = code {
-                    b = b.token_code(v);
                 }
                 if let Some(v) = source_identity {
                     b = b.source_identity(v);
@@ -407,9 +405,7 @@ impl Params {
                 let session = self.take("RoleSessionName");
                 let token = self.take("WebIdentityToken");
                 let provider = self.take("ProviderId");
-                let duration = self.take("DurationSeconds");
-                let policy = self.take("Policy");
-                let policy_arns = self.take_policy_arns()?;
+                let shared = self.take_shared(&[DurationSeconds, Policy, PolicyArns])?;
                 self.finish(action)?;
                 let mut b = AssumeRoleWithWebIdentityRequest::builder(
                     role_arn.ok_or_else(|| null("roleArn"))?,
@@ -419,79 +415,39 @@ impl Params {
                 if let Some(v) = provider {
                     b = b.provider_id(v);
                 }
-                if let Some(d) = duration {
-                    b = b.duration_seconds(parse_duration(&d)?);
-                }
-                if let Some(v) = policy {
-                    b = b.policy(v);
-                }
-                for a in policy_arns {
-                    b = b.policy_arn(a);
-                }
-                b.build()?.into()
+                apply_shared!(b, shared; duration, policy, policy_arns)
+                    .build()?
+                    .into()
             }
             Action::AssumeRoleWithSaml => {
                 let role_arn = self.take("RoleArn");
                 let principal = self.take("PrincipalArn");
                 let assertion = self.take("SAMLAssertion");
-                let duration = self.take("DurationSeconds");
-                let policy = self.take("Policy");
-                let policy_arns = self.take_policy_arns()?;
+                let shared = self.take_shared(&[DurationSeconds, Policy, PolicyArns])?;
                 self.finish(action)?;
-                let mut b = AssumeRoleWithSamlRequest::builder(
+                let b = AssumeRoleWithSamlRequest::builder(
                     role_arn.ok_or_else(|| null("roleArn"))?,
                     principal.ok_or_else(|| null("principalArn"))?,
                     assertion.ok_or_else(|| null("sAMLAssertion"))?,
                 );
-                if let Some(d) = duration {
-                    b = b.duration_seconds(parse_duration(&d)?);
-                }
-                if let Some(v) = policy {
-                    b = b.policy(v);
-                }
-                for a in policy_arns {
-                    b = b.policy_arn(a);
-                }
-                b.build()?.into()
+                apply_shared!(b, shared; duration, policy, policy_arns)
+                    .build()?
+                    .into()
             }
             Action::GetSessionToken => {
-                let duration = self.take("DurationSeconds");
-                let serial = self.take("SerialNumber");
-                let code = self.take("TokenCode");
+                let shared = self.take_shared(&[DurationSeconds, Mfa])?;
                 self.finish(action)?;
-                let mut b = GetSessionTokenRequest::builder();
-                if let Some(d) = duration {
-                    b = b.duration_seconds(parse_duration(&d)?);
-                }
-                if let Some(v) = serial {
-                    b = b.serial_number(v);
-                }
-                if let Some(v) = code {
-                    b = b.token_code(v);
-                }
-                b.build()?.into()
+                let b = GetSessionTokenRequest::builder();
+                apply_shared!(b, shared; duration, mfa).build()?.into()
             }
             Action::GetFederationToken => {
                 let name = self.take("Name");
-                let duration = self.take("DurationSeconds");
-                let policy = self.take("Policy");
-                let policy_arns = self.take_policy_arns()?;
-                let tags = self.take_tags()?;
+                let shared = self.take_shared(&[DurationSeconds, Policy, PolicyArns, Tags])?;
                 self.finish(action)?;
-                let mut b = GetFederationTokenRequest::builder(name.ok_or_else(|| null("name"))?);
-                if let Some(d) = duration {
-                    b = b.duration_seconds(parse_duration(&d)?);
-                }
-                if let Some(v) = policy {
-                    b = b.policy(v);
-                }
-                for a in policy_arns {
-                    b = b.policy_arn(a);
-                }
-                for (k, v) in tags {
-                    b = b.tag(k, v);
-                }
-                b.build()?.into()
+                let b = GetFederationTokenRequest::builder(name.ok_or_else(|| null("name"))?);
+                apply_shared!(b, shared; duration, policy, policy_arns, tags)
+                    .build()?
+                    .into()
             }
             Action::GetCallerIdentity => {
                 self.finish(action)?;
@@ -504,9 +460,8 @@ impl Params {
                     crate::limits::MAX_TOKEN_AUDIENCES,
                     "audience",
                 )?;
-                let duration = self.take("DurationSeconds");
                 let algorithm = self.take("SigningAlgorithm");
-                let tags = self.take_tags()?;
+                let shared = self.take_shared(&[DurationSeconds, Tags])?;
                 self.finish(action)?;
                 let mut b = GetWebIdentityTokenRequest::builder(
                     algorithm.ok_or_else(|| null("signingAlgorithm"))?,
@@ -517,13 +472,7 @@ impl Params {
                 for a in audiences {
                     b = b.audience(a);
                 }
-                if let Some(d) = duration {
-                    b = b.duration_seconds(parse_duration(&d)?);
-                }
-                for (k, v) in tags {
-                    b = b.tag(k, v);
-                }
-                b.build()?.into()
+                apply_shared!(b, shared; duration, tags).build()?.into()
             }
             Action::GetAccessKeyInfo => {
                 let id = self.take("AccessKeyId");
@@ -541,6 +490,67 @@ impl Params {
         })
     }
 }
+
+/// A parameter (or pair) several actions take with the same name and meaning.
+#[derive(Clone, Copy)]
+enum SharedParameter {
+    DurationSeconds,
+    Policy,
+    PolicyArns,
+    Tags,
+    /// `SerialNumber` and `TokenCode`.
+    Mfa,
+}
+
+/// The shared parameters of one request, as taken from the query.
+#[derive(Default)]
+struct Shared {
+    /// Parsed when handed to the builder, after the required parameters are checked.
+    duration: Option<String>,
+    policy: Option<String>,
+    policy_arns: Vec<String>,
+    tags: Vec<(String, String)>,
+    serial_number: Option<String>,
+    token_code: Option<String>,
+}
+
+/// Hands the shared parameters a builder takes to its setters (the builders' `shared_setters!`).
+macro_rules! apply_shared {
+    ($b:ident, $shared:ident; $($param:ident),+) => {{
+        let mut b = $b;
+        $(apply_shared!(@ b, $shared, $param);)+
+        b
+    }};
+    (@ $b:ident, $s:ident, duration) => {
+        if let Some(d) = $s.duration {
+            $b = $b.duration_seconds(parse_duration(&d)?);
+        }
+    };
+    (@ $b:ident, $s:ident, policy) => {
+        if let Some(p) = $s.policy {
+            $b = $b.policy(p);
+        }
+    };
+    (@ $b:ident, $s:ident, policy_arns) => {
+        for a in $s.policy_arns {
+            $b = $b.policy_arn(a);
+        }
+    };
+    (@ $b:ident, $s:ident, tags) => {
+        for (k, v) in $s.tags {
+            $b = $b.tag(k, v);
+        }
+    };
+    (@ $b:ident, $s:ident, mfa) => {
+        if let Some(v) = $s.serial_number {
+            $b = $b.serial_number(v);
+        }
+        if let Some(v) = $s.token_code {
+            $b = $b.token_code(v);
+        }
+    };
+}
+use apply_shared;
 
 /// Caller text cut for echoing in a message.
 fn crate_echo(text: &str) -> String {
