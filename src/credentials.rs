@@ -231,6 +231,62 @@ pub struct Credentials {
     pub expiration: UnixTime,
 }
 
+impl Credentials {
+    /// Derives narrower credentials from these, offline: no issuer, no key ring. The result is a
+    /// complete credential triple that AWS SDKs sign with and every tempcred verifier accepts,
+    /// with the parent's identity and at most the parent's rights and lifetime, further limited
+    /// by every caveat (see [`crate::attenuate`] and
+    /// [`manual::attenuation`](crate::manual::attenuation)). Attenuating attenuated credentials
+    /// appends caveats; none can be removed.
+    ///
+    /// `now` is only used to refuse caveats that could never work: the verifier enforces the
+    /// caveats whatever `now` was here.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+    /// # use tempcred::{AssumeRoleRequest, Issuer, KeyRing, SystemRandom, Verifier};
+    /// use tempcred::attenuate::Caveat;
+    /// # let directory = Arc::new(InMemoryDirectory::from_json(demo_directory_json())?);
+    /// # let ring = KeyRing::generate(tempcred::keys::KeyId::new("k")?, &SystemRandom)?;
+    /// # let issuer = Issuer::builder(directory, ring.clone()).build();
+    /// # let alice = issuer.long_term_caller(&"AKIADEMOALICE0000001".parse()?).ok_or("alice")?;
+    /// # let request = AssumeRoleRequest::builder("arn:aws:iam::222222222222:role/deploy", "ci")
+    /// #     .external_id("demo-external-id").build()?;
+    /// let parent = issuer.assume_role(&alice, &request)?.credentials;
+    /// let now = parent.expiration.saturating_sub(3000);
+    /// // Ten minutes, and reads under one prefix only: on this machine, no round trip.
+    /// let child = parent.attenuate(
+    ///     &[
+    ///         Caveat::NotAfter(now.saturating_add(600)),
+    ///         Caveat::policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///             "Action":"s3:GetObject","Resource":"arn:aws:s3:::builds/job-42/*"}]}"#),
+    ///     ],
+    ///     now,
+    /// )?;
+    /// let session = Verifier::new(&ring).verify(child.session_token.expose_secret(), now)?;
+    /// assert_eq!(session.claims().expires_at, now.saturating_add(600));
+    /// assert_eq!(session.attenuation().map(|a| a.caveat_count()), Some(2));
+    /// assert_eq!(session.access_key_id(), &child.access_key_id);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`AttenuateError`](crate::attenuate::AttenuateError): no caveat or more than
+    /// [`MAX_CAVEATS`](crate::limits::MAX_CAVEATS) in all, a token that is not a tempcred token or
+    /// an access key ID that does not go with it, credentials already expired at `now`, a
+    /// `NotAfter` not after `now` or after the current expiry, an invalid policy, a second source
+    /// identity, or a token over 4096 bytes.
+    pub fn attenuate(
+        &self,
+        caveats: &[crate::attenuate::Caveat],
+        now: UnixTime,
+    ) -> Result<Credentials, crate::attenuate::AttenuateError> {
+        crate::attenuate::attenuate(self, caveats, now)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
