@@ -392,16 +392,17 @@ impl RawCaveat<'_> {
     }
 }
 
-/// [`Credentials::attenuate`].
-pub(crate) fn attenuate(
-    creds: &Credentials,
-    new: &[Caveat],
-    now: UnixTime,
-) -> Result<Credentials, AttenuateError> {
-    if new.is_empty() {
-        return Err(AttenuateError::NoCaveats);
-    }
-    let text = creds.session_token.expose_secret();
+/// A holder's own token, read without the ring: the parts to append to, and its claims with the
+/// caveats so far folded in (unverified: only to refuse caveats that could not narrow, and to
+/// tell the holder its expiry; the verifier folds them in regardless).
+struct Own {
+    /// The version-1 token: a bearer credential, wiped on drop like the text it came from.
+    parent: Zeroizing<Vec<u8>>,
+    existing: Vec<Vec<u8>>,
+    claims: Claims,
+}
+
+fn read_own(text: &str, access_key_id: &AccessKeyId) -> Result<Own, AttenuateError> {
     if text.len() > MAX_TOKEN_TEXT_BYTES {
         return Err(MalformedToken::TooLong.into());
     }
@@ -410,8 +411,6 @@ pub(crate) fn attenuate(
             .decode(text.as_bytes())
             .map_err(|_| MalformedToken::NotBase64)?,
     );
-    // The holder's own token: its claims are read unverified, only to refuse caveats that could
-    // not narrow (the verifier folds them in regardless).
     let (parent, existing, last_tag): (&[u8], Vec<RawCaveat<'_>>, &[u8]) =
         if bytes.first() == Some(&ATTENUATED_TOKEN_VERSION) {
             let s = split_attenuated(&bytes)?;
@@ -427,12 +426,48 @@ pub(crate) fn attenuate(
     }
     .try_into()
     .map_err(|_| MalformedToken::Truncated)?;
-    if access_key_id_of(&last_tag) != creds.access_key_id {
+    if access_key_id_of(&last_tag) != *access_key_id {
         return Err(AttenuateError::AccessKeyIdMismatch);
     }
     let mut claims = decode_claims(env.claims)?;
     let (old, _) = decode_caveats(&existing, claims.source_identity.is_some())?;
     fold(&mut claims, &old);
+    Ok(Own {
+        parent: Zeroizing::new(parent.to_vec()),
+        existing: existing.iter().map(|c| c.encoded.to_vec()).collect(),
+        claims,
+    })
+}
+
+/// [`Credentials::from_parts`].
+pub(crate) fn from_parts(
+    access_key_id: AccessKeyId,
+    secret_access_key: SecretAccessKey,
+    session_token: SessionToken,
+) -> Result<Credentials, AttenuateError> {
+    let own = read_own(session_token.expose_secret(), &access_key_id)?;
+    Ok(Credentials {
+        access_key_id,
+        secret_access_key,
+        session_token,
+        expiration: own.claims.expires_at,
+    })
+}
+
+/// [`Credentials::attenuate`].
+pub(crate) fn attenuate(
+    creds: &Credentials,
+    new: &[Caveat],
+    now: UnixTime,
+) -> Result<Credentials, AttenuateError> {
+    if new.is_empty() {
+        return Err(AttenuateError::NoCaveats);
+    }
+    let Own {
+        parent,
+        existing,
+        mut claims,
+    } = read_own(creds.session_token.expose_secret(), &creds.access_key_id)?;
     if existing.len() + new.len() > MAX_CAVEATS {
         return Err(AttenuateError::TooManyCaveats);
     }
@@ -469,14 +504,14 @@ pub(crate) fn attenuate(
         size: MAX_TOKEN_TEXT_BYTES + 1,
     })?;
     let count = existing.len() + encoded.len();
-    let mut out = Zeroizing::new(Vec::with_capacity(bytes.len() + 64));
+    let mut out = Zeroizing::new(Vec::with_capacity(parent.len() + 64));
     out.push(ATTENUATED_TOKEN_VERSION);
     let parent_len = u16::try_from(parent.len()).map_err(|_| MalformedToken::TooLong)?;
     out.extend_from_slice(&parent_len.to_be_bytes());
-    out.extend_from_slice(parent);
+    out.extend_from_slice(&parent);
     out.push(u8::try_from(count).map_err(|_| AttenuateError::TooManyCaveats)?);
     for c in &existing {
-        out.extend_from_slice(c.encoded);
+        out.extend_from_slice(c);
     }
     for e in &encoded {
         out.extend_from_slice(e);

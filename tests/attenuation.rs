@@ -968,6 +968,47 @@ fn attenuate_refuses_caveats_that_could_never_narrow_and_bad_input() {
     );
 }
 
+#[test]
+fn a_holder_rebuilds_its_credentials_from_the_three_strings_it_received() {
+    let f = fixture();
+    let parent = f.parent("ci");
+    let child = job_42(&f, &parent);
+    for c in [&parent, &child] {
+        let again = Credentials::from_parts(
+            c.access_key_id.as_str().parse().unwrap(),
+            SecretAccessKey::new(c.secret_access_key.expose_secret()).unwrap(),
+            tempcred::SessionToken::new(c.session_token.expose_secret()).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(again.expiration, c.expiration);
+        let narrower = again
+            .attenuate(&[Caveat::NotAfter(now().saturating_add(60))], now())
+            .unwrap();
+        assert!(f.verify(&narrower).is_ok());
+    }
+    assert_eq!(
+        Credentials::from_parts(
+            parent.access_key_id,
+            child.secret_access_key.clone(),
+            child.session_token.clone(),
+        )
+        .unwrap_err(),
+        AttenuateError::AccessKeyIdMismatch
+    );
+    for bad in ["", "a b", "a+b", "abc=", &"A".repeat(4097)] {
+        assert!(tempcred::SessionToken::new(bad).is_err(), "{bad:?}");
+    }
+    assert!(matches!(
+        Credentials::from_parts(
+            child.access_key_id,
+            child.secret_access_key.clone(),
+            tempcred::SessionToken::new("AAAA").unwrap(),
+        )
+        .unwrap_err(),
+        AttenuateError::Malformed(_)
+    ));
+}
+
 // ---- strict, canonical decoding: refused even with a valid chain --------------------------------
 
 #[test]
