@@ -82,8 +82,9 @@ fn parent(options: &Options) -> Result<Credentials, Box<dyn Error>> {
             }
             let json: serde_json::Value = serde_json::from_str(&text)?;
             let field = |name: &str| -> Result<String, Box<dyn Error>> {
-                Ok(json[name]
-                    .as_str()
+                Ok(json
+                    .get(name)
+                    .and_then(serde_json::Value::as_str)
                     .ok_or_else(|| format!("{path}: no {name}"))?
                     .to_owned())
             };
