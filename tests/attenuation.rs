@@ -1120,6 +1120,46 @@ fn the_decoder_refuses_every_non_canonical_attenuated_token() {
     ));
 }
 
+#[test]
+fn every_byte_of_an_attenuated_token_and_every_character_of_its_secret_matter() {
+    let f = fixture();
+    let parent = f.parent("ci");
+    let child = job_42(&f, &parent)
+        .attenuate(
+            &[Caveat::SourceIdentity(
+                SourceIdentity::new("alice").unwrap(),
+            )],
+            now(),
+        )
+        .unwrap();
+    let bytes = unb64(child.session_token.expose_secret());
+    for i in 0..bytes.len() {
+        for xor in [0x01, 0x80, 0xff] {
+            let mut altered = bytes.clone();
+            altered[i] ^= xor;
+            assert!(
+                f.verify_text(&b64(&altered)).is_err(),
+                "byte {i} ^ {xor:#x} accepted"
+            );
+        }
+    }
+    let endpoint = f.endpoint();
+    let secret = child.secret_access_key.expose_secret().as_bytes().to_vec();
+    for i in 0..secret.len() {
+        let mut altered = secret.clone();
+        altered[i] = if altered[i] == b'A' { b'B' } else { b'A' };
+        let wrong = SecretAccessKey::new(std::str::from_utf8(&altered).unwrap()).unwrap();
+        let (status, body) = sts_call(
+            &endpoint,
+            child.access_key_id.as_str(),
+            &wrong,
+            child.session_token.expose_secret(),
+            GET_CALLER_IDENTITY,
+        );
+        assert_eq!(status, 403, "secret character {i}: {body}");
+    }
+}
+
 // ---- properties --------------------------------------------------------------------------------
 
 struct Shared {
