@@ -39,9 +39,11 @@ const KIND_SOURCE_IDENTITY: u8 = 3;
 
 /// One restriction appended to temporary credentials by their holder.
 ///
-/// Restricting by client address needs no caveat of its own: a [`Caveat::Policy`] with an
-/// `aws:SourceIp` condition does it (the [`Authorizer`](crate::authorize::Authorizer) sets that
-/// key from the request).
+/// Restricting by client address needs no caveat of its own: a [`Caveat::Policy`] that
+/// *allows* under an `IpAddress` condition on `aws:SourceIp` does it (the
+/// [`Authorizer`](crate::authorize::Authorizer) sets that key from the request). Not a `Deny`
+/// under `NotIpAddress`: where a service supplies no address, that statement does not apply and
+/// the caveat restricts nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Caveat {

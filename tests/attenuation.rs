@@ -477,6 +477,30 @@ fn a_deny_in_any_policy_caveat_wins_and_a_caveat_cannot_add_a_right() {
     assert_eq!(refused.code_str(), "AccessDenied");
 }
 
+#[test]
+fn a_source_ip_caveat_allows_only_from_its_network_and_fails_closed_without_an_address() {
+    let f = fixture();
+    let child = f
+        .parent("ci")
+        .attenuate(
+            &[Caveat::policy(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}"#,
+            )],
+            now(),
+        )
+        .unwrap();
+    let s = f.verify(&child).unwrap();
+    let authorizer = Authorizer::new(f.directory.clone());
+    let decide = |ip: Option<&str>| {
+        let mut request = AuthorizationRequest::new("s3:GetObject", "arn:aws:s3:::builds/a");
+        request.source_ip = ip.map(|ip| ip.parse().unwrap());
+        authorizer.authorize(&s, &request, now()).unwrap()
+    };
+    assert_eq!(decide(Some("10.1.2.3")), Decision::Allow);
+    assert_eq!(decide(Some("192.0.2.1")), Decision::ImplicitDeny);
+    assert_eq!(decide(None), Decision::ImplicitDeny);
+}
+
 // ---- attacker: extend the expiry ---------------------------------------------------------------
 
 #[test]

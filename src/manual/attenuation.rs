@@ -19,7 +19,11 @@
 //! A policy caveat follows the rules and size limit of an inline session policy
 //! ([`MAX_SESSION_POLICY_CHARS`](crate::limits::MAX_SESSION_POLICY_CHARS)). There is no
 //! source-address caveat: a policy caveat with an `aws:SourceIp` condition does it, since the
-//! [`Authorizer`](crate::authorize::Authorizer) sets that key from the request.
+//! [`Authorizer`](crate::authorize::Authorizer) sets that key from the request's `source_ip`.
+//! Write it as an `Allow` with `IpAddress`, not as a `Deny` with `NotIpAddress`: where the
+//! service passes no address (the tower layer's `authorize_with` does not), the key is missing,
+//! the `Allow` does not apply and the request is refused, whereas the `Deny` would not apply
+//! either and the request would pass.
 //!
 //! `attenuate` refuses caveats that could never narrow or never work: none at all, more than
 //! [`MAX_CAVEATS`](crate::limits::MAX_CAVEATS) in the token, a `NotAfter` at or before `now` or
