@@ -130,6 +130,10 @@ pub struct AuditEvent {
     /// an authenticated caller.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_authentication: Option<crate::issue::Authentication>,
+    /// When the caller signed with attenuated credentials ([`crate::attenuate`]): how many
+    /// caveats they carry. `None` for credentials as issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caller_caveats: Option<u8>,
     /// What the attempt was for: the role ARN, or the federated user's ARN.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
@@ -175,6 +179,7 @@ impl AuditEvent {
             caller_arn: None,
             caller_access_key_id: None,
             caller_authentication: None,
+            caller_caveats: None,
             target: None,
             session_name: None,
             source_identity: None,

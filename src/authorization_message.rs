@@ -624,6 +624,9 @@ impl<'a> Explanation<'a> {
             }
             Permissions::SessionOnly(session) => add(PolicyKind::Session, session, &session_arn),
         }
+        // An attenuated session's policy caveats bound it like session policies (each on its
+        // own): their matched statements are listed as session statements, with no ARN.
+        add(PolicyKind::Session, &resolved.caveats, &|_| None);
         Explanation {
             partition,
             account: resolved.account,

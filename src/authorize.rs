@@ -1,8 +1,9 @@
 //! Authorization of a verified session ([`manual::delegation_rules`](crate::manual::delegation_rules), "Using a session"): may this session do `action` on `resource`?
 //!
 //! The session's permissions are the identity policies of its role (or user) from the
-//! application's directory ∩ the session policies it carries; an explicit deny anywhere refuses,
-//! and a federated session without a session policy may do nothing. The request context carries
+//! application's directory ∩ the session policies it carries ∩ each policy caveat of an
+//! attenuated session ([`crate::attenuate`]); an explicit deny anywhere refuses, and a federated
+//! session without a session policy may do nothing. The request context carries
 //! the session's principal keys, tags, source identity, MFA state and issue time, set from the
 //! verified token and the directory, never from the request.
 //!
@@ -300,7 +301,7 @@ impl Authorizer {
         add_environment(&mut ctx, now, request.source_ip);
         add_caller(&mut ctx, &resolved, now);
         let owner = request.resource_account.unwrap_or(resolved.account);
-        let decision = resolved.permissions.allow(&ctx, resolved.account, owner);
+        let decision = resolved.allow(&ctx, resolved.account, owner);
         Ok((resolved, ctx, decision))
     }
 }

@@ -20,6 +20,9 @@ pub enum CredentialFormatError {
     /// Not 40 characters of `[A-Za-z0-9+/]`.
     #[error("secret access keys are 40 characters of [A-Za-z0-9+/]")]
     SecretAccessKey,
+    /// Empty, longer than 4096 bytes, or not unpadded base64url.
+    #[error("session tokens are 1-4096 characters of unpadded base64url")]
+    SessionToken,
 }
 
 /// Whether an access key is long-term or temporary, by its prefix.
@@ -182,6 +185,29 @@ impl fmt::Debug for SecretAccessKey {
 pub struct SessionToken(String);
 
 impl SessionToken {
+    /// A session token's text as its holder received it (an STS response, `AWS_SESSION_TOKEN`,
+    /// a `credential_process`), to rebuild [`Credentials`] with [`Credentials::from_parts`].
+    /// Only the shape is checked; the token is verified by a [`crate::Verifier`].
+    ///
+    /// # Errors
+    ///
+    /// [`CredentialFormatError::SessionToken`] unless the text is 1 to 4096 characters of
+    /// `[A-Za-z0-9_-]`.
+    pub fn new(text: impl Into<String>) -> Result<Self, CredentialFormatError> {
+        let text = SessionToken(text.into());
+        let ok = !text.0.is_empty()
+            && text.0.len() <= crate::limits::MAX_TOKEN_TEXT_BYTES
+            && text
+                .0
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if ok {
+            Ok(text)
+        } else {
+            Err(CredentialFormatError::SessionToken)
+        }
+    }
+
     /// Whether `other` is the same token, compared in constant time (for tokens of equal
     /// length; the length itself is not secret).
     #[must_use]
@@ -229,6 +255,106 @@ pub struct Credentials {
     pub session_token: SessionToken,
     /// When the credentials stop working.
     pub expiration: UnixTime,
+}
+
+impl Credentials {
+    /// Credentials from the three parts a holder received (for example `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`), to [attenuate](Credentials::attenuate)
+    /// them. The expiration is read from the token without verifying it (it is the holder's own
+    /// token; only a key-ring holder can verify it), with any caveats folded in.
+    ///
+    /// ```
+    /// # use tempcred::hazmat::Seal; use tempcred::token::*; use tempcred::principal::*; use tempcred::*;
+    /// # let ring = KeyRing::generate(tempcred::keys::KeyId::new("k")?, &SeededRandom::new(1))?;
+    /// # let claims = Claims { token_id: TokenId([1; 16]), issued_at: UnixTime::from_secs(1_000),
+    /// #   expires_at: UnixTime::from_secs(4_600), operation: Operation::AssumeRole,
+    /// #   partition: Partition::aws(), account: "123456789012".parse()?,
+    /// #   principal: SessionPrincipal::AssumedRole { role_path: IamPath::root(),
+    /// #     role_name: RoleName::new("deploy")?, role_id: UniqueId::new("AROA3XFRBF535PLBIFPI4")?,
+    /// #     session_name: RoleSessionName::new("ci")? },
+    /// #   source_identity: None, mfa_authenticated_at: None, chain_depth: 0,
+    /// #   tags: SessionTags::new(), session_policy: None, policy_arns: vec![] };
+    /// # let issued = claims.seal(&ring)?;
+    /// # let (id, secret, token) = (issued.access_key_id.to_string(),
+    /// #   issued.secret_access_key.expose_secret().to_owned(),
+    /// #   issued.session_token.expose_secret().to_owned());
+    /// let creds = Credentials::from_parts(
+    ///     id.parse()?,
+    ///     SecretAccessKey::new(&secret)?,
+    ///     SessionToken::new(token)?,
+    /// )?;
+    /// assert_eq!(creds.expiration, UnixTime::from_secs(4_600));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`AttenuateError::Malformed`](crate::attenuate::AttenuateError::Malformed) for a token
+    /// that is not a tempcred token,
+    /// [`AttenuateError::AccessKeyIdMismatch`](crate::attenuate::AttenuateError::AccessKeyIdMismatch)
+    /// for an access key ID that does not go with it. (A secret that does not go with it cannot
+    /// be told without the key ring: requests signed with it fail.)
+    pub fn from_parts(
+        access_key_id: AccessKeyId,
+        secret_access_key: SecretAccessKey,
+        session_token: SessionToken,
+    ) -> Result<Credentials, crate::attenuate::AttenuateError> {
+        crate::attenuate::from_parts(access_key_id, secret_access_key, session_token)
+    }
+
+    /// Derives narrower credentials from these, offline: no issuer, no key ring. The result is a
+    /// complete credential triple that AWS SDKs sign with and every tempcred verifier accepts,
+    /// with the parent's identity and at most the parent's rights and lifetime, further limited
+    /// by every caveat (see [`crate::attenuate`] and
+    /// [`manual::attenuation`](crate::manual::attenuation)). Attenuating attenuated credentials
+    /// appends caveats; none can be removed.
+    ///
+    /// `now` is only used to refuse caveats that could never work: the verifier enforces the
+    /// caveats whatever `now` was here.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+    /// # use tempcred::{AssumeRoleRequest, Issuer, KeyRing, SystemRandom, Verifier};
+    /// use tempcred::attenuate::Caveat;
+    /// # let directory = Arc::new(InMemoryDirectory::from_json(demo_directory_json())?);
+    /// # let ring = KeyRing::generate(tempcred::keys::KeyId::new("k")?, &SystemRandom)?;
+    /// # let issuer = Issuer::builder(directory, ring.clone()).build();
+    /// # let alice = issuer.long_term_caller(&"AKIADEMOALICE0000001".parse()?).ok_or("alice")?;
+    /// # let request = AssumeRoleRequest::builder("arn:aws:iam::222222222222:role/deploy", "ci")
+    /// #     .external_id("demo-external-id").build()?;
+    /// let parent = issuer.assume_role(&alice, &request)?.credentials;
+    /// let now = parent.expiration.saturating_sub(3000);
+    /// // Ten minutes, and reads under one prefix only: on this machine, no round trip.
+    /// let child = parent.attenuate(
+    ///     &[
+    ///         Caveat::NotAfter(now.saturating_add(600)),
+    ///         Caveat::policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///             "Action":"s3:GetObject","Resource":"arn:aws:s3:::builds/job-42/*"}]}"#),
+    ///     ],
+    ///     now,
+    /// )?;
+    /// let session = Verifier::new(&ring).verify(child.session_token.expose_secret(), now)?;
+    /// assert_eq!(session.claims().expires_at, now.saturating_add(600));
+    /// assert_eq!(session.attenuation().map(|a| a.caveat_count()), Some(2));
+    /// assert_eq!(session.access_key_id(), &child.access_key_id);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`AttenuateError`](crate::attenuate::AttenuateError): no caveat or more than
+    /// [`MAX_CAVEATS`](crate::limits::MAX_CAVEATS) in all, a token that is not a tempcred token or
+    /// an access key ID that does not go with it, credentials already expired at `now`, a
+    /// `NotAfter` not after `now` or after the current expiry, an invalid policy, a second source
+    /// identity, or a token over 4096 bytes.
+    pub fn attenuate(
+        &self,
+        caveats: &[crate::attenuate::Caveat],
+        now: UnixTime,
+    ) -> Result<Credentials, crate::attenuate::AttenuateError> {
+        crate::attenuate::attenuate(self, caveats, now)
+    }
 }
 
 #[cfg(test)]

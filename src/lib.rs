@@ -50,7 +50,8 @@
 //! - [`Issuer`] ([`issue`]): the STS operations under AWS's delegation rules; [`endpoint`]: the
 //!   STS Query API in front of it ([`endpoint::StsEndpoint`]), for any HTTP stack.
 //! - [`keys`]: the key ring, rotation, the key-ring text form.
-//! - [`token`]: claims and the canonical, MAC'd session-token encoding.
+//! - [`token`]: claims and the canonical, MAC'd session-token encoding; [`attenuate`]: a
+//!   holder narrowing its own credentials offline ([`Credentials::attenuate`]).
 //! - [`Verifier`] / [`VerifiedSession`]: stateless verification; [`authorize`]: what a verified
 //!   session may do; `authorization_message` (feature `authorization-messages`): refusals that
 //!   explain themselves to the account's operators (`DecodeAuthorizationMessage`).
@@ -105,6 +106,7 @@
     missing_debug_implementations
 )]
 
+pub mod attenuate;
 pub mod audit;
 #[cfg(feature = "authorization-messages")]
 pub mod authorization_message;

@@ -56,6 +56,11 @@ pub const MAX_TRANSITIVE_TAG_KEYS: usize = 50;
 /// The longest session token text tempcred issues or reads: 4096 bytes. Over it, AWS's answer
 /// is `PackedPolicyTooLarge`.
 pub const MAX_TOKEN_TEXT_BYTES: usize = 4096;
+/// The most caveats an attenuated session token carries ([`crate::attenuate`]): 8. Each one costs
+/// the verifier three HMACs and the token its bytes; eight is more than any delegation chain we
+/// know of needs, and small enough that verifying stays within a few microseconds. (tempcred's
+/// own limit: AWS has no attenuation.)
+pub const MAX_CAVEATS: usize = 8;
 
 // ---- GetWebIdentityToken (STS API reference) --------------------------------------------------
 

@@ -128,6 +128,42 @@ fn credential_process() {
     assert!(json["Expiration"].as_str().unwrap().ends_with('Z'));
 }
 
+#[test]
+fn attenuate() {
+    let parent = run("credential_process", &[]);
+    let dir =
+        std::env::temp_dir().join(format!("tempcred-attenuate-example-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("parent.json");
+    std::fs::write(&file, &parent).unwrap();
+    let policy = dir.join("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::demo-bucket/job-42/*"}]}"#,
+    )
+    .unwrap();
+    let out = run(
+        "attenuate",
+        &[
+            "--from-json",
+            file.to_str().unwrap(),
+            "--policy",
+            policy.to_str().unwrap(),
+            "--duration",
+            "60",
+        ],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let parent: serde_json::Value = serde_json::from_str(parent.trim()).unwrap();
+    let child: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(child["Version"], 1);
+    assert!(child["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));
+    assert_ne!(child["AccessKeyId"], parent["AccessKeyId"]);
+    assert_ne!(child["SecretAccessKey"], parent["SecretAccessKey"]);
+    // Ten minutes at most before the parent's hour: an earlier expiry.
+    assert!(child["Expiration"].as_str().unwrap() < parent["Expiration"].as_str().unwrap());
+}
+
 #[cfg(feature = "oidc")]
 #[test]
 fn web_identity() {

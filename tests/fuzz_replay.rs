@@ -12,6 +12,8 @@
 mod common;
 mod fuzz_corpus;
 
+#[path = "fuzz_replay_attenuated_token.rs"]
+mod fuzz_replay_attenuated_token;
 #[path = "fuzz_replay_authorization_message.rs"]
 mod fuzz_replay_authorization_message;
 #[path = "fuzz_replay_aws_chunked.rs"]

@@ -14,6 +14,8 @@ mod issuer_common;
 
 #[path = "attack_delegation.rs"]
 mod attack_delegation;
+#[path = "attenuation.rs"]
+mod attenuation;
 #[path = "authorization_message.rs"]
 mod authorization_message;
 #[path = "authorize_require.rs"]

@@ -471,6 +471,42 @@ fn boto3_and_the_aws_cli_use_object_store_in_every_payload_mode() {
     );
 }
 
+/// Issue 18: boto3 and the AWS CLI (through a `credential_process` profile running the
+/// `attenuate` example) sign with credentials attenuated offline: `sts_server` answers
+/// GetCallerIdentity and refuses AssumeRole, `object_store` allows a read within the policy
+/// caveat's prefix and refuses writes and deletes.
+#[test]
+#[cfg(feature = "tower")]
+fn boto3_and_the_aws_cli_sign_with_attenuated_credentials() {
+    let scratch = Scratch::new("attenuate");
+    let keys = scratch.0.join("keys.txt");
+    let ring = tempcred::KeyRing::generate(
+        tempcred::keys::KeyId::new("attenuate-test").unwrap(),
+        &tempcred::SystemRandom,
+    )
+    .unwrap();
+    std::fs::write(&keys, ring.to_text().as_str()).unwrap();
+    let local = ["--listen".as_ref(), "127.0.0.1:0".as_ref()];
+    let with_keys = ["--keys".as_ref(), keys.as_os_str()];
+    let sts = start_example("sts_server", &[&local[..], &with_keys[..]].concat());
+    let store = start_example("object_store", &[&local[..], &with_keys[..]].concat());
+    let (sts_url, store_url) = (
+        format!("http://{}", sts.addr),
+        format!("http://{}", store.addr),
+    );
+    let attenuate = example_binary("attenuate");
+    run_client_script(
+        "attenuate_clients.py",
+        &[
+            sts_url.as_ref(),
+            store_url.as_ref(),
+            attenuate.as_os_str(),
+            scratch.0.as_os_str(),
+        ],
+        "attenuate: 11 passed, 0 failed",
+    );
+}
+
 /// Issue 16: boto3 asks one `sts_server` (`--issuer`) for a web identity token; PyJWT verifies it
 /// with the keys the server's discovery document points to; a second `sts_server`, whose
 /// directory lists the first as an OIDC provider with the JWKS fetched from it, takes the token

@@ -219,3 +219,63 @@ async fn authentication_still_comes_first() {
         "{body}"
     );
 }
+
+/// Issue 18: credentials attenuated offline pass the layer exactly where the parent's do, and
+/// the layer's authorization applies the policy caveat on top of the role's policies; the
+/// parent's secret with the child's token does not authenticate.
+#[tokio::test]
+async fn attenuated_credentials_authenticate_and_are_held_to_their_caveats() {
+    use tempcred::attenuate::Caveat;
+    let (mut router, parent) = app();
+    let now = UnixTime::from_secs(NOW);
+    let child = parent
+        .attenuate(
+            &[
+                Caveat::NotAfter(now.saturating_add(600)),
+                Caveat::policy(
+                    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"reports:Get","Resource":"arn:aws:reports:::report/q1"}]}"#,
+                ),
+            ],
+            now,
+        )
+        .unwrap();
+    let (key, secret, token) = (
+        child.access_key_id.as_str().to_owned(),
+        child.secret_access_key.expose_secret().to_owned(),
+        child.session_token.expose_secret().to_owned(),
+    );
+    let (status, body) = get_signed(&mut router, "/reports/q1", &key, &secret, Some(&token)).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (200, "reports:Get on arn:aws:reports:::report/q1")
+    );
+    // The role allows q2; the caveat does not.
+    let (parent_key, parent_secret, parent_token) = (
+        parent.access_key_id.as_str().to_owned(),
+        parent.secret_access_key.expose_secret().to_owned(),
+        parent.session_token.expose_secret().to_owned(),
+    );
+    let (status, _) = get_signed(
+        &mut router,
+        "/reports/q2",
+        &parent_key,
+        &parent_secret,
+        Some(&parent_token),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = get_signed(&mut router, "/reports/q2", &key, &secret, Some(&token)).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("<Code>AccessDenied</Code>"), "{body}");
+    // The parent's secret with the child's token and ID.
+    let (status, body) = get_signed(
+        &mut router,
+        "/reports/q1",
+        &key,
+        &parent_secret,
+        Some(&token),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("SignatureDoesNotMatch"), "{body}");
+}

@@ -219,14 +219,20 @@ struct Attempt {
     session_name: Option<String>,
     source_identity: Option<SourceIdentity>,
     subject: Option<String>,
+    caller_caveats: Option<u8>,
 }
 
 impl Attempt {
-    /// The attempt of an authenticated caller: its ARN and how it proved who it is.
+    /// The attempt of an authenticated caller: its ARN, how it proved who it is, and how many
+    /// caveats its credentials carry if they were attenuated.
     fn for_caller(caller: &Caller) -> Self {
         Attempt {
             caller_arn: Some(caller.arn()),
             caller_authentication: Some(caller.authentication()),
+            caller_caveats: caller
+                .session()
+                .and_then(|s| s.attenuation())
+                .and_then(|a| u8::try_from(a.caveat_count()).ok()),
             ..Attempt::default()
         }
     }
@@ -686,15 +692,11 @@ impl Issuer {
         env: &CallEnv,
     ) -> Result<GetCallerIdentityResponse, StsError> {
         let (account, arn, user_id) = (caller.account(), caller.arn(), caller.user_id());
-        let mut attempt = Attempt {
-            caller_arn: Some(arn.clone()),
-            caller_authentication: Some(caller.authentication()),
-            ..Attempt::default()
-        };
+        let mut attempt = Attempt::for_caller(caller);
         // A session is its own proof; a long-term or application-authenticated identity must
         // still be in the directory, under the same unique ID.
         let live = self
-            .accept(caller, env)
+            .accept(caller, env, AuditAction::GetCallerIdentity)
             .and_then(|()| match caller.session() {
                 Some(_) => Ok(()),
                 None => resolve::resolve(&*self.directory, caller).map(drop),
@@ -800,7 +802,7 @@ impl Issuer {
         request: &AssumeRoleRequest,
         env: &CallEnv,
     ) -> Result<(Minted, AssumedRoleUser), StsError> {
-        self.accept(caller, env)?;
+        self.accept(caller, env, AuditAction::AssumeRole)?;
         let caller_arn = caller.arn();
         let kind = caller.kind();
         if matches!(
@@ -1107,7 +1109,7 @@ impl Issuer {
         request: &GetSessionTokenRequest,
         env: &CallEnv,
     ) -> Result<Minted, StsError> {
-        self.accept(caller, env)?;
+        self.accept(caller, env, AuditAction::GetSessionToken)?;
         let (partition, account, principal, secs) =
             long_term_session(caller, "GetSessionToken", request.duration_seconds())?;
         let resolved = resolve::resolve(&*self.directory, caller)?;
@@ -1137,7 +1139,7 @@ impl Issuer {
         fed_arn: &str,
         env: &CallEnv,
     ) -> Result<Minted, StsError> {
-        self.accept(caller, env)?;
+        self.accept(caller, env, AuditAction::GetFederationToken)?;
         let (partition, account, principal, secs) =
             long_term_session(caller, "GetFederationToken", request.duration_seconds())?;
         let session_policies =
@@ -1156,7 +1158,7 @@ impl Issuer {
         }
         for action in actions {
             ctx.set_action(action);
-            if resolved.permissions.allow(&ctx, account, account) != Decision::Allow {
+            if resolved.allow(&ctx, account, account) != Decision::Allow {
                 return Err(refused(&caller_arn, action, fed_arn));
             }
         }
@@ -1187,7 +1189,7 @@ impl Issuer {
         request: &DecodeAuthorizationMessageRequest,
         env: &CallEnv,
     ) -> Result<(String, Option<String>), StsError> {
-        self.accept(caller, env)?;
+        self.accept(caller, env, AuditAction::DecodeAuthorizationMessage)?;
         outbound::check_credential_kind(caller, "DecodeAuthorizationMessage")?;
         // The action has no resource type: only statements on `Resource: "*"` grant it.
         self.require_permission(
@@ -1265,24 +1267,35 @@ impl Issuer {
         extend(&mut ctx);
         for action in actions {
             ctx.set_action(action);
-            if resolved
-                .permissions
-                .allow(&ctx, resolved.account, resolved.account)
-                != Decision::Allow
-            {
+            if resolved.allow(&ctx, resolved.account, resolved.account) != Decision::Allow {
                 return Err(refused(&caller.arn(), action, resource.unwrap_or("*")));
             }
         }
         Ok(resolved)
     }
 
-    /// A caller this issuer acts for: a session must still be live at `env.now`, not revoked,
-    /// and verified with a key of this issuer's own ring (a session another ring verified, even
-    /// one reusing this ring's key IDs, is not one of ours).
-    fn accept(&self, caller: &Caller, env: &CallEnv) -> Result<(), StsError> {
+    /// A caller this issuer acts for, for `action`: the first check of every operation with a
+    /// caller. A session must still be live at `env.now`, not revoked, and verified with a key
+    /// of this issuer's own ring (a session another ring verified, even one reusing this ring's
+    /// key IDs, is not one of ours).
+    ///
+    /// An attenuated session ([`crate::attenuate`]) may call `GetCallerIdentity` and nothing
+    /// else: every other operation issues credentials or reveals something (a web identity token,
+    /// a decoded authorization message, an account), and what it returned would not carry the
+    /// caveats, so a child limited to ten minutes or one prefix would walk out with a fresh,
+    /// unlimited credential. AWS has no attenuated credentials; this is tempcred's rule, answered
+    /// with AWS's `AccessDenied`.
+    fn accept(&self, caller: &Caller, env: &CallEnv, action: AuditAction) -> Result<(), StsError> {
         caller.check_live(env.now, &self.revoked)?;
         match caller.session() {
             Some(s) if !self.ring.verified(s) => Err(StsError::invalid_client_token_id()),
+            Some(s) if s.is_attenuated() && action != AuditAction::GetCallerIdentity => {
+                Err(StsError::access_denied(format!(
+                    "Cannot call {} with attenuated credentials: they may call only \
+                     GetCallerIdentity.",
+                    action.name()
+                )))
+            }
             _ => Ok(()),
         }
     }
@@ -1451,6 +1464,7 @@ impl Issuer {
         let mut event = AuditEvent::new(env.now, action, outcome);
         event.caller_arn = attempt.caller_arn.take();
         event.caller_authentication = attempt.caller_authentication.take();
+        event.caller_caveats = attempt.caller_caveats.take();
         event.target = attempt.target.take();
         event.session_name = attempt.session_name.take();
         event.web_identity_subject = attempt.subject.take();
@@ -1584,9 +1598,7 @@ fn identity_side_allows(
     target_account: AccountId,
     grant: Option<PrincipalGrant>,
 ) -> bool {
-    let effective = caller
-        .permissions
-        .allow(ctx, caller.account, target_account);
+    let effective = caller.allow(ctx, caller.account, target_account);
     match effective {
         Decision::Allow => return true,
         Decision::ExplicitDeny => return false,
@@ -1598,7 +1610,8 @@ fn identity_side_allows(
     match grant {
         Some(PrincipalGrant::Session) => true,
         Some(PrincipalGrant::Named) => {
-            caller.permissions.session_policies_allow(ctx) == Decision::Allow
+            caller.with_caveats(caller.permissions.session_policies_allow(ctx), ctx)
+                == Decision::Allow
         }
         Some(PrincipalGrant::Account | PrincipalGrant::Wildcard) | None => false,
     }

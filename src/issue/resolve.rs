@@ -39,6 +39,8 @@ pub(crate) struct Resolved {
     pub(crate) tags: SessionTags,
     pub(crate) permissions: Permissions,
     pub(crate) session: Option<Claims>,
+    /// The policy caveats of an attenuated session: each must allow, on top of `permissions`.
+    pub(crate) caveats: Vec<Arc<PolicyDocument>>,
 }
 
 fn gone(arn: &str) -> StsError {
@@ -87,6 +89,7 @@ fn long_term(
                 tags: SessionTags::new(),
                 permissions: Permissions::Root,
                 session: None,
+                caveats: Vec::new(),
             })
         }
         LongTermPrincipal::User {
@@ -120,6 +123,7 @@ fn long_term(
                     session: Vec::new(),
                 },
                 session: None,
+                caveats: Vec::new(),
             })
         }
     }
@@ -176,6 +180,7 @@ pub(crate) fn resolve(directory: &dyn Directory, caller: &Caller) -> Result<Reso
                             session: session_policies(directory, claims)?,
                         },
                         session: None,
+                        caveats: Vec::new(),
                     }
                 }
                 SessionPrincipal::FederatedUser { name, parent } => {
@@ -204,13 +209,49 @@ pub(crate) fn resolve(directory: &dyn Directory, caller: &Caller) -> Result<Reso
                         tags: claims.tags.clone(),
                         permissions,
                         session: None,
+                        caveats: Vec::new(),
                     }
                 }
                 SessionPrincipal::LongTerm(p) => long_term(directory, partition, account, p)?,
             };
             r.session = Some(claims.clone());
+            r.caveats = s
+                .attenuation()
+                .map(|a| a.policies().to_vec())
+                .unwrap_or_default();
             Ok(r)
         }
+    }
+}
+
+impl Resolved {
+    /// Whether the caller may do the request in `ctx`: its permissions ([`Permissions::allow`])
+    /// and, for an attenuated session, every policy caveat on its own. An intersection: an
+    /// explicit deny anywhere refuses, and every part must allow.
+    pub(crate) fn allow(
+        &self,
+        ctx: &RequestContext,
+        own_account: AccountId,
+        resource_account: AccountId,
+    ) -> Decision {
+        let base = self.permissions.allow(ctx, own_account, resource_account);
+        self.with_caveats(base, ctx)
+    }
+
+    /// `decision` further limited by the policy caveats (explicit deny wins, then implicit).
+    pub(crate) fn with_caveats(&self, decision: Decision, ctx: &RequestContext) -> Decision {
+        if decision == Decision::ExplicitDeny {
+            return decision;
+        }
+        let mut out = decision;
+        for doc in &self.caveats {
+            match policy::evaluate(&[&**doc], ctx).decision {
+                Decision::ExplicitDeny => return Decision::ExplicitDeny,
+                Decision::ImplicitDeny => out = Decision::ImplicitDeny,
+                Decision::Allow => {}
+            }
+        }
+        out
     }
 }
 

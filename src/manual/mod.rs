@@ -8,6 +8,8 @@
 //!   request context policies see.
 //! - [`token_format`]: the session token, the key ring and how credentials are derived from the
 //!   token alone.
+//! - [`attenuation`]: narrowing credentials offline: the construction, why it is sound, and
+//!   what it cannot do.
 //! - [`security_model`]: what tempcred protects, what it assumes, revocation and key rotation
 //!   (the repository's `SECURITY.md`).
 //! - [`testing`]: where the tests come from, and what each kind proves.
@@ -15,6 +17,7 @@
 //! Limits (lifetimes, sizes, counts) are in [`crate::limits`], each once, with the AWS quota it
 //! mirrors.
 
+pub mod attenuation;
 pub mod delegation_rules;
 pub mod security_model;
 pub mod testing;

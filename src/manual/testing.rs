@@ -13,11 +13,15 @@
 //!   (`policy_aws_*.rs`).
 //! - **An attacker's goal.** For each delegation rule, the request that would profit from breaking
 //!   it, next to the legitimate request (`attack_delegation.rs`); the attacks of independent
-//!   reviewers who were given the public API and the rules but not these tests (`review_*.rs`).
+//!   reviewers who were given the public API and the rules but not these tests (`review_*.rs`);
+//!   for offline attenuation, stripping, reordering, grafting and extending caveats, minting
+//!   through STS, signing with the wrong half of a triple, with tokens the API refuses to build
+//!   forged by an independent implementation of the chain (`attenuation.rs`).
 //! - **Real clients.** boto3 and the AWS CLI against the example servers, exactly as a user runs
 //!   them: `sts_server`, `object_store` in every S3 payload mode, the workload credential
 //!   endpoints, web identity tokens verified by PyJWT and federated into a second deployment,
-//!   encoded authorization messages (`real_client.rs` with the scripts in `tests/real_client/`).
+//!   encoded authorization messages, attenuated credentials through a `credential_process`
+//!   profile (`real_client.rs` with the scripts in `tests/real_client/`).
 //! - **Properties.** A child never exceeds its parent, every altered byte of a token, chunk,
 //!   message or JWT is refused, render → parse round-trips (`*_props.rs`, proptest blocks in
 //!   `token_verify.rs`, `sigv4_verify.rs`, `outbound_web_identity.rs` and others).

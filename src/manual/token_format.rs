@@ -49,11 +49,30 @@
 //! key ID in the ring, the MAC in constant time, and only then decodes the claims; then issue time
 //! and expiry against `now` with a leeway (default 5 minutes, at most 15) and the optional
 //! [`RevokedSessions`](crate::RevokedSessions) snapshot. Every failure is a distinct
-//! [`VerifyError`](crate::VerifyError). A plain token verifies without a heap allocation.
+//! [`VerifyError`](crate::VerifyError). A plain token verifies without a heap allocation (an
+//! attenuated one allocates, bounded by its size).
 //!
 //! Tested by: `tests/token_verify.rs` (every rule above, property tests that every altered byte
 //! is refused and that encode/decode round-trips), `tests/alloc_verify.rs` (no allocation),
 //! `tests/fuzz_replay_token.rs` with the `token_decode` fuzz target.
+//!
+//! ## Attenuated tokens (version 2)
+//!
+//! A holder can narrow its own credentials offline, without the ring
+//! ([`Credentials::attenuate`](crate::Credentials::attenuate)): the result is a version-2 token
+//! that wraps the version-1 token unchanged and appends caveats (an earlier expiry, a policy
+//! that must also allow, a source identity), sealed by a chain of HMACs keyed by the previous
+//! secret access key:
+//!
+//! ```text
+//! token2 = 2 ‖ parent_len:u16 ‖ parent:v1-token-bytes ‖ caveat_count:u8 ‖ caveat{caveat_count} ‖ tag:[32]
+//! caveat = kind:u8 ‖ body_len:u16 ‖ body
+//! ```
+//!
+//! Its access key ID is `ASIA` + base32 of the first 10 bytes of the last tag, its secret the
+//! last secret of the chain. The verifier checks the parent's MAC as above, then the chain, then
+//! decodes the caveats as strictly as claims. The construction, why it is sound, and what it
+//! cannot do: [`attenuation`](super::attenuation).
 //!
 //! ## Minting without the rules
 //!

@@ -747,10 +747,10 @@ impl<K: LongTermKeys> SigV4Verifier<K> {
                 if session.access_key_id() != &access_key_id {
                     return Err(SigV4Error::InvalidClientTokenId);
                 }
-                let key = untrusted.verify_signature_with(
-                    &session.secret_access_key_with(key),
-                    self.signing_keys.as_deref(),
-                )?;
+                let secret = session
+                    .secret_access_key_with(key)
+                    .ok_or(SigV4Error::InvalidClientTokenId)?;
+                let key = untrusted.verify_signature_with(&secret, self.signing_keys.as_deref())?;
                 (SignedBy::Session(session), key)
             }
             AccessKeyKind::LongTerm => {

@@ -34,7 +34,9 @@ use crate::session::{
 use crate::time::UnixTime;
 use std::borrow::Cow;
 
-/// The only token version this crate reads or writes.
+/// The version of the tokens the issuer seals. (Version 2,
+/// [`ATTENUATED_TOKEN_VERSION`](crate::attenuate::ATTENUATED_TOKEN_VERSION), wraps one of these
+/// with a holder's caveats.)
 pub const TOKEN_VERSION: u8 = 1;
 /// Length of the MAC that ends every token.
 pub(crate) const MAC_LEN: usize = 32;

@@ -3,11 +3,17 @@
 //! Order of checks, each failing with its own [`VerifyError`]: size and base64 → version and key ID
 //! → MAC (constant time) → strict claims decoding → issue time and expiry with leeway → revocation.
 //! Claims are decoded only after the MAC has proven them authentic.
+//!
+//! An attenuated (version-2) token ([`crate::attenuate`]) takes one more step after the parent's
+//! MAC: the chain of secrets from the parent's, whose last tag is compared in constant time; its
+//! caveats are decoded only then, and folded into the session's claims (earliest expiry, source
+//! identity) so that no reader of the claims can miss them.
 
 mod revocation;
 
 pub use revocation::RevokedSessions;
 
+use crate::attenuate::{self, Attenuation, ATTENUATED_TOKEN_VERSION};
 use crate::credentials::{AccessKeyId, SecretAccessKey};
 use crate::keys::{KeyId, KeyRing, RingKey, KEY_CHECK_LEN};
 use crate::limits::{DEFAULT_LEEWAY_SECS, MAX_LEEWAY_SECS};
@@ -19,6 +25,7 @@ use crate::token::{
 use hmac::Mac;
 use std::fmt;
 use std::sync::Arc;
+use subtle::ConstantTimeEq;
 
 /// Why a token was refused. All MAC failures are one variant, whatever the cause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -176,7 +183,9 @@ impl Verifier {
         session: &VerifiedSession,
     ) -> Result<SecretAccessKey, VerifyError> {
         let key = self.key(session.key_id.as_str().as_bytes())?;
-        Ok(derive_secret(key, &session.token_mac))
+        session
+            .secret_access_key_with(key)
+            .ok_or(VerifyError::BadSignature)
     }
 
     fn key(&self, id: &[u8]) -> Result<&RingKey, VerifyError> {
@@ -198,6 +207,9 @@ impl Verifier {
     ) -> Result<(VerifiedSession, &RingKey), VerifyError> {
         let mut buf = [0u8; INLINE_TOKEN_BYTES];
         let bytes = decode_text(token, &mut buf)?;
+        if bytes.first() == Some(&ATTENUATED_TOKEN_VERSION) {
+            return self.verify_attenuated(&bytes, now);
+        }
         let env = split(&bytes)?;
         let key = self.key(env.key_id)?;
         let mut mac = key.token_mac();
@@ -214,6 +226,52 @@ impl Verifier {
             token_mac,
             key_check: key.check(),
             leeway_secs: self.leeway_secs,
+            attenuation: None,
+        };
+        session.check_at(now, &self.revoked)?;
+        Ok((session, key))
+    }
+
+    /// An attenuated (version-2) token: the parent's MAC exactly as for a version-1 token, then
+    /// the chain of secrets from the parent's, compared with the stored tag in constant time;
+    /// only then are the caveats decoded and folded into the claims.
+    #[inline(never)]
+    fn verify_attenuated(
+        &self,
+        bytes: &[u8],
+        now: UnixTime,
+    ) -> Result<(VerifiedSession, &RingKey), VerifyError> {
+        let parts = attenuate::split_attenuated(bytes)?;
+        // A parent must be a version-1 token: attenuating appends to the one list, it never
+        // nests.
+        let env = split(parts.parent).map_err(|e| match e {
+            MalformedToken::UnsupportedVersion(_) => MalformedToken::InvalidField("parent"),
+            e => e,
+        })?;
+        let key = self.key(env.key_id)?;
+        let mut mac = key.token_mac();
+        mac.update(env.signed);
+        mac.verify_slice(env.mac)
+            .map_err(|_| VerifyError::BadSignature)?;
+        let token_mac: [u8; MAC_LEN] = env.mac.try_into().map_err(|_| VerifyError::BadSignature)?;
+        let (_, tag) = attenuate::chain(
+            derive_secret(key, &token_mac),
+            parts.caveats.iter().map(|c| c.encoded()),
+        )
+        .ok_or(VerifyError::BadSignature)?;
+        if !bool::from(tag.ct_eq(parts.tag)) {
+            return Err(VerifyError::BadSignature);
+        }
+        let mut claims = decode_claims(env.claims)?;
+        let attenuation = attenuate::verified(&parts.caveats, &mut claims, &token_mac)?;
+        let session = VerifiedSession {
+            claims,
+            access_key_id: access_key_id_of(&tag),
+            key_id: *key.id(),
+            token_mac,
+            key_check: key.check(),
+            leeway_secs: self.leeway_secs,
+            attenuation: Some(Arc::new(attenuation)),
         };
         session.check_at(now, &self.revoked)?;
         Ok((session, key))
@@ -248,6 +306,8 @@ pub struct VerifiedSession {
     leeway_secs: u64,
     /// The check value of the key that verified it (see `RingKey`).
     key_check: [u8; KEY_CHECK_LEN],
+    /// The caveats of an attenuated token (`None` for a token as issued: no allocation).
+    attenuation: Option<Arc<Attenuation>>,
 }
 
 impl fmt::Debug for VerifiedSession {
@@ -256,15 +316,33 @@ impl fmt::Debug for VerifiedSession {
             .field("claims", &self.claims)
             .field("access_key_id", &self.access_key_id)
             .field("key_id", &self.key_id)
+            .field("attenuation", &self.attenuation)
             .finish_non_exhaustive()
     }
 }
 
 impl VerifiedSession {
-    /// The verified claims.
+    /// The verified claims. For an attenuated token, with its caveats folded in: the expiry is
+    /// the earliest of the parent's and every `NotAfter`, and a source identity caveat is the
+    /// source identity. The caveats' policies are not claims: see
+    /// [`VerifiedSession::attenuation`].
     #[must_use]
     pub fn claims(&self) -> &Claims {
         &self.claims
+    }
+
+    /// The caveats of an attenuated token ([`crate::attenuate`]), `None` for a token as the
+    /// issuer sealed it. The [`Authorizer`](crate::authorize::Authorizer) requires every policy
+    /// caveat to allow; an application deciding on its own must do the same.
+    #[must_use]
+    pub fn attenuation(&self) -> Option<&Attenuation> {
+        self.attenuation.as_deref()
+    }
+
+    /// Whether the token was attenuated by its holder.
+    #[must_use]
+    pub fn is_attenuated(&self) -> bool {
+        self.attenuation.is_some()
     }
 
     /// The `GetCallerIdentity` triple.
@@ -279,9 +357,15 @@ impl VerifiedSession {
         &self.access_key_id
     }
 
-    /// The secret, under the key [`Verifier::verify_with_key`] returned with this session.
-    pub(crate) fn secret_access_key_with(&self, key: &RingKey) -> SecretAccessKey {
-        derive_secret(key, &self.token_mac)
+    /// The secret, under the key [`Verifier::verify_with_key`] returned with this session: for
+    /// an attenuated token, the end of the chain from the parent's secret. `None` only for a
+    /// caveat too long to be in a token, which verification has already refused.
+    pub(crate) fn secret_access_key_with(&self, key: &RingKey) -> Option<SecretAccessKey> {
+        let parent = derive_secret(key, &self.token_mac);
+        match &self.attenuation {
+            None => Some(parent),
+            Some(a) => a.secret_from(parent),
+        }
     }
 
     /// The ID of the key that signed the session's token.

@@ -113,7 +113,7 @@ impl Issuer {
         request: &GetWebIdentityTokenRequest,
         env: &CallEnv,
     ) -> Result<GetWebIdentityTokenResponse, StsError> {
-        self.accept(caller, env)?;
+        self.accept(caller, env, AuditAction::GetWebIdentityToken)?;
         check_credential_kind(caller, "GetWebIdentityToken")?;
         #[cfg(not(feature = "oidc"))]
         {
@@ -248,7 +248,7 @@ impl Issuer {
         request: &GetAccessKeyInfoRequest,
         env: &CallEnv,
     ) -> Result<GetAccessKeyInfoResponse, StsError> {
-        self.accept(caller, env)?;
+        self.accept(caller, env, AuditAction::GetAccessKeyInfo)?;
         check_credential_kind(caller, "GetAccessKeyInfo")?;
         self.require_permission(caller, env, &["sts:GetAccessKeyInfo"], Some("*"), |_| {})?;
         let unknown = || {
