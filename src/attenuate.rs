@@ -13,10 +13,10 @@
 //! - decoding is strict and canonical, like version-1 tokens: one token, one encoding.
 
 use crate::credentials::{AccessKeyId, Credentials, SecretAccessKey, SessionToken};
-use crate::limits::{MAX_CAVEATS, MAX_TOKEN_TEXT_BYTES};
+use crate::limits::{MAX_CAVEATS, MAX_TOKEN_TEXT_BYTES, MAX_UNIX_TIME};
 use crate::policy::{MalformedPolicyDocument, PolicyDocument};
 use crate::session::SourceIdentity;
-use crate::time::{UnixTime, MAX_UNIX_TIME};
+use crate::time::UnixTime;
 use crate::token::{access_key_id_of, decode_claims, split, Claims, MalformedToken, MAC_LEN};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -41,9 +41,10 @@ const KIND_SOURCE_IDENTITY: u8 = 3;
 ///
 /// Restricting by client address needs no caveat of its own: a [`Caveat::Policy`] that
 /// *allows* under an `IpAddress` condition on `aws:SourceIp` does it (the
-/// [`Authorizer`](crate::authorize::Authorizer) sets that key from the request). Not a `Deny`
-/// under `NotIpAddress`: where a service supplies no address, that statement does not apply and
-/// the caveat restricts nothing.
+/// [`Authorizer`](crate::authorize::Authorizer) sets that key from the request). Both that and
+/// a `Deny` under `NotIpAddress` refuse a request whose address the service did not supply (a
+/// negated operator on a missing key is true, as in AWS); a `Deny` under `IpAddress` (a
+/// blocklist) would not apply to it, so write allowlists.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Caveat {

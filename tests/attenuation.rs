@@ -22,6 +22,7 @@ use tempcred::authorize::{AuthorizationRequest, Authorizer};
 use tempcred::directory::InMemoryDirectory;
 use tempcred::endpoint::{HttpRequest, StsEndpoint};
 use tempcred::hazmat::Seal;
+use tempcred::hazmat::SeededRandom;
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::limits::MAX_CAVEATS;
 use tempcred::sigv4::{sign, PayloadHash, SignableRequest, SigningParams};
@@ -29,8 +30,8 @@ use tempcred::token::MalformedToken;
 use tempcred::{
     AccessKeyId, AssumeRoleRequest, Caller, Credentials, Decision, GetAccessKeyInfoRequest,
     GetFederationTokenRequest, GetSessionTokenRequest, GetWebIdentityTokenRequest, Issuer, KeyRing,
-    ManualClock, RevokedSessions, SecretAccessKey, SeededRandom, SourceIdentity, UnixTime,
-    VerifiedSession, Verifier, VerifyError,
+    ManualClock, RevokedSessions, SecretAccessKey, SourceIdentity, UnixTime, VerifiedSession,
+    Verifier, VerifyError,
 };
 
 const NOW: u64 = 1_764_000_000;
@@ -499,6 +500,28 @@ fn a_source_ip_caveat_allows_only_from_its_network_and_fails_closed_without_an_a
     assert_eq!(decide(Some("10.1.2.3")), Decision::Allow);
     assert_eq!(decide(Some("192.0.2.1")), Decision::ImplicitDeny);
     assert_eq!(decide(None), Decision::ImplicitDeny);
+
+    // The same allowlist as a Deny under NotIpAddress: AWS evaluates a negated operator on a
+    // missing key as true ("IAM JSON policy elements: Condition operators"), so a request
+    // without an address is refused too, explicitly.
+    let child = f
+        .parent("ci")
+        .attenuate(
+            &[Caveat::policy(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}"#,
+            )],
+            now(),
+        )
+        .unwrap();
+    let s = f.verify(&child).unwrap();
+    let decide = |ip: Option<&str>| {
+        let mut request = AuthorizationRequest::new("s3:GetObject", "arn:aws:s3:::builds/a");
+        request.source_ip = ip.map(|ip| ip.parse().unwrap());
+        authorizer.authorize(&s, &request, now()).unwrap()
+    };
+    assert_eq!(decide(Some("10.1.2.3")), Decision::Allow);
+    assert_eq!(decide(Some("192.0.2.1")), Decision::ExplicitDeny);
+    assert_eq!(decide(None), Decision::ExplicitDeny);
 }
 
 // ---- attacker: extend the expiry ---------------------------------------------------------------

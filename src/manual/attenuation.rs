@@ -20,10 +20,11 @@
 //! ([`MAX_SESSION_POLICY_CHARS`](crate::limits::MAX_SESSION_POLICY_CHARS)). There is no
 //! source-address caveat: a policy caveat with an `aws:SourceIp` condition does it, since the
 //! [`Authorizer`](crate::authorize::Authorizer) sets that key from the request's `source_ip`.
-//! Write it as an `Allow` with `IpAddress`, not as a `Deny` with `NotIpAddress`: where the
-//! service passes no address (the tower layer's `authorize_with` does not), the key is missing,
-//! the `Allow` does not apply and the request is refused, whereas the `Deny` would not apply
-//! either and the request would pass.
+//! Write it as an allowlist (an `Allow` under `IpAddress`, or a `Deny` under `NotIpAddress`):
+//! where the service passes no address the key is missing, the `Allow` does not apply and the
+//! `Deny` does (a negated operator on a missing key is true, as in AWS), so the request is
+//! refused either way. A blocklist (a `Deny` under `IpAddress`) would not apply to a request
+//! without an address.
 //!
 //! `attenuate` refuses caveats that could never narrow or never work: none at all, more than
 //! [`MAX_CAVEATS`](crate::limits::MAX_CAVEATS) in the token, a `NotAfter` at or before `now` or
