@@ -17,14 +17,18 @@
 //! Prints `listening on http://ADDR`.
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a server's console is its output
 
-use axum::extract::{Path, State};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::error::Error;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
 use tempcred::authorize::{Authorized, Authorizer};
@@ -32,7 +36,7 @@ use tempcred::directory::{Directory, InMemoryDirectory};
 use tempcred::keys::KeyId;
 use tempcred::principal::UserName;
 use tempcred::sigv4::{NoLongTermKeys, SigV4Config, SigV4Verifier};
-use tempcred::tower::{RequestedAction, SigV4Layer};
+use tempcred::tower::{ClientAddr, RequestedAction, SigV4Layer};
 use tempcred::wire::credential_process_json;
 use tempcred::{AssumeRoleRequest, Caller, Issuer, KeyRing, SystemRandom, Verifier};
 
@@ -177,13 +181,28 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .route("/reports/{team}/{id}", get(report))
         .route_layer(signed)
         .route("/login", post(login))
-        .with_state(app);
+        .with_state(app)
+        .layer(axum::middleware::from_fn(client_addr));
     let listener = tokio::net::TcpListener::bind(&listen).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
+}
+
+/// Hands the SigV4 layer the client's address (`aws:SourceIp` in policies) from the accepted
+/// connection; without it the layer refuses to decide.
+async fn client_addr(
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response {
+    request.extensions_mut().insert(ClientAddr(peer.ip()));
+    next.run(request).await
 }

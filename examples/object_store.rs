@@ -23,13 +23,16 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::error::Error;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tempcred::authorization_message::AuthorizationMessages;
@@ -40,7 +43,7 @@ use tempcred::sigv4::{
     ChecksumAlgorithm, ChunkedError, LongTermKeys, PathStyle, PayloadModes, SigV4Config,
     SigV4Verifier,
 };
-use tempcred::tower::{RequestedAction, SigV4Layer};
+use tempcred::tower::{ClientAddr, RequestedAction, SigV4Layer};
 use tempcred::{AccessKeyId, KeyRing, SecretAccessKey, SystemRandom, Verifier};
 
 /// The largest object (and the largest body buffered to check a signed payload hash).
@@ -563,13 +566,28 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .authorize_with(authorizer, action_of);
     let app = Router::new()
         .fallback(move |request: Request<Body>| serve(Arc::clone(&store), request))
-        .layer(layer);
+        .layer(layer)
+        .layer(axum::middleware::from_fn(client_addr));
     let listener = tokio::net::TcpListener::bind(&options.listen).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
+}
+
+/// Hands the SigV4 layer the client's address (`aws:SourceIp` in policies) from the accepted
+/// connection; without it the layer refuses to decide.
+async fn client_addr(
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response {
+    request.extensions_mut().insert(ClientAddr(peer.ip()));
+    next.run(request).await
 }

@@ -116,6 +116,9 @@ pub struct SigV4Layer<K> {
     clock: Arc<dyn Clock>,
     random: Arc<dyn RandomSource>,
     authorization: Option<Arc<Authorization>>,
+    /// Whether an authorized request must carry its [`ClientAddr`] (the default) or the service
+    /// declared it cannot know addresses ([`SigV4Layer::without_client_addresses`]).
+    client_addresses_required: bool,
 }
 
 /// What a request asks to do, as a service names it: the action (`s3:GetObject`) and the
@@ -136,6 +139,25 @@ struct Authorization {
     action_of: Box<ActionOf>,
 }
 
+/// The address of the client that sent a request, for `aws:SourceIp` in the layer's
+/// authorization: the server that accepted the connection inserts it into the request's
+/// extensions before the layer runs (with axum: from `ConnectInfo<SocketAddr>`, as the
+/// `object_store` example does).
+///
+/// A layer with [`SigV4Layer::authorize_with`] refuses a request without it, because a policy
+/// that blocks addresses (`Deny` under `IpAddress`) would not apply to a request whose address
+/// is unknown; a service that cannot know addresses says so with
+/// [`SigV4Layer::without_client_addresses`].
+///
+/// ```
+/// use tempcred::tower::ClientAddr;
+/// let mut request = http::Request::new(());
+/// request.extensions_mut().insert(ClientAddr("192.0.2.7".parse().unwrap()));
+/// # assert!(request.extensions().get::<ClientAddr>().is_some());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
 impl<K> Clone for SigV4Layer<K> {
     fn clone(&self) -> Self {
         SigV4Layer {
@@ -146,6 +168,7 @@ impl<K> Clone for SigV4Layer<K> {
             clock: Arc::clone(&self.clock),
             random: Arc::clone(&self.random),
             authorization: self.authorization.clone(),
+            client_addresses_required: self.client_addresses_required,
         }
     }
 }
@@ -171,6 +194,7 @@ impl<K: LongTermKeys> SigV4Layer<K> {
             clock: Arc::new(SystemClock),
             random: Arc::new(SystemRandom),
             authorization: None,
+            client_addresses_required: true,
         }
     }
 
@@ -221,6 +245,16 @@ impl<K: LongTermKeys> SigV4Layer<K> {
             authorizer,
             action_of: Box::new(action_of),
         }));
+        self
+    }
+
+    /// Declares that this service cannot know its clients' addresses: requests without a
+    /// [`ClientAddr`] are authorized with no `aws:SourceIp`, instead of refused. Policies then
+    /// cannot restrict by address: an `Allow` under `IpAddress` never applies, and neither does
+    /// a `Deny` under `IpAddress` (a blocklist). Without an authorizer it changes nothing.
+    #[must_use]
+    pub fn without_client_addresses(mut self) -> Self {
+        self.client_addresses_required = false;
         self
     }
 
@@ -398,8 +432,14 @@ where
     K::Owner: Clone + Send + Sync + 'static,
 {
     if let Some(authorization) = &layer.authorization {
-        let proof = authorize(authorization, parts, &authenticated, &*layer.clock)
-            .map_err(|e| (e.http_status(), e.code_str(), e.message.clone()))?;
+        let proof = authorize(
+            authorization,
+            layer.client_addresses_required,
+            parts,
+            &authenticated,
+            &*layer.clock,
+        )
+        .map_err(|e| (e.http_status(), e.code_str(), e.message.clone()))?;
         parts.extensions.insert(proof);
     }
     if let Some(session) = authenticated.session() {
@@ -630,6 +670,7 @@ where
 /// The layer's authorization of an authenticated request: the proof, or the AWS error.
 fn authorize<O>(
     authorization: &Authorization,
+    addresses_required: bool,
     parts: &http::request::Parts,
     authenticated: &Authenticated<O>,
     clock: &dyn Clock,
@@ -649,11 +690,18 @@ where
             caller.arn()
         )));
     };
-    authorization.authorizer.require_caller(
-        &caller,
-        &AuthorizationRequest::new(&wanted.action, &wanted.resource),
-        clock.now(),
-    )
+    let source_ip = parts.extensions.get::<ClientAddr>().map(|a| a.0);
+    if source_ip.is_none() && addresses_required {
+        return Err(StsError::access_denied(
+            "The request is not authorized: the service supplied no client address \
+             (tempcred::tower::ClientAddr), so policies on aws:SourceIp cannot be applied.",
+        ));
+    }
+    let mut request = AuthorizationRequest::new(&wanted.action, &wanted.resource);
+    request.source_ip = source_ip;
+    authorization
+        .authorizer
+        .require_caller(&caller, &request, clock.now())
 }
 
 /// The [`Caller`] of a long-term key's owner, when the owner is the directory's

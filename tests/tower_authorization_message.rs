@@ -132,7 +132,8 @@ async fn get_signed(
     let mut request = http::Request::builder()
         .method("GET")
         .uri(path)
-        .header("host", "api.example");
+        .header("host", "api.example")
+        .extension(tempcred::tower::ClientAddr("192.0.2.10".parse().unwrap()));
     for (name, value) in sign(&unsigned, &params).unwrap().headers {
         request = request.header(name, value);
     }

@@ -17,7 +17,7 @@ use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::sigv4::{
     sign, LongTermKeys, PayloadHash, SigV4Config, SigV4Verifier, SignableRequest, SigningParams,
 };
-use tempcred::tower::{RequestedAction, Service, SigV4Layer};
+use tempcred::tower::{ClientAddr, RequestedAction, Service, SigV4Layer};
 use tempcred::{
     AccessKeyId, AssumeRoleRequest, CallEnv, Credentials, Issuer, KeyRing, ManualClock,
     SecretAccessKey, UnixTime,
@@ -54,6 +54,10 @@ async fn report(Extension(proof): Extension<Authorized>) -> String {
 }
 
 fn app() -> (Router, Credentials) {
+    app_with(|layer| layer)
+}
+
+fn app_with(configure: impl FnOnce(SigV4Layer<Keys>) -> SigV4Layer<Keys>) -> (Router, Credentials) {
     let dir = Arc::new(InMemoryDirectory::from_json(DIRECTORY).unwrap());
     let ring = KeyRing::new(
         KeyId::new("k").unwrap(),
@@ -81,7 +85,7 @@ fn app() -> (Router, Credentials) {
         Keys(dir.clone()),
         SigV4Config::new("execute-api"),
     );
-    let layer = SigV4Layer::new(verifier)
+    let layer = configure(SigV4Layer::new(verifier))
         .clock(Arc::new(ManualClock::new(UnixTime::from_secs(NOW))))
         .authorize_with(Arc::new(Authorizer::new(dir)), |parts| {
             let id = parts.uri.path().strip_prefix("/reports/")?;
@@ -97,12 +101,25 @@ fn app() -> (Router, Credentials) {
     (router, creds)
 }
 
+/// A signed GET from 192.0.2.10, as the server's [`ClientAddr`] says.
 async fn get_signed(
     router: &mut Router,
     path: &str,
     key: &str,
     secret: &str,
     token: Option<&str>,
+) -> (u16, String) {
+    get_signed_from(router, path, key, secret, token, Some("192.0.2.10")).await
+}
+
+/// A signed GET whose client address the server gives as `from` (`None`: not given).
+async fn get_signed_from(
+    router: &mut Router,
+    path: &str,
+    key: &str,
+    secret: &str,
+    token: Option<&str>,
+    from: Option<&str>,
 ) -> (u16, String) {
     let host = [("host", "api.example")];
     let unsigned = SignableRequest {
@@ -127,6 +144,9 @@ async fn get_signed(
         .method("GET")
         .uri(path)
         .header("host", "api.example");
+    if let Some(ip) = from {
+        request = request.extension(ClientAddr(ip.parse().unwrap()));
+    }
     for (name, value) in sign(&unsigned, &params).unwrap().headers {
         request = request.header(name, value);
     }
@@ -278,4 +298,60 @@ async fn attenuated_credentials_authenticate_and_are_held_to_their_caveats() {
     .await;
     assert_eq!(status, 403, "{body}");
     assert!(body.contains("SignatureDoesNotMatch"), "{body}");
+}
+
+/// The layer hands the Authorizer the client's address, so a policy that blocks a network
+/// (`Deny` under `IpAddress`, here as an attenuation caveat) applies; a request whose address
+/// the server did not supply is refused rather than decided without `aws:SourceIp`, unless the
+/// service declared it cannot know addresses. Attacker's goal: reach the handler from the
+/// blocked network by getting the layer to decide without an address.
+#[tokio::test]
+async fn a_blocked_network_is_refused_and_a_request_without_an_address_is_not_decided_blind() {
+    use tempcred::attenuate::Caveat;
+    let blocklist = Caveat::policy(
+        r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"reports:Get","Resource":"*"},
+            {"Effect":"Deny","Action":"*","Resource":"*",
+             "Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}"#,
+    );
+    let (mut router, parent) = app();
+    let c = parent
+        .attenuate(std::slice::from_ref(&blocklist), UnixTime::from_secs(NOW))
+        .unwrap();
+    let (key, secret, token) = (
+        c.access_key_id.as_str().to_owned(),
+        c.secret_access_key.expose_secret().to_owned(),
+        c.session_token.expose_secret().to_owned(),
+    );
+    let from = |ip| (key.clone(), secret.clone(), token.clone(), ip);
+    let (k, s, t, ip) = from(Some("192.0.2.10"));
+    let (status, _) = get_signed_from(&mut router, "/reports/q1", &k, &s, Some(&t), ip).await;
+    assert_eq!(status, 200);
+    let (k, s, t, ip) = from(Some("203.0.113.5"));
+    let (status, body) = get_signed_from(&mut router, "/reports/q1", &k, &s, Some(&t), ip).await;
+    assert_eq!((status, body.contains("AccessDenied")), (403, true));
+    let (k, s, t, ip) = from(None);
+    let (status, body) = get_signed_from(&mut router, "/reports/q1", &k, &s, Some(&t), ip).await;
+    assert_eq!(
+        (status, body.contains("client address")),
+        (403, true),
+        "{body}"
+    );
+
+    // A service that declares it cannot know addresses is served, and the blocklist cannot
+    // apply to it (the documented cost of the declaration).
+    let (mut router, parent) = app_with(SigV4Layer::without_client_addresses);
+    let c = parent
+        .attenuate(&[blocklist], UnixTime::from_secs(NOW))
+        .unwrap();
+    let (status, _) = get_signed_from(
+        &mut router,
+        "/reports/q1",
+        c.access_key_id.as_str(),
+        c.secret_access_key.expose_secret(),
+        Some(c.session_token.expose_secret()),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
 }
