@@ -265,7 +265,7 @@ impl Credentials {
     ///
     /// ```
     /// # use tempcred::hazmat::Seal; use tempcred::token::*; use tempcred::principal::*; use tempcred::*;
-    /// # let ring = KeyRing::generate(tempcred::keys::KeyId::new("k")?, &SeededRandom::new(1))?;
+    /// # let ring = KeyRing::generate(tempcred::keys::KeyId::new("k")?, &SystemRandom)?;
     /// # let claims = Claims { token_id: TokenId([1; 16]), issued_at: UnixTime::from_secs(1_000),
     /// #   expires_at: UnixTime::from_secs(4_600), operation: Operation::AssumeRole,
     /// #   partition: Partition::aws(), account: "123456789012".parse()?,

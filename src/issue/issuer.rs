@@ -113,6 +113,21 @@ pub struct Issuer {
     outbound: Option<crate::outbound::OutboundFederation>,
 }
 
+/// An operation at the issuer's clock: its `…_at` form at [`Issuer::now`]. Each clock form is
+/// generated from this one definition, so none can differ from its explicit-time form.
+macro_rules! at_the_issuers_clock {
+    ($($(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty = $at:ident;)+) => {
+        impl Issuer {
+            $(
+                $(#[$doc])*
+                pub fn $name(&self, $($arg: $ty),*) -> Result<$ret, StsError> {
+                    self.$at($($arg,)* &self.now())
+                }
+            )+
+        }
+    };
+}
+
 mod outbound;
 
 impl std::fmt::Debug for Issuer {
@@ -259,6 +274,100 @@ fn packed_size(token_len: usize) -> u32 {
     u32::try_from(pct).unwrap_or(u32::MAX)
 }
 
+at_the_issuers_clock! {
+    /// `AssumeRole`, now.
+    ///
+    /// # Errors
+    ///
+    /// As the operation's `…_at` form, at the issuer's clock.
+    fn assume_role(caller: &Caller, request: &AssumeRoleRequest)
+        -> AssumeRoleResponse = assume_role_at;
+    /// `AssumeRole` by a service principal such as `ec2.amazonaws.com` (the instance-role case):
+    /// the role's trust policy must name the service. Not role chaining.
+    ///
+    /// # Errors
+    ///
+    /// As the operation's `…_at` form, at the issuer's clock.
+    fn assume_role_for_service(service: &str, request: &AssumeRoleRequest)
+        -> AssumeRoleResponse = assume_role_for_service_at;
+    /// `AssumeRoleWithWebIdentity`, now.
+    ///
+    /// # Errors
+    ///
+    /// As the operation's `…_at` form, at the issuer's clock.
+    fn assume_role_with_web_identity(request: &AssumeRoleWithWebIdentityRequest)
+        -> AssumeRoleWithWebIdentityResponse = assume_role_with_web_identity_at;
+    /// `AssumeRoleWithSAML`, now.
+    ///
+    /// # Errors
+    ///
+    /// As the operation's `…_at` form, at the issuer's clock.
+    fn assume_role_with_saml(request: &AssumeRoleWithSamlRequest)
+        -> AssumeRoleWithSamlResponse = assume_role_with_saml_at;
+    /// `GetSessionToken`, now.
+    ///
+    /// # Errors
+    ///
+    /// As the operation's `…_at` form, at the issuer's clock.
+    fn get_session_token(caller: &Caller, request: &GetSessionTokenRequest)
+        -> GetSessionTokenResponse = get_session_token_at;
+    /// `GetFederationToken`, now.
+    ///
+    /// # Errors
+    ///
+    /// As the operation's `…_at` form, at the issuer's clock.
+    fn get_federation_token(caller: &Caller, request: &GetFederationTokenRequest)
+        -> GetFederationTokenResponse = get_federation_token_at;
+    /// `GetCallerIdentity`: who the caller is. It needs no permission and no policy can deny it;
+    /// only a session that has expired or been revoked since it was verified is refused.
+    ///
+    /// # Errors
+    ///
+    /// `ExpiredToken` or `InvalidClientTokenId` for such a session.
+    fn get_caller_identity(caller: &Caller) -> GetCallerIdentityResponse = get_caller_identity_at;
+    /// `DecodeAuthorizationMessage`, now: the JSON explanation sealed into an `AccessDenied`
+    /// (see the `authorization_message` module, feature `authorization-messages`; without the
+    /// feature every message is refused).
+    ///
+    /// ```
+    /// # #[cfg(feature = "authorization-messages")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use std::sync::Arc;
+    /// # use tempcred::directory::{demo_directory_json, InMemoryDirectory};
+    /// # use tempcred::*;
+    /// use tempcred::authorization_message::AuthorizationMessages;
+    /// use tempcred::authorize::{AuthorizationRequest, Authorizer};
+    /// # let directory = Arc::new(InMemoryDirectory::from_json(demo_directory_json())?);
+    /// # let ring = KeyRing::generate(tempcred::keys::KeyId::new("k")?, &SystemRandom)?;
+    /// let issuer = Issuer::builder(directory.clone(), ring.clone()).build();
+    /// let alice = issuer.long_term_caller(&"AKIADEMOALICE0000001".parse()?).ok_or("alice")?;
+    /// // A service sharing the ring refuses alice something…
+    /// let authorizer = Authorizer::new(directory)
+    ///     .with_authorization_messages(AuthorizationMessages::new(ring));
+    /// let refused = authorizer
+    ///     .require_caller(&alice, &AuthorizationRequest::new("iam:DeleteUser", "*"), issuer.now().now)
+    ///     .unwrap_err();
+    /// // …and alice, whose demo policy allows sts:DecodeAuthorizationMessage, reads why.
+    /// let request = DecodeAuthorizationMessageRequest::new(
+    ///     refused.encoded_authorization_message().ok_or("no message")?)?;
+    /// let decoded = issuer.decode_authorization_message(&alice, &request)?.decoded_message;
+    /// assert!(decoded.contains(r#""action":"iam:DeleteUser""#));
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "authorization-messages"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// `AccessDenied` unless the caller's policies (∩ its session policies) allow
+    /// `sts:DecodeAuthorizationMessage` on `*`, or when it holds `GetSessionToken` or
+    /// federated-user credentials (which may not call it); then, and only then,
+    /// `InvalidAuthorizationMessageException` for a message this issuer's ring did not seal, an
+    /// altered one, one about a refusal in another account, or an expired one.
+    fn decode_authorization_message(caller: &Caller, request: &DecodeAuthorizationMessageRequest)
+        -> DecodeAuthorizationMessageResponse = decode_authorization_message_at;
+}
+
 impl Issuer {
     /// Starts building an issuer over `directory` that signs with `ring`.
     pub fn builder(directory: Arc<dyn Directory>, ring: KeyRing) -> IssuerBuilder {
@@ -326,96 +435,6 @@ impl Issuer {
         Some(Caller::long_term(&owner, Authentication::AccessKey))
     }
 
-    /// `AssumeRole`, now.
-    ///
-    /// # Errors
-    ///
-    /// As the operation's `…_at` form, at the issuer's clock.
-    pub fn assume_role(
-        &self,
-        caller: &Caller,
-        request: &AssumeRoleRequest,
-    ) -> Result<AssumeRoleResponse, StsError> {
-        self.assume_role_at(caller, request, &self.now())
-    }
-
-    /// `AssumeRole` by a service principal such as `ec2.amazonaws.com` (the instance-role case):
-    /// the role's trust policy must name the service. Not role chaining.
-    ///
-    /// # Errors
-    ///
-    /// As the operation's `…_at` form, at the issuer's clock.
-    pub fn assume_role_for_service(
-        &self,
-        service: &str,
-        request: &AssumeRoleRequest,
-    ) -> Result<AssumeRoleResponse, StsError> {
-        self.assume_role_for_service_at(service, request, &self.now())
-    }
-
-    /// `AssumeRoleWithWebIdentity`, now.
-    ///
-    /// # Errors
-    ///
-    /// As the operation's `…_at` form, at the issuer's clock.
-    pub fn assume_role_with_web_identity(
-        &self,
-        request: &AssumeRoleWithWebIdentityRequest,
-    ) -> Result<AssumeRoleWithWebIdentityResponse, StsError> {
-        self.assume_role_with_web_identity_at(request, &self.now())
-    }
-
-    /// `AssumeRoleWithSAML`, now.
-    ///
-    /// # Errors
-    ///
-    /// As the operation's `…_at` form, at the issuer's clock.
-    pub fn assume_role_with_saml(
-        &self,
-        request: &AssumeRoleWithSamlRequest,
-    ) -> Result<AssumeRoleWithSamlResponse, StsError> {
-        self.assume_role_with_saml_at(request, &self.now())
-    }
-
-    /// `GetSessionToken`, now.
-    ///
-    /// # Errors
-    ///
-    /// As the operation's `…_at` form, at the issuer's clock.
-    pub fn get_session_token(
-        &self,
-        caller: &Caller,
-        request: &GetSessionTokenRequest,
-    ) -> Result<GetSessionTokenResponse, StsError> {
-        self.get_session_token_at(caller, request, &self.now())
-    }
-
-    /// `GetFederationToken`, now.
-    ///
-    /// # Errors
-    ///
-    /// As the operation's `…_at` form, at the issuer's clock.
-    pub fn get_federation_token(
-        &self,
-        caller: &Caller,
-        request: &GetFederationTokenRequest,
-    ) -> Result<GetFederationTokenResponse, StsError> {
-        self.get_federation_token_at(caller, request, &self.now())
-    }
-
-    /// `GetCallerIdentity`: who the caller is. It needs no permission and no policy can deny it;
-    /// only a session that has expired or been revoked since it was verified is refused.
-    ///
-    /// # Errors
-    ///
-    /// `ExpiredToken` or `InvalidClientTokenId` for such a session.
-    pub fn get_caller_identity(
-        &self,
-        caller: &Caller,
-    ) -> Result<GetCallerIdentityResponse, StsError> {
-        self.get_caller_identity_at(caller, &self.now())
-    }
-
     /// Runs any operation: what the Query API front end calls. `caller` is `None` for the unsigned
     /// operations (`AssumeRoleWithWebIdentity`, `AssumeRoleWithSAML`); the signed ones without a
     /// caller are refused with `MissingAuthenticationToken`.
@@ -464,53 +483,6 @@ impl Issuer {
                 self.decode_authorization_message_at(need()?, r, env)?,
             ),
         })
-    }
-
-    /// `DecodeAuthorizationMessage`, now: the JSON explanation sealed into an `AccessDenied`
-    /// (see the `authorization_message` module, feature `authorization-messages`; without the
-    /// feature every message is refused).
-    ///
-    /// ```
-    /// # #[cfg(feature = "authorization-messages")]
-    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # use std::sync::Arc;
-    /// # use tempcred::directory::{demo_directory_json, InMemoryDirectory};
-    /// # use tempcred::*;
-    /// use tempcred::authorization_message::AuthorizationMessages;
-    /// use tempcred::authorize::{AuthorizationRequest, Authorizer};
-    /// # let directory = Arc::new(InMemoryDirectory::from_json(demo_directory_json())?);
-    /// # let ring = KeyRing::generate(tempcred::keys::KeyId::new("k")?, &SystemRandom)?;
-    /// let issuer = Issuer::builder(directory.clone(), ring.clone()).build();
-    /// let alice = issuer.long_term_caller(&"AKIADEMOALICE0000001".parse()?).ok_or("alice")?;
-    /// // A service sharing the ring refuses alice something…
-    /// let authorizer = Authorizer::new(directory)
-    ///     .with_authorization_messages(AuthorizationMessages::new(ring));
-    /// let refused = authorizer
-    ///     .require_caller(&alice, &AuthorizationRequest::new("iam:DeleteUser", "*"), issuer.now().now)
-    ///     .unwrap_err();
-    /// // …and alice, whose demo policy allows sts:DecodeAuthorizationMessage, reads why.
-    /// let request = DecodeAuthorizationMessageRequest::new(
-    ///     refused.encoded_authorization_message().ok_or("no message")?)?;
-    /// let decoded = issuer.decode_authorization_message(&alice, &request)?.decoded_message;
-    /// assert!(decoded.contains(r#""action":"iam:DeleteUser""#));
-    /// # Ok(()) }
-    /// # #[cfg(not(feature = "authorization-messages"))]
-    /// # fn main() {}
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// `AccessDenied` unless the caller's policies (∩ its session policies) allow
-    /// `sts:DecodeAuthorizationMessage` on `*`, or when it holds `GetSessionToken` or
-    /// federated-user credentials (which may not call it); then, and only then,
-    /// `InvalidAuthorizationMessageException` for a message this issuer's ring did not seal, an
-    /// altered one, one about a refusal in another account, or an expired one.
-    pub fn decode_authorization_message(
-        &self,
-        caller: &Caller,
-        request: &DecodeAuthorizationMessageRequest,
-    ) -> Result<DecodeAuthorizationMessageResponse, StsError> {
-        self.decode_authorization_message_at(caller, request, &self.now())
     }
 
     // ---- operations at an explicit instant ----

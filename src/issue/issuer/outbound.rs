@@ -49,21 +49,26 @@ fn disabled(why: &str) -> StsError {
     )
 }
 
-impl Issuer {
+at_the_issuers_clock! {
     /// `GetWebIdentityToken` at the issuer's clock: see
     /// [`get_web_identity_token_at`](Self::get_web_identity_token_at).
     ///
     /// # Errors
     ///
     /// As [`get_web_identity_token_at`](Self::get_web_identity_token_at).
-    pub fn get_web_identity_token(
-        &self,
-        caller: &Caller,
-        request: &GetWebIdentityTokenRequest,
-    ) -> Result<GetWebIdentityTokenResponse, StsError> {
-        self.get_web_identity_token_at(caller, request, &self.now())
-    }
+    fn get_web_identity_token(caller: &Caller, request: &GetWebIdentityTokenRequest)
+        -> GetWebIdentityTokenResponse = get_web_identity_token_at;
+    /// `GetAccessKeyInfo` at the issuer's clock: see
+    /// [`get_access_key_info_at`](Self::get_access_key_info_at).
+    ///
+    /// # Errors
+    ///
+    /// As [`get_access_key_info_at`](Self::get_access_key_info_at).
+    fn get_access_key_info(caller: &Caller, request: &GetAccessKeyInfoRequest)
+        -> GetAccessKeyInfoResponse = get_access_key_info_at;
+}
 
+impl Issuer {
     /// `GetWebIdentityToken` at `env.now`: a JWT, signed by the issuer's
     /// [`OutboundFederation`](crate::outbound::OutboundFederation) keys, that says who `caller`
     /// is to the audiences it names.
@@ -187,20 +192,6 @@ impl Issuer {
                 expiration: expires_at,
             })
         }
-    }
-
-    /// `GetAccessKeyInfo` at the issuer's clock: see
-    /// [`get_access_key_info_at`](Self::get_access_key_info_at).
-    ///
-    /// # Errors
-    ///
-    /// As [`get_access_key_info_at`](Self::get_access_key_info_at).
-    pub fn get_access_key_info(
-        &self,
-        caller: &Caller,
-        request: &GetAccessKeyInfoRequest,
-    ) -> Result<GetAccessKeyInfoResponse, StsError> {
-        self.get_access_key_info_at(caller, request, &self.now())
     }
 
     /// `GetAccessKeyInfo` at `env.now`: the account an access key ID belongs to.
