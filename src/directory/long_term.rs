@@ -1,10 +1,11 @@
 //! Long-term principals: IAM users, account roots, and the owner of an access key (either).
 
-use super::{arn, check_id_kind, derived_unique_id, AccessKey, DirectoryError, MfaDevice};
+use super::identity::Identity;
+use super::{AccessKey, DirectoryError, MfaDevice};
 use crate::credentials::{AccessKeyId, SecretAccessKey};
 use crate::mfa::TotpSeed;
 use crate::policy::PolicyDocument;
-use crate::principal::{AccountId, IamPath, Partition, UniqueId, UniqueIdKind, UserName};
+use crate::principal::{AccountId, IamPath, Partition, UniqueId, UserName};
 use crate::session::{MfaSerialNumber, SessionTags};
 use crate::token::LongTermPrincipal;
 use std::sync::Arc;
@@ -24,15 +25,9 @@ use std::sync::Arc;
 /// ```
 #[derive(Clone, Debug)]
 pub struct User {
-    partition: Partition,
-    account: AccountId,
-    path: IamPath,
-    name: UserName,
-    user_id: UniqueId,
+    identity: Identity<UserName>,
     access_keys: Vec<AccessKey>,
     mfa_devices: Vec<Arc<MfaDevice>>,
-    policies: Vec<Arc<PolicyDocument>>,
-    tags: SessionTags,
 }
 
 impl User {
@@ -48,18 +43,7 @@ impl User {
         path: IamPath,
         name: UserName,
     ) -> Result<Self, DirectoryError> {
-        let arn = format!("arn:{partition}:iam::{account}:user{path}{name}");
-        Ok(User {
-            partition,
-            account,
-            path,
-            name,
-            user_id: derived_unique_id(UniqueIdKind::User, &arn)?,
-            access_keys: Vec::new(),
-            mfa_devices: Vec::new(),
-            policies: Vec::new(),
-            tags: SessionTags::new(),
-        })
+        Ok(User::of(Identity::new(partition, account, path, name)?))
     }
 
     /// A user from its ARN, `arn:PARTITION:iam::ACCOUNT:user/PATH/NAME`.
@@ -69,11 +53,15 @@ impl User {
     /// [`DirectoryError`] when the ARN, name, unique ID or policy breaks IAM's rules for this
     /// entry.
     pub fn from_arn(arn: &str) -> Result<Self, DirectoryError> {
-        let (partition, account, resource) =
-            arn::split_iam_arn(arn).map_err(DirectoryError::InvalidArn)?;
-        let (path, name) =
-            arn::split_path_name(resource, "user").map_err(DirectoryError::InvalidArn)?;
-        Self::new(partition, account, path, UserName::new(name)?)
+        Ok(User::of(Identity::from_arn(arn)?))
+    }
+
+    fn of(identity: Identity<UserName>) -> Self {
+        User {
+            identity,
+            access_keys: Vec::new(),
+            mfa_devices: Vec::new(),
+        }
     }
 
     /// Sets the unique ID (must be an `AIDA…` ID).
@@ -83,7 +71,7 @@ impl User {
     /// [`DirectoryError`] when the unique ID is not of this entry's kind (`AROA…` for roles,
     /// `AIDA…` for users).
     pub fn with_id(mut self, id: UniqueId) -> Result<Self, DirectoryError> {
-        self.user_id = check_id_kind(id, UniqueIdKind::User)?;
+        self.identity.set_id(id)?;
         Ok(self)
     }
 
@@ -105,54 +93,51 @@ impl User {
     /// Adds a permission (identity) policy.
     #[must_use]
     pub fn with_policy(mut self, policy: PolicyDocument) -> Self {
-        self.policies.push(Arc::new(policy));
+        self.identity.policies.push(Arc::new(policy));
         self
     }
 
     /// Sets the user's tags.
     #[must_use]
     pub fn with_tags(mut self, tags: SessionTags) -> Self {
-        self.tags = tags;
+        self.identity.tags = tags;
         self
     }
 
     /// `arn:PARTITION:iam::ACCOUNT:user/PATH/NAME`.
     #[must_use]
     pub fn arn(&self) -> String {
-        format!(
-            "arn:{}:iam::{}:user{}{}",
-            self.partition, self.account, self.path, self.name
-        )
+        self.identity.arn()
     }
 
     /// The partition.
     #[must_use]
     pub fn partition(&self) -> Partition {
-        self.partition
+        self.identity.partition
     }
 
     /// The account.
     #[must_use]
     pub fn account(&self) -> AccountId {
-        self.account
+        self.identity.account
     }
 
     /// The user's path.
     #[must_use]
     pub fn path(&self) -> &IamPath {
-        &self.path
+        &self.identity.path
     }
 
     /// The user's name.
     #[must_use]
     pub fn name(&self) -> &UserName {
-        &self.name
+        &self.identity.name
     }
 
     /// The user's unique ID (`AIDA…`).
     #[must_use]
     pub fn user_id(&self) -> UniqueId {
-        self.user_id
+        self.identity.id
     }
 
     /// The user's long-term keys.
@@ -170,13 +155,13 @@ impl User {
     /// The user's permission policies.
     #[must_use]
     pub fn policies(&self) -> &[Arc<PolicyDocument>] {
-        &self.policies
+        &self.identity.policies
     }
 
     /// The user's tags.
     #[must_use]
     pub fn tags(&self) -> &SessionTags {
-        &self.tags
+        &self.identity.tags
     }
 }
 

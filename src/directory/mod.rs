@@ -36,6 +36,7 @@ mod arn;
 mod credentials;
 mod error;
 mod file;
+mod identity;
 mod long_term;
 mod memory;
 mod providers;

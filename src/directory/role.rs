@@ -1,9 +1,10 @@
 //! IAM roles: trust policy, permission policies, tags and maximum session duration.
 
-use super::{arn, check_id_kind, derived_unique_id, DirectoryError};
+use super::identity::Identity;
+use super::DirectoryError;
 use crate::limits::{DEFAULT_ROLE_MAX_SESSION_SECS, ROLE_MAX_SESSION_RANGE};
 use crate::policy::PolicyDocument;
-use crate::principal::{AccountId, IamPath, Partition, RoleName, UniqueId, UniqueIdKind};
+use crate::principal::{AccountId, IamPath, Partition, RoleName, UniqueId};
 use crate::session::SessionTags;
 use crate::validate::{Constraint, InvalidParameter};
 use std::sync::Arc;
@@ -23,15 +24,9 @@ use std::sync::Arc;
 /// ```
 #[derive(Clone, Debug)]
 pub struct Role {
-    partition: Partition,
-    account: AccountId,
-    path: IamPath,
-    name: RoleName,
-    role_id: UniqueId,
+    identity: Identity<RoleName>,
     max_session_duration: u32,
     trust_policy: Arc<PolicyDocument>,
-    policies: Vec<Arc<PolicyDocument>>,
-    tags: SessionTags,
 }
 
 impl Role {
@@ -52,17 +47,10 @@ impl Role {
         // A document parsed for another use must still obey the trust-policy rules (no
         // `NotPrincipal`, a `Principal` in every statement, no `Resource`).
         trust_policy.check_kind(crate::policy::PolicyKind::Trust)?;
-        let arn = format!("arn:{partition}:iam::{account}:role{path}{name}");
         Ok(Role {
-            partition,
-            account,
-            path,
-            name,
-            role_id: derived_unique_id(UniqueIdKind::Role, &arn)?,
+            identity: Identity::new(partition, account, path, name)?,
             max_session_duration: DEFAULT_ROLE_MAX_SESSION_SECS,
             trust_policy: Arc::new(trust_policy),
-            policies: Vec::new(),
-            tags: SessionTags::new(),
         })
     }
 
@@ -73,11 +61,15 @@ impl Role {
     /// [`DirectoryError`] when the ARN, name, unique ID or policy breaks IAM's rules for this
     /// entry.
     pub fn from_arn(arn: &str, trust_policy: PolicyDocument) -> Result<Self, DirectoryError> {
-        let (partition, account, resource) =
-            arn::split_iam_arn(arn).map_err(DirectoryError::InvalidArn)?;
-        let (path, name) =
-            arn::split_path_name(resource, "role").map_err(DirectoryError::InvalidArn)?;
-        Self::new(partition, account, path, RoleName::new(name)?, trust_policy)
+        let identity = Identity::from_arn(arn)?;
+        let (partition, account) = (identity.partition, identity.account);
+        Self::new(
+            partition,
+            account,
+            identity.path,
+            identity.name,
+            trust_policy,
+        )
     }
 
     /// Sets the unique ID (must be an `AROA…` ID).
@@ -87,7 +79,7 @@ impl Role {
     /// [`DirectoryError`] when the unique ID is not of this entry's kind (`AROA…` for roles,
     /// `AIDA…` for users).
     pub fn with_id(mut self, id: UniqueId) -> Result<Self, DirectoryError> {
-        self.role_id = check_id_kind(id, UniqueIdKind::Role)?;
+        self.identity.set_id(id)?;
         Ok(self)
     }
 
@@ -119,54 +111,51 @@ impl Role {
     /// Adds a permission (identity) policy.
     #[must_use]
     pub fn with_policy(mut self, policy: PolicyDocument) -> Self {
-        self.policies.push(Arc::new(policy));
+        self.identity.policies.push(Arc::new(policy));
         self
     }
 
     /// Sets the role's tags (`aws:PrincipalTag/…` of its sessions).
     #[must_use]
     pub fn with_tags(mut self, tags: SessionTags) -> Self {
-        self.tags = tags;
+        self.identity.tags = tags;
         self
     }
 
     /// `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`.
     #[must_use]
     pub fn arn(&self) -> String {
-        format!(
-            "arn:{}:iam::{}:role{}{}",
-            self.partition, self.account, self.path, self.name
-        )
+        self.identity.arn()
     }
 
     /// The partition.
     #[must_use]
     pub fn partition(&self) -> Partition {
-        self.partition
+        self.identity.partition
     }
 
     /// The account the role is in.
     #[must_use]
     pub fn account(&self) -> AccountId {
-        self.account
+        self.identity.account
     }
 
     /// The role's path.
     #[must_use]
     pub fn path(&self) -> &IamPath {
-        &self.path
+        &self.identity.path
     }
 
     /// The role's name.
     #[must_use]
     pub fn name(&self) -> &RoleName {
-        &self.name
+        &self.identity.name
     }
 
     /// The role's unique ID (`AROA…`).
     #[must_use]
     pub fn role_id(&self) -> UniqueId {
-        self.role_id
+        self.identity.id
     }
 
     /// The longest session this role allows, in seconds (3600–43200).
@@ -184,12 +173,12 @@ impl Role {
     /// The permission policies.
     #[must_use]
     pub fn policies(&self) -> &[Arc<PolicyDocument>] {
-        &self.policies
+        &self.identity.policies
     }
 
     /// The role's tags.
     #[must_use]
     pub fn tags(&self) -> &SessionTags {
-        &self.tags
+        &self.identity.tags
     }
 }
