@@ -186,7 +186,10 @@ pub use session::{
 };
 pub use time::{Clock, ManualClock, SystemClock, UnixTime};
 pub use validate::{Constraint, InvalidParameter};
-pub use verify::{RevokedSessions, VerifiedSession, Verifier, VerifierConfigError, VerifyError};
+pub use verify::{
+    RevocationFileError, RevocationLineError, RevokedSessions, VerifiedSession, Verifier,
+    VerifierConfigError, VerifyError,
+};
 #[cfg(feature = "oidc")]
 pub use web_identity::JwksValidator;
 pub use web_identity::{IdentityTokenValidator, ValidatedIdentity, WebIdentityError};

@@ -6,7 +6,7 @@
 
 mod revocation;
 
-pub use revocation::RevokedSessions;
+pub use revocation::{RevocationFileError, RevocationLineError, RevokedSessions};
 
 use crate::credentials::{AccessKeyId, SecretAccessKey};
 use crate::keys::{KeyId, KeyRing, RingKey, KEY_CHECK_LEN};
