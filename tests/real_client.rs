@@ -19,6 +19,10 @@ use std::time::Duration;
 use tempcred::sigv4::{sign, PayloadHash, SignableRequest, SigningParams};
 use tempcred::{Clock, SecretAccessKey, SystemClock};
 
+#[cfg(feature = "redis")]
+#[path = "common/redis_server.rs"]
+mod redis_server;
+
 const ALICE_KEY: &str = "AKIAALICEEXAMPLE0001";
 const ALICE_SECRET: &str = "aliceSecretKeyForTestsOnly0000000000000A";
 
@@ -580,5 +584,58 @@ fn boto3_decodes_an_object_store_refusal_through_the_sts_server() {
         "decode_authorization_message.py",
         &[store_url.as_ref(), sts_url.as_ref()],
         "6 passed, 0 failed",
+    );
+}
+
+/// Issue 19: two `sts_server` replicas sharing one key ring, one directory file, one revocation
+/// file and a Redis TOTP replay store. boto3 shows a TOTP code used at one replica is refused at
+/// the other, and that SIGHUP makes both pick up a revocation cut-off (and a directory change),
+/// while a file that does not parse leaves them as they were.
+#[test]
+#[cfg(all(unix, feature = "redis"))]
+fn two_replicas_share_totp_replay_in_redis_and_reload_revocations_on_sighup() {
+    let Some(redis) = redis_server::start_redis("two_replicas") else {
+        return;
+    };
+    let scratch = Scratch::new("replicas");
+    let keys = scratch.0.join("keys.txt");
+    let ring = tempcred::KeyRing::generate(
+        tempcred::keys::KeyId::new("replicas-test").unwrap(),
+        &tempcred::SystemRandom,
+    )
+    .unwrap();
+    std::fs::write(&keys, ring.to_text().as_str()).unwrap();
+    let directory = scratch.0.join("directory.json");
+    std::fs::write(&directory, tempcred::directory::demo_directory_json()).unwrap();
+    let revocations = scratch.0.join("revocations.txt");
+    std::fs::write(&revocations, "# account role issued-before\n").unwrap();
+    let url = redis.url();
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "--listen".as_ref(),
+        "127.0.0.1:0".as_ref(),
+        "--keys".as_ref(),
+        keys.as_os_str(),
+        "--directory".as_ref(),
+        directory.as_os_str(),
+        "--revocations".as_ref(),
+        revocations.as_os_str(),
+        "--totp-replay".as_ref(),
+        url.as_ref(),
+    ];
+    let a = start_example("sts_server", &args);
+    let b = start_example("sts_server", &args);
+    let (url_a, url_b) = (format!("http://{}", a.addr), format!("http://{}", b.addr));
+    let (pid_a, pid_b) = (a.child.id().to_string(), b.child.id().to_string());
+    run_client_script(
+        "replicas.py",
+        &[
+            url_a.as_ref(),
+            url_b.as_ref(),
+            pid_a.as_ref(),
+            pid_b.as_ref(),
+            directory.as_os_str(),
+            revocations.as_os_str(),
+        ],
+        "replicas: 5 passed, 0 failed",
     );
 }
