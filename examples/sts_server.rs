@@ -67,6 +67,13 @@ use tempcred::keys::KeyId;
 use tempcred::wire::{render_error, RequestId, XML_CONTENT_TYPE};
 use tempcred::{Clock, Issuer, KeyRing, RevokedSessions, StsError, SystemClock, SystemRandom};
 
+/// Errors of setup and reload: `Send`, so a reload can run on a blocking thread.
+type BoxError = Box<dyn Error + Send + Sync>;
+
+/// The issuer URL of `--issuer` and the text of its signing keys.
+#[cfg(feature = "oidc")]
+type OutboundKeys = Option<(String, zeroize::Zeroizing<String>)>;
+
 /// The largest request body accepted: SAML assertions can be large.
 const MAX_BODY_BYTES: usize = 256 * 1024;
 
@@ -207,7 +214,7 @@ async fn serve_sts(
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
+async fn main() -> Result<(), BoxError> {
     let options = match parse_args() {
         Ok(o) => o,
         Err(message) => {
@@ -304,9 +311,7 @@ async fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
 /// generated once here), kept so that every endpoint a reload builds signs with the same keys
 /// and the JWKS served from the start stays true.
 #[cfg(feature = "oidc")]
-fn outbound_keys(
-    options: &Options,
-) -> Result<Option<(String, zeroize::Zeroizing<String>)>, Box<dyn Error + Send + Sync>> {
+fn outbound_keys(options: &Options) -> Result<OutboundKeys, BoxError> {
     use tempcred::outbound::{SigningAlgorithm, SigningKeyRing, SigningKeyRole};
     let Some(issuer) = &options.issuer else {
         return Ok(None);
@@ -340,7 +345,7 @@ struct Parts {
     #[cfg(feature = "totp")]
     replay: Arc<dyn tempcred::mfa::ReplayStore>,
     #[cfg(feature = "oidc")]
-    outbound: Option<(String, zeroize::Zeroizing<String>)>,
+    outbound: OutboundKeys,
 }
 
 impl Parts {
@@ -349,7 +354,7 @@ impl Parts {
         &self,
         directory: Arc<dyn Directory>,
         revoked: RevokedSessions,
-    ) -> Result<StsEndpoint, Box<dyn Error + Send + Sync>> {
+    ) -> Result<StsEndpoint, BoxError> {
         let issuer = Issuer::builder(Arc::clone(&directory), self.ring.clone())
             .audit_sink(Arc::clone(&self.audit))
             .revoked_sessions(revoked);
@@ -379,7 +384,7 @@ impl Parts {
 fn load_state(
     options: &Options,
     at_start: bool,
-) -> Result<(Arc<dyn Directory>, RevokedSessions), Box<dyn Error + Send + Sync>> {
+) -> Result<(Arc<dyn Directory>, RevokedSessions), BoxError> {
     let directory = match &options.directory {
         Some(path) => InMemoryDirectory::from_json(
             &std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?,
@@ -405,9 +410,7 @@ fn load_state(
 
 /// The TOTP replay store of `--totp-replay`: this process's memory, or a shared Redis.
 #[cfg(feature = "totp")]
-fn replay_store(
-    spec: Option<&str>,
-) -> Result<Arc<dyn tempcred::mfa::ReplayStore>, Box<dyn Error + Send + Sync>> {
+fn replay_store(spec: Option<&str>) -> Result<Arc<dyn tempcred::mfa::ReplayStore>, BoxError> {
     match spec {
         None | Some("memory") => Ok(Arc::new(tempcred::mfa::InMemoryReplayStore::new())),
         #[cfg(feature = "redis")]
@@ -458,7 +461,7 @@ fn spawn_reloads(
     options: Options,
     parts: Arc<Parts>,
     endpoints: Arc<arc_swap::ArcSwap<StsEndpoint>>,
-) -> Result<tokio::task::JoinHandle<()>, Box<dyn Error + Send + Sync>> {
+) -> Result<tokio::task::JoinHandle<()>, BoxError> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
@@ -476,7 +479,7 @@ fn spawn_reloads(
                     let (directory, revoked) = load_state(&options, false)?;
                     let count = revoked.len();
                     endpoints.store(Arc::new(parts.endpoint(directory, revoked)?));
-                    Ok::<_, Box<dyn Error + Send + Sync>>(count)
+                    Ok::<_, BoxError>(count)
                 })
                 .await;
                 match reloaded {
@@ -538,9 +541,7 @@ async fn serve_discovery(
 
 /// Reads a key file into memory that is wiped when dropped, allocated once at the file's size so
 /// that no outgrown buffer is left holding part of it.
-fn read_secret_file(
-    path: &str,
-) -> Result<zeroize::Zeroizing<String>, Box<dyn Error + Send + Sync>> {
+fn read_secret_file(path: &str) -> Result<zeroize::Zeroizing<String>, BoxError> {
     use std::io::Read;
     let mut file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
     let len = usize::try_from(file.metadata()?.len())?;

@@ -1,7 +1,13 @@
 //! A throwaway `redis-server` (Debian's package; `.ci/run` installs it) on a free loopback port,
 //! killed when dropped. Under `CI=true` a missing `redis-server` fails the test; elsewhere the
 //! test is skipped with the reason printed.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout
+)]
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
