@@ -6,10 +6,8 @@ use crate::redis_server::start_redis;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tempcred::directory::{demo_directory_json, Directory, InMemoryDirectory};
-use tempcred::mfa::{
-    totp_code, RedisReplayStore, ReplayStore, ReplayStoreError, REDIS_KEY_PREFIX,
-    TOTP_REPLAY_CLOCK_MARGIN_SECS,
-};
+use tempcred::limits::TOTP_REPLAY_CLOCK_MARGIN_SECS;
+use tempcred::mfa::{totp_code, RedisReplayStore, ReplayStore, ReplayStoreError, REDIS_KEY_PREFIX};
 use tempcred::{MfaError, MfaSerialNumber, MfaTokenCode, MfaVerifier, TotpVerifier, UnixTime};
 
 const KEEP: Duration = Duration::from_secs(90);

@@ -22,9 +22,7 @@ pub use redis::{
 pub use replay::{InMemoryReplayStore, ReplayStore, ReplayStoreError};
 pub use seed::{TotpSeed, TotpSeedError};
 #[cfg(feature = "totp")]
-pub use totp::{
-    hotp, totp_code, TotpVerifier, TOTP_DIGITS, TOTP_REPLAY_CLOCK_MARGIN_SECS, TOTP_STEP_SECS,
-};
+pub use totp::{hotp, totp_code, TotpVerifier, TOTP_DIGITS, TOTP_STEP_SECS};
 
 use crate::session::{MfaSerialNumber, MfaTokenCode};
 use crate::time::UnixTime;

@@ -3,6 +3,7 @@
 use super::replay::{InMemoryReplayStore, ReplayStore};
 use super::{MfaError, MfaVerifier, TotpSeed};
 use crate::directory::Directory;
+use crate::limits::TOTP_REPLAY_CLOCK_MARGIN_SECS;
 use crate::session::{MfaSerialNumber, MfaTokenCode};
 use crate::time::UnixTime;
 use hmac::{Hmac, KeyInit, Mac};
@@ -14,10 +15,6 @@ use subtle::{ConditionallySelectable, ConstantTimeEq};
 pub const TOTP_STEP_SECS: u64 = 30;
 /// Digits in a code.
 pub const TOTP_DIGITS: u32 = 6;
-/// How far apart replicas' clocks may be for a shared [`ReplayStore`] to keep a used code's
-/// record until no replica accepts the code: records are kept this long past the end of the
-/// code's window on the recording replica's clock.
-pub const TOTP_REPLAY_CLOCK_MARGIN_SECS: u64 = 60;
 
 /// RFC 4226 HOTP: the 31-bit dynamically truncated HMAC-SHA1 of `counter` under `seed`. Reduce it
 /// modulo `10^digits` for a code.
