@@ -37,7 +37,10 @@
 //! swaps both in at once; requests already running finish with the state they started with. A
 //! file that does not parse leaves the running state as it was, and the error is printed to
 //! stderr (`reload failed: …`); a good reload prints `reloaded` to stdout. (SIGHUP does not
-//! re-read the key files: restart to rotate keys.)
+//! re-read the key files: restart to rotate keys.) With `--reload-every SECS` the server also
+//! checks the two files' modification times every `SECS` seconds and reloads when one changed
+//! (for configuration that is updated in place, such as a mounted ConfigMap); replace files by
+//! rename, so that a reload never reads a half-written file.
 //!
 //! Audit events go to stderr as JSON lines, through a bounded queue written by one thread (off
 //! the request path; dropped events are counted and reported at exit). SIGTERM or Ctrl-C stops
@@ -86,6 +89,7 @@ struct Options {
     signing_keys: Option<String>,
     totp_replay: Option<String>,
     revocations: Option<String>,
+    reload_every: Option<std::time::Duration>,
     limits: ServerLimits,
 }
 
@@ -111,6 +115,7 @@ fn parse_args() -> Result<Options, String> {
         signing_keys: None,
         totp_replay: None,
         revocations: None,
+        reload_every: None,
         limits: ServerLimits {
             max_connections: 512,
             header_timeout: std::time::Duration::from_secs(10),
@@ -144,11 +149,12 @@ fn parse_args() -> Result<Options, String> {
             }
             "--header-timeout" => options.limits.header_timeout = secs(value()?)?,
             "--request-timeout" => options.limits.request_timeout = secs(value()?)?,
+            "--reload-every" => options.reload_every = Some(secs(value()?)?),
             "-h" | "--help" => {
                 return Err(
                     "usage: sts_server [--listen ADDR] [--directory FILE] [--keys FILE] \
                      [--issuer URL [--signing-keys FILE]] [--totp-replay memory|redis://HOST:PORT/] \
-                     [--revocations FILE] [--max-connections N] \
+                     [--revocations FILE] [--reload-every SECS] [--max-connections N] \
                      [--header-timeout SECS] [--request-timeout SECS]"
                         .to_owned(),
                 )
@@ -454,47 +460,91 @@ impl<S: tempcred::mfa::ReplayStore> tempcred::mfa::ReplayStore for LoggedReplayS
     }
 }
 
-/// Re-reads the directory and the revocations on every SIGHUP and swaps in an endpoint built on
-/// them; a reload that fails keeps the running endpoint. The signal handler is installed before
-/// this returns.
+/// Re-reads the directory and the revocations on every SIGHUP, and (`--reload-every`) when
+/// either file's modification time changes, and swaps in an endpoint built on them; a reload that
+/// fails keeps the running endpoint. The signal handler is installed before this returns.
 fn spawn_reloads(
     options: Options,
     parts: Arc<Parts>,
     endpoints: Arc<arc_swap::ArcSwap<StsEndpoint>>,
 ) -> Result<tokio::task::JoinHandle<()>, BoxError> {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut hangups = signal(SignalKind::hangup())?;
-        let options = Arc::new(options);
-        Ok(tokio::spawn(async move {
-            while hangups.recv().await.is_some() {
-                let (options, parts, endpoints) = (
-                    Arc::clone(&options),
-                    Arc::clone(&parts),
-                    Arc::clone(&endpoints),
-                );
-                // File reads and parsing are blocking work: off the request threads.
-                let reloaded = tokio::task::spawn_blocking(move || {
-                    let (directory, revoked) = load_state(&options, false)?;
-                    let count = revoked.len();
-                    endpoints.store(Arc::new(parts.endpoint(directory, revoked)?));
-                    Ok::<_, BoxError>(count)
-                })
-                .await;
-                match reloaded {
-                    Ok(Ok(roles)) => println!("reloaded: {roles} revoked roles"),
-                    Ok(Err(e)) => eprintln!("reload failed, keeping the running state: {e}"),
-                    Err(e) => eprintln!("reload failed, keeping the running state: {e}"),
-                }
-            }
-        }))
-    }
+    let mut hangups = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     #[cfg(not(unix))]
-    {
-        let _ = (options, parts, endpoints);
-        Ok(tokio::spawn(async {}))
+    let mut hangups = ();
+    let options = Arc::new(options);
+    Ok(tokio::spawn(async move {
+        let mut poll = options.reload_every.map(|every| {
+            let mut poll = tokio::time::interval(every);
+            poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            poll
+        });
+        let mut seen = modified(&options);
+        loop {
+            let trigger = tokio::select! {
+                hangup = next_hangup(&mut hangups) => match hangup {
+                    Some(()) => "SIGHUP",
+                    None => return,
+                },
+                () = next_tick(&mut poll) => {
+                    if modified(&options) == seen {
+                        continue;
+                    }
+                    "a changed file"
+                }
+            };
+            // Taken before reading, so a write during the read is seen at the next tick.
+            seen = modified(&options);
+            let (options, parts, endpoints) = (
+                Arc::clone(&options),
+                Arc::clone(&parts),
+                Arc::clone(&endpoints),
+            );
+            // File reads and parsing are blocking work: off the request threads.
+            let reloaded = tokio::task::spawn_blocking(move || {
+                let (directory, revoked) = load_state(&options, false)?;
+                let count = revoked.len();
+                endpoints.store(Arc::new(parts.endpoint(directory, revoked)?));
+                Ok::<_, BoxError>(count)
+            })
+            .await;
+            match reloaded {
+                Ok(Ok(roles)) => println!("reloaded on {trigger}: {roles} revoked roles"),
+                Ok(Err(e)) => eprintln!("reload failed, keeping the running state: {e}"),
+                Err(e) => eprintln!("reload failed, keeping the running state: {e}"),
+            }
+        }
+    }))
+}
+
+#[cfg(unix)]
+async fn next_hangup(hangups: &mut tokio::signal::unix::Signal) -> Option<()> {
+    hangups.recv().await
+}
+
+#[cfg(not(unix))]
+async fn next_hangup(_: &mut ()) -> Option<()> {
+    std::future::pending().await
+}
+
+/// The next poll of `--reload-every`, or never without it.
+async fn next_tick(poll: &mut Option<tokio::time::Interval>) {
+    match poll {
+        Some(poll) => {
+            poll.tick().await;
+        }
+        None => std::future::pending().await,
     }
+}
+
+/// The modification times of `--directory` and `--revocations` (`None` where there is no file
+/// or no time): a change to either is a reason to reload.
+fn modified(options: &Options) -> [Option<std::time::SystemTime>; 2] {
+    [&options.directory, &options.revocations].map(|path| {
+        path.as_ref()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .and_then(|m| m.modified().ok())
+    })
 }
 
 /// The documents relying parties fetch, by path: `PATH/.well-known/openid-configuration` and
