@@ -23,6 +23,25 @@
 //!   `N × (64 KiB head + 256 KiB body)`; a slow head is cut at the header timeout, a slow body at
 //!   the request timeout (`RequestTimeout`), a connection over the cap is closed at accept.
 //!
+//! - `--totp-replay URL`: where used TOTP codes are remembered. Default (or `memory`): in this
+//!   process, so each replica accepts a code once. `redis://HOST:PORT[/DB]` (feature `redis`):
+//!   in a Redis or Valkey shared by the replicas, so a code accepted at one is refused at all the
+//!   others. If Redis cannot answer (500 ms to connect, 500 ms to answer), MFA requests are
+//!   refused (`AccessDenied`) and the reason is logged to stderr: the check fails closed.
+//! - `--revocations FILE`: revoked role sessions, one `ACCOUNT ROLE ISSUED-BEFORE` line per role
+//!   (`222222222222 deploy 2026-11-27T05:30:00Z`: sessions of `deploy` issued before then are
+//!   refused everywhere, chaining and signing included); `#` comments and blank lines allowed.
+//!
+//! Replicas: run several servers with the same `--keys`, `--directory`, `--revocations` and
+//! `--totp-replay redis://…`. On SIGHUP a server re-reads `--directory` and `--revocations` and
+//! swaps both in at once; requests already running finish with the state they started with. A
+//! file that does not parse leaves the running state as it was, and the error is printed to
+//! stderr (`reload failed: …`); a good reload prints `reloaded` to stdout. (SIGHUP does not
+//! re-read the key files: restart to rotate keys.) With `--reload-every SECS` the server also
+//! checks the two files' modification times every `SECS` seconds and reloads when one changed
+//! (for configuration that is updated in place, such as a mounted ConfigMap); replace files by
+//! rename, so that a reload never reads a half-written file.
+//!
 //! Audit events go to stderr as JSON lines, through a bounded queue written by one thread (off
 //! the request path; dropped events are counted and reported at exit). SIGTERM or Ctrl-C stops
 //! accepting, lets in-flight requests finish for up to 10 s, and flushes the audit log.
@@ -44,21 +63,33 @@ use axum::Router;
 use std::error::Error;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use tempcred::audit::AuditSink;
 use tempcred::directory::{Directory, InMemoryDirectory};
 use tempcred::endpoint::{HttpRequest, StsEndpoint};
 use tempcred::keys::KeyId;
 use tempcred::wire::{render_error, RequestId, XML_CONTENT_TYPE};
-use tempcred::{Clock, Issuer, KeyRing, StsError, SystemClock, SystemRandom};
+use tempcred::{Clock, Issuer, KeyRing, RevokedSessions, StsError, SystemClock, SystemRandom};
+
+/// Errors of setup and reload: `Send`, so a reload can run on a blocking thread.
+type BoxError = Box<dyn Error + Send + Sync>;
+
+/// The issuer URL of `--issuer` and the text of its signing keys.
+#[cfg(feature = "oidc")]
+type OutboundKeys = Option<(String, zeroize::Zeroizing<String>)>;
 
 /// The largest request body accepted: SAML assertions can be large.
 const MAX_BODY_BYTES: usize = 256 * 1024;
 
+#[derive(Clone)]
 struct Options {
     listen: String,
     directory: Option<String>,
     keys: Option<String>,
     issuer: Option<String>,
     signing_keys: Option<String>,
+    totp_replay: Option<String>,
+    revocations: Option<String>,
+    reload_every: Option<std::time::Duration>,
     limits: ServerLimits,
 }
 
@@ -82,6 +113,9 @@ fn parse_args() -> Result<Options, String> {
         keys: None,
         issuer: None,
         signing_keys: None,
+        totp_replay: None,
+        revocations: None,
+        reload_every: None,
         limits: ServerLimits {
             max_connections: 512,
             header_timeout: std::time::Duration::from_secs(10),
@@ -104,6 +138,8 @@ fn parse_args() -> Result<Options, String> {
             "--keys" => options.keys = Some(value()?),
             "--issuer" => options.issuer = Some(value()?),
             "--signing-keys" => options.signing_keys = Some(value()?),
+            "--totp-replay" => options.totp_replay = Some(value()?),
+            "--revocations" => options.revocations = Some(value()?),
             "--max-connections" => {
                 options.limits.max_connections = value()?
                     .parse()
@@ -113,10 +149,12 @@ fn parse_args() -> Result<Options, String> {
             }
             "--header-timeout" => options.limits.header_timeout = secs(value()?)?,
             "--request-timeout" => options.limits.request_timeout = secs(value()?)?,
+            "--reload-every" => options.reload_every = Some(secs(value()?)?),
             "-h" | "--help" => {
                 return Err(
                     "usage: sts_server [--listen ADDR] [--directory FILE] [--keys FILE] \
-                     [--issuer URL [--signing-keys FILE]] [--max-connections N] \
+                     [--issuer URL [--signing-keys FILE]] [--totp-replay memory|redis://HOST:PORT/] \
+                     [--revocations FILE] [--reload-every SECS] [--max-connections N] \
                      [--header-timeout SECS] [--request-timeout SECS]"
                         .to_owned(),
                 )
@@ -131,7 +169,7 @@ fn parse_args() -> Result<Options, String> {
 }
 
 async fn serve_sts(
-    State(endpoint): State<Arc<StsEndpoint>>,
+    State(endpoints): State<Arc<arc_swap::ArcSwap<StsEndpoint>>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     method: Method,
     uri: Uri,
@@ -157,6 +195,9 @@ async fn serve_sts(
         )
             .into_response();
     };
+    // This request's own reference to the current endpoint: a reload swaps in another for later
+    // requests, and this one finishes with the directory and revocations it started with.
+    let endpoint = endpoints.load_full();
     let request = HttpRequest {
         method: method.as_str(),
         path: uri.path(),
@@ -179,7 +220,7 @@ async fn serve_sts(
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn Error>> {
+async fn main() -> Result<(), BoxError> {
     let options = match parse_args() {
         Ok(o) => o,
         Err(message) => {
@@ -187,15 +228,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
             std::process::exit(2);
         }
     };
-    let directory = match &options.directory {
-        Some(path) => InMemoryDirectory::from_json(&std::fs::read_to_string(path)?)
-            .map_err(|e| format!("{path}: {e}"))?,
-        None => {
-            let demo = tempcred::directory::demo_directory_json();
-            println!("no --directory given: using the built-in demo directory:\n{demo}");
-            InMemoryDirectory::from_json(demo)?
-        }
-    };
+    let (directory, revoked) = load_state(&options, true)?;
     let ring = match &options.keys {
         Some(path) => {
             KeyRing::from_text(&read_secret_file(path)?).map_err(|e| format!("{path}: {e}"))?
@@ -207,43 +240,52 @@ async fn main() -> Result<(), Box<dyn Error>> {
             KeyRing::generate(KeyId::new("ephemeral")?, &SystemRandom)?
         }
     };
-    let directory: Arc<dyn Directory> = Arc::new(directory);
     // Audit events leave the request path through a bounded queue; one thread writes them in
     // batches and flushes when the queue runs dry. What does not fit is counted, not waited for.
     let (audit, audit_reader) = tempcred::audit::audit_queue(AUDIT_QUEUE_EVENTS);
     let audit = Arc::new(audit);
     let writer = std::thread::spawn(move || write_audit(audit_reader));
-    let issuer = Issuer::builder(Arc::clone(&directory), ring).audit_sink(audit.clone());
-    #[cfg(feature = "totp")]
-    let issuer = issuer.mfa_verifier(Arc::new(tempcred::TotpVerifier::new(Arc::clone(
-        &directory,
-    ))));
+    #[cfg(not(feature = "totp"))]
+    if options.totp_replay.is_some() {
+        return Err("--totp-replay needs feature `totp`".into());
+    }
+    let parts = Arc::new(Parts {
+        ring,
+        audit: audit.clone(),
+        #[cfg(feature = "totp")]
+        replay: replay_store(options.totp_replay.as_deref())?,
+        #[cfg(feature = "oidc")]
+        outbound: outbound_keys(&options)?,
+    });
     #[cfg(not(feature = "totp"))]
     eprintln!("warning: built without feature `totp`: every MFA code is refused");
-    #[cfg(feature = "oidc")]
-    let issuer = issuer.web_identity_validator(Arc::new(tempcred::JwksValidator::new()));
     #[cfg(not(feature = "oidc"))]
     eprintln!("warning: built without feature `oidc`: AssumeRoleWithWebIdentity is refused");
-    #[cfg(feature = "oidc")]
-    let (issuer, documents) = match outbound_federation(&options)? {
-        Some(federation) => {
-            let documents = discovery_documents(&federation);
-            (issuer.outbound_federation(federation), documents)
-        }
-        None => (issuer, Vec::new()),
-    };
     #[cfg(not(feature = "oidc"))]
-    let documents: Vec<(String, String)> = match options.issuer {
-        Some(_) => return Err("--issuer needs feature `oidc`".into()),
+    if options.issuer.is_some() {
+        return Err("--issuer needs feature `oidc`".into());
+    }
+    let endpoint = parts.endpoint(directory, revoked)?;
+    #[cfg(feature = "oidc")]
+    let documents = match endpoint.issuer().outbound_federation() {
+        Some(federation) => {
+            println!("issuer {}", federation.issuer());
+            discovery_documents(federation)
+        }
         None => Vec::new(),
     };
+    #[cfg(not(feature = "oidc"))]
+    let documents: Vec<(String, String)> = Vec::new();
+    let endpoints = Arc::new(arc_swap::ArcSwap::from_pointee(endpoint));
+    // Listening for SIGHUP before the server says it is ready: SIGHUP's default action ends the
+    // process.
+    let reloads = spawn_reloads(options.clone(), Arc::clone(&parts), Arc::clone(&endpoints))?;
     let documents = Arc::new(documents);
-    let endpoint = Arc::new(StsEndpoint::new(issuer.build()));
     let app = Router::new()
         .fallback(serve_sts)
         .layer(axum::middleware::map_response(as_aws_error))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(endpoint);
+        .with_state(Arc::clone(&endpoints));
     let app = app.layer(axum::middleware::from_fn(move |request, next| {
         serve_discovery(Arc::clone(&documents), request, next)
     }));
@@ -256,8 +298,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let listener = tokio::net::TcpListener::bind(&options.listen).await?;
     println!("listening on http://{}", listener.local_addr()?);
     serve(listener, app, limits).await;
+    // Every holder of an audit sink gone (the reload task, the endpoints, the parts they are
+    // built from, the server task), the writer drains the queue and ends.
+    reloads.abort();
+    let _ = reloads.await;
+    drop(endpoints);
+    drop(parts);
     let dropped = audit.dropped();
-    drop(audit); // with the issuer's sink gone too (the server task ended), the writer drains and ends
+    drop(audit);
     let _ = tokio::task::spawn_blocking(move || writer.join()).await;
     if dropped > 0 {
         eprintln!("audit: {dropped} events dropped (queue full)");
@@ -265,14 +313,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// The outbound federation of `--issuer` and `--signing-keys`, if asked for.
+/// The issuer URL of `--issuer` and the text of its signing keys (read from `--signing-keys`, or
+/// generated once here), kept so that every endpoint a reload builds signs with the same keys
+/// and the JWKS served from the start stays true.
 #[cfg(feature = "oidc")]
-fn outbound_federation(
-    options: &Options,
-) -> Result<Option<tempcred::outbound::OutboundFederation>, Box<dyn Error>> {
-    use tempcred::outbound::{
-        OutboundFederation, SigningAlgorithm, SigningKeyRing, SigningKeyRole,
-    };
+fn outbound_keys(options: &Options) -> Result<OutboundKeys, BoxError> {
+    use tempcred::outbound::{SigningAlgorithm, SigningKeyRing, SigningKeyRole};
     let Some(issuer) = &options.issuer else {
         return Ok(None);
     };
@@ -293,10 +339,212 @@ fn outbound_federation(
             keys
         }
     };
-    let federation =
-        OutboundFederation::new(issuer, keys).map_err(|e| format!("--issuer {issuer}: {e}"))?;
-    println!("issuer {}", federation.issuer());
-    Ok(Some(federation))
+    Ok(Some((issuer.clone(), keys.to_text())))
+}
+
+/// What every endpoint the server builds shares, at start and at each reload: the key ring, the
+/// audit queue, the TOTP replay store (so a reload forgets no used code) and the outbound
+/// federation's keys.
+struct Parts {
+    ring: KeyRing,
+    audit: Arc<dyn AuditSink>,
+    #[cfg(feature = "totp")]
+    replay: Arc<dyn tempcred::mfa::ReplayStore>,
+    #[cfg(feature = "oidc")]
+    outbound: OutboundKeys,
+}
+
+impl Parts {
+    /// An endpoint over `directory` that refuses `revoked` sessions.
+    fn endpoint(
+        &self,
+        directory: Arc<dyn Directory>,
+        revoked: RevokedSessions,
+    ) -> Result<StsEndpoint, BoxError> {
+        let issuer = Issuer::builder(Arc::clone(&directory), self.ring.clone())
+            .audit_sink(Arc::clone(&self.audit))
+            .revoked_sessions(revoked);
+        #[cfg(feature = "totp")]
+        let issuer = issuer.mfa_verifier(Arc::new(
+            tempcred::TotpVerifier::new(Arc::clone(&directory))
+                .with_replay_store(Arc::clone(&self.replay)),
+        ));
+        #[cfg(feature = "oidc")]
+        let issuer = issuer.web_identity_validator(Arc::new(tempcred::JwksValidator::new()));
+        #[cfg(feature = "oidc")]
+        let issuer = match &self.outbound {
+            Some((url, keys)) => {
+                let keys = tempcred::outbound::SigningKeyRing::from_text(keys)?;
+                let federation = tempcred::outbound::OutboundFederation::new(url, keys)
+                    .map_err(|e| format!("--issuer {url}: {e}"))?;
+                issuer.outbound_federation(federation)
+            }
+            None => issuer,
+        };
+        Ok(StsEndpoint::new(issuer.build()))
+    }
+}
+
+/// The directory (`--directory`, or the demo one) and the revocations (`--revocations`, or none),
+/// read and parsed; the demo directory is printed at start only.
+fn load_state(
+    options: &Options,
+    at_start: bool,
+) -> Result<(Arc<dyn Directory>, RevokedSessions), BoxError> {
+    let directory = match &options.directory {
+        Some(path) => InMemoryDirectory::from_json(
+            &std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?,
+        )
+        .map_err(|e| format!("{path}: {e}"))?,
+        None => {
+            let demo = tempcred::directory::demo_directory_json();
+            if at_start {
+                println!("no --directory given: using the built-in demo directory:\n{demo}");
+            }
+            InMemoryDirectory::from_json(demo)?
+        }
+    };
+    let revoked = match &options.revocations {
+        Some(path) => RevokedSessions::from_text(
+            &std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?,
+        )
+        .map_err(|e| format!("{path}: {e}"))?,
+        None => RevokedSessions::default(),
+    };
+    Ok((Arc::new(directory), revoked))
+}
+
+/// The TOTP replay store of `--totp-replay`: this process's memory, or a shared Redis.
+#[cfg(feature = "totp")]
+fn replay_store(spec: Option<&str>) -> Result<Arc<dyn tempcred::mfa::ReplayStore>, BoxError> {
+    match spec {
+        None | Some("memory") => Ok(Arc::new(tempcred::mfa::InMemoryReplayStore::new())),
+        #[cfg(feature = "redis")]
+        Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
+            let store = tempcred::mfa::RedisReplayStore::open(url)?;
+            // Not fatal: Redis may come up after the server; until then MFA requests are refused.
+            match store.ping() {
+                Ok(()) => println!("TOTP replay store: Redis"),
+                Err(e) => eprintln!(
+                    "warning: TOTP replay store: {e}; MFA requests are refused until it answers"
+                ),
+            }
+            Ok(Arc::new(LoggedReplayStore(store)))
+        }
+        #[cfg(not(feature = "redis"))]
+        Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
+            Err("--totp-replay redis://… needs feature `redis`".into())
+        }
+        Some(other) => {
+            Err(format!("--totp-replay {other:?}: expected memory or redis://HOST:PORT/").into())
+        }
+    }
+}
+
+/// A replay store whose failures are printed to stderr: the issuer answers them with a plain
+/// `AccessDenied`, so without this an operator would not learn that Redis is down.
+#[cfg(feature = "redis")]
+struct LoggedReplayStore<S>(S);
+
+#[cfg(feature = "redis")]
+impl<S: tempcred::mfa::ReplayStore> tempcred::mfa::ReplayStore for LoggedReplayStore<S> {
+    fn record_first_use(
+        &self,
+        serial: &tempcred::MfaSerialNumber,
+        step: u64,
+        keep_for: std::time::Duration,
+    ) -> Result<bool, tempcred::mfa::ReplayStoreError> {
+        self.0
+            .record_first_use(serial, step, keep_for)
+            .inspect_err(|e| eprintln!("MFA code refused: {e}"))
+    }
+}
+
+/// Re-reads the directory and the revocations on every SIGHUP, and (`--reload-every`) when
+/// either file's modification time changes, and swaps in an endpoint built on them; a reload that
+/// fails keeps the running endpoint. The signal handler is installed before this returns.
+fn spawn_reloads(
+    options: Options,
+    parts: Arc<Parts>,
+    endpoints: Arc<arc_swap::ArcSwap<StsEndpoint>>,
+) -> Result<tokio::task::JoinHandle<()>, BoxError> {
+    #[cfg(unix)]
+    let mut hangups = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+    #[cfg(not(unix))]
+    let mut hangups = ();
+    let options = Arc::new(options);
+    Ok(tokio::spawn(async move {
+        let mut poll = options.reload_every.map(|every| {
+            let mut poll = tokio::time::interval(every);
+            poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            poll
+        });
+        let mut seen = modified(&options);
+        loop {
+            let trigger = tokio::select! {
+                hangup = next_hangup(&mut hangups) => match hangup {
+                    Some(()) => "SIGHUP",
+                    None => return,
+                },
+                () = next_tick(&mut poll) => {
+                    if modified(&options) == seen {
+                        continue;
+                    }
+                    "a changed file"
+                }
+            };
+            // Taken before reading, so a write during the read is seen at the next tick.
+            seen = modified(&options);
+            let (options, parts, endpoints) = (
+                Arc::clone(&options),
+                Arc::clone(&parts),
+                Arc::clone(&endpoints),
+            );
+            // File reads and parsing are blocking work: off the request threads.
+            let reloaded = tokio::task::spawn_blocking(move || {
+                let (directory, revoked) = load_state(&options, false)?;
+                let count = revoked.len();
+                endpoints.store(Arc::new(parts.endpoint(directory, revoked)?));
+                Ok::<_, BoxError>(count)
+            })
+            .await;
+            match reloaded {
+                Ok(Ok(roles)) => println!("reloaded on {trigger}: {roles} revoked roles"),
+                Ok(Err(e)) => eprintln!("reload failed, keeping the running state: {e}"),
+                Err(e) => eprintln!("reload failed, keeping the running state: {e}"),
+            }
+        }
+    }))
+}
+
+#[cfg(unix)]
+async fn next_hangup(hangups: &mut tokio::signal::unix::Signal) -> Option<()> {
+    hangups.recv().await
+}
+
+#[cfg(not(unix))]
+async fn next_hangup(_: &mut ()) -> Option<()> {
+    std::future::pending().await
+}
+
+/// The next poll of `--reload-every`, or never without it.
+async fn next_tick(poll: &mut Option<tokio::time::Interval>) {
+    match poll {
+        Some(poll) => {
+            poll.tick().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// The modification times of `--directory` and `--revocations` (`None` where there is no file
+/// or no time): a change to either is a reason to reload.
+fn modified(options: &Options) -> [Option<std::time::SystemTime>; 2] {
+    [&options.directory, &options.revocations].map(|path| {
+        path.as_ref()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .and_then(|m| m.modified().ok())
+    })
 }
 
 /// The documents relying parties fetch, by path: `PATH/.well-known/openid-configuration` and
@@ -343,7 +591,7 @@ async fn serve_discovery(
 
 /// Reads a key file into memory that is wiped when dropped, allocated once at the file's size so
 /// that no outgrown buffer is left holding part of it.
-fn read_secret_file(path: &str) -> Result<zeroize::Zeroizing<String>, Box<dyn Error>> {
+fn read_secret_file(path: &str) -> Result<zeroize::Zeroizing<String>, BoxError> {
     use std::io::Read;
     let mut file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
     let len = usize::try_from(file.metadata()?.len())?;

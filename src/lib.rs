@@ -43,6 +43,7 @@
 //! | `totp` | yes | `TotpVerifier`: RFC 6238 codes for MFA | `sha1` |
 //! | `oidc` | yes | `JwksValidator`: RS256/ES256/ES384 ID tokens for `AssumeRoleWithWebIdentity`; `outbound`: RS256/ES384 signing for `GetWebIdentityToken` | `jsonwebtoken`, `rsa`, `p384` (pure-Rust crypto) |
 //! | `authorization-messages` | yes | encoded authorization messages in refusals, `DecodeAuthorizationMessage` (module `authorization_message`) | `chacha20poly1305` |
+//! | `redis` | no | `mfa::RedisReplayStore`: TOTP replay protection shared by replicas (implies `totp`) | `redis` (sync, no default features) |
 //! | `tower` | no | `tower::SigV4Layer`: SigV4 authentication in front of any tower/axum/hyper service | `tower-layer`, `tower-service`, `http`, `http-body`, `http-body-util`, `bytes` |
 //!
 //! ## Layout
@@ -188,7 +189,10 @@ pub use session::{
 };
 pub use time::{Clock, ManualClock, SystemClock, UnixTime};
 pub use validate::{Constraint, InvalidParameter};
-pub use verify::{RevokedSessions, VerifiedSession, Verifier, VerifierConfigError, VerifyError};
+pub use verify::{
+    RevocationFileError, RevocationLineError, RevokedSessions, VerifiedSession, Verifier,
+    VerifierConfigError, VerifyError,
+};
 #[cfg(feature = "oidc")]
 pub use web_identity::JwksValidator;
 pub use web_identity::{IdentityTokenValidator, ValidatedIdentity, WebIdentityError};

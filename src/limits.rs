@@ -87,6 +87,11 @@ pub const MAX_ENCODED_MESSAGE_CHARS: usize = 10_240;
 pub const DEFAULT_LEEWAY_SECS: u64 = 300;
 /// The largest tolerance a verifier accepts: 15 minutes.
 pub const MAX_LEEWAY_SECS: u64 = 900;
+/// How far apart replicas' clocks may be for a shared TOTP replay store (`mfa::ReplayStore`) to
+/// keep a used code's record until no replica accepts the code any more: the
+/// `TotpVerifier` asks the store to keep each record this long past the end of the
+/// code's window on its own clock. One minute (two TOTP steps).
+pub const TOTP_REPLAY_CLOCK_MARGIN_SECS: u64 = 60;
 /// The most role-chaining hops a token records.
 pub const MAX_CHAIN_DEPTH: u8 = 64;
 /// The latest instant this crate represents: 9999-12-31T23:59:59Z. Later values are refused, so

@@ -11,6 +11,9 @@
 
 mod common;
 mod issuer_common;
+#[cfg(feature = "redis")]
+#[path = "common/redis_server.rs"]
+mod redis_server;
 
 #[path = "attack_delegation.rs"]
 mod attack_delegation;
@@ -46,6 +49,9 @@ mod issuer_web_identity;
 mod keys_cli;
 #[path = "limits.rs"]
 mod limits;
+#[cfg(feature = "redis")]
+#[path = "mfa_replay_redis.rs"]
+mod mfa_replay_redis;
 #[path = "outbound_web_identity.rs"]
 mod outbound_web_identity;
 #[path = "secrets.rs"]

@@ -19,6 +19,10 @@ use std::time::Duration;
 use tempcred::sigv4::{sign, PayloadHash, SignableRequest, SigningParams};
 use tempcred::{Clock, SecretAccessKey, SystemClock};
 
+#[cfg(feature = "redis")]
+#[path = "common/redis_server.rs"]
+mod redis_server;
+
 const ALICE_KEY: &str = "AKIAALICEEXAMPLE0001";
 const ALICE_SECRET: &str = "aliceSecretKeyForTestsOnly0000000000000A";
 
@@ -119,8 +123,13 @@ fn post(addr: &str, extra_headers: &[(&str, String)], body: &str) -> (u16, Strin
     raw(addr, req.as_bytes())
 }
 
-/// A GetCallerIdentity POST signed with `secret`.
+/// A GetCallerIdentity POST signed with alice's key ID and `secret`.
 fn signed_caller_identity(addr: &str, secret: &str) -> (u16, String) {
+    signed_caller_identity_as(addr, ALICE_KEY, secret)
+}
+
+/// A GetCallerIdentity POST signed with `key_id` and `secret`.
+fn signed_caller_identity_as(addr: &str, key_id: &str, secret: &str) -> (u16, String) {
     let body = "Action=GetCallerIdentity&Version=2011-06-15";
     let headers = [
         ("host", addr),
@@ -134,7 +143,7 @@ fn signed_caller_identity(addr: &str, secret: &str) -> (u16, String) {
         payload: PayloadHash::Bytes(body.as_bytes()),
     };
     let secret = SecretAccessKey::new(secret).unwrap();
-    let params = SigningParams::new(ALICE_KEY, &secret, "us-east-1", "sts", SystemClock.now());
+    let params = SigningParams::new(key_id, &secret, "us-east-1", "sts", SystemClock.now());
     let signed = sign(&request, &params).unwrap();
     let extra: Vec<(&str, String)> = signed
         .headers
@@ -617,4 +626,104 @@ fn boto3_decodes_an_object_store_refusal_through_the_sts_server() {
         &[store_url.as_ref(), sts_url.as_ref()],
         "6 passed, 0 failed",
     );
+}
+
+/// Issue 19: two `sts_server` replicas sharing one key ring, one directory file, one revocation
+/// file and a Redis TOTP replay store. boto3 shows a TOTP code used at one replica is refused at
+/// the other, and that SIGHUP makes both pick up a revocation cut-off (and a directory change),
+/// while a file that does not parse leaves them as they were.
+#[test]
+#[cfg(all(unix, feature = "redis"))]
+fn two_replicas_share_totp_replay_in_redis_and_reload_revocations_on_sighup() {
+    let Some(redis) = redis_server::start_redis("two_replicas") else {
+        return;
+    };
+    let scratch = Scratch::new("replicas");
+    let keys = scratch.0.join("keys.txt");
+    let ring = tempcred::KeyRing::generate(
+        tempcred::keys::KeyId::new("replicas-test").unwrap(),
+        &tempcred::SystemRandom,
+    )
+    .unwrap();
+    std::fs::write(&keys, ring.to_text().as_str()).unwrap();
+    let directory = scratch.0.join("directory.json");
+    std::fs::write(&directory, tempcred::directory::demo_directory_json()).unwrap();
+    let revocations = scratch.0.join("revocations.txt");
+    std::fs::write(&revocations, "# account role issued-before\n").unwrap();
+    let url = redis.url();
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "--listen".as_ref(),
+        "127.0.0.1:0".as_ref(),
+        "--keys".as_ref(),
+        keys.as_os_str(),
+        "--directory".as_ref(),
+        directory.as_os_str(),
+        "--revocations".as_ref(),
+        revocations.as_os_str(),
+        "--totp-replay".as_ref(),
+        url.as_ref(),
+    ];
+    let a = start_example("sts_server", &args);
+    let b = start_example("sts_server", &args);
+    let (url_a, url_b) = (format!("http://{}", a.addr), format!("http://{}", b.addr));
+    let (pid_a, pid_b) = (a.child.id().to_string(), b.child.id().to_string());
+    run_client_script(
+        "replicas.py",
+        &[
+            url_a.as_ref(),
+            url_b.as_ref(),
+            pid_a.as_ref(),
+            pid_b.as_ref(),
+            directory.as_os_str(),
+            revocations.as_os_str(),
+        ],
+        "replicas: 5 passed, 0 failed",
+    );
+}
+
+/// `--reload-every 1`: a directory file replaced in place (a new secret for alice) is picked up
+/// without a signal; a replacement that does not parse keeps the running directory.
+#[test]
+fn the_directory_is_reloaded_when_its_file_changes() {
+    const NEW_SECRET: &str = "aliceRotatedSecretForTestsOnly0000000000";
+    let scratch = Scratch::new("reload-poll");
+    let original = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory.json"),
+    )
+    .unwrap();
+    assert!(original.contains(ALICE_SECRET));
+    let directory = scratch.0.join("directory.json");
+    std::fs::write(&directory, &original).unwrap();
+    let server = start_example(
+        "sts_server",
+        &[
+            "--listen".as_ref(),
+            "127.0.0.1:0".as_ref(),
+            "--directory".as_ref(),
+            directory.as_os_str(),
+            "--reload-every".as_ref(),
+            "1".as_ref(),
+        ],
+    );
+    assert_eq!(signed_caller_identity(&server.addr, ALICE_SECRET).0, 200);
+    let replace = |text: &str| {
+        let tmp = scratch.0.join("directory.json.tmp");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &directory).unwrap();
+    };
+    replace(&original.replace(ALICE_SECRET, NEW_SECRET));
+    let started = std::time::Instant::now();
+    while signed_caller_identity(&server.addr, NEW_SECRET).0 != 200 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the new directory was not loaded within 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (status, body) = signed_caller_identity(&server.addr, ALICE_SECRET);
+    assert_eq!((status, error_code(&body)), (403, "SignatureDoesNotMatch"));
+    // Not JSON: the running directory stays.
+    replace("{ not json");
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(signed_caller_identity(&server.addr, NEW_SECRET).0, 200);
 }

@@ -1,15 +1,25 @@
 //! Multi-factor authentication: the [`MfaVerifier`] trait the issuer calls when a request carries
-//! `SerialNumber` and `TokenCode`, the [`TotpSeed`] secret, and (feature `totp`) an RFC 6238
-//! verifier over the directory's devices.
+//! `SerialNumber` and `TokenCode`, the [`TotpSeed`] secret, (feature `totp`) an RFC 6238
+//! verifier over the directory's devices, and the [`ReplayStore`] it remembers used codes in:
+//! per process by default, or (feature `redis`) in a Redis shared by several replicas.
 //!
 //! Invariants: seeds only live in [`TotpSeed`] (zeroized, redacted); codes are compared in
 //! constant time; errors say which check failed but never echo a code or a seed. The issuer maps
 //! every [`MfaError`] to `AccessDenied`, so callers learn nothing more than "refused".
 
+#[cfg(feature = "redis")]
+mod redis;
+mod replay;
 mod seed;
 #[cfg(feature = "totp")]
 mod totp;
 
+#[cfg(feature = "redis")]
+pub use redis::{
+    RedisReplayStore, REDIS_DEFAULT_CONNECT_TIMEOUT, REDIS_DEFAULT_RESPONSE_TIMEOUT,
+    REDIS_KEY_PREFIX,
+};
+pub use replay::{InMemoryReplayStore, ReplayStore, ReplayStoreError};
 pub use seed::{TotpSeed, TotpSeedError};
 #[cfg(feature = "totp")]
 pub use totp::{hotp, totp_code, TotpVerifier, TOTP_DIGITS, TOTP_STEP_SECS};
@@ -30,6 +40,9 @@ pub enum MfaError {
     /// The code was already used (a replay within its window).
     #[error("MFA one time pass code already used")]
     ReusedCode,
+    /// The replay store could not say whether the code was used: refused (fail closed).
+    #[error("MFA replay store unavailable")]
+    ReplayStoreUnavailable,
 }
 
 impl MfaError {

@@ -1,12 +1,14 @@
 //! RFC 6238 TOTP (HMAC-SHA1, 30-second steps, 6 digits) and a verifier over the directory.
 
+use super::replay::{InMemoryReplayStore, ReplayStore};
 use super::{MfaError, MfaVerifier, TotpSeed};
 use crate::directory::Directory;
+use crate::limits::TOTP_REPLAY_CLOCK_MARGIN_SECS;
 use crate::session::{MfaSerialNumber, MfaTokenCode};
 use crate::time::UnixTime;
 use hmac::{Hmac, KeyInit, Mac};
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::Arc;
+use std::time::Duration;
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 
 /// The TOTP time step, in seconds.
@@ -50,11 +52,14 @@ fn code_value(code: &MfaTokenCode) -> u32 {
 /// Accepts the code of the current 30-second step and of one step either side (clock drift).
 /// Codes are compared in constant time, every candidate step is computed whatever matches.
 ///
-/// Replay protection (RFC 6238 §5.2): by default the verifier remembers, per device, the last
-/// step it accepted and refuses a code of that step or an earlier one, so a code works once. The
-/// memory is this verifier's own (no global state): replicas that verify independently each keep
-/// theirs, so a code can be used once per replica. [`TotpVerifier::without_replay_protection`]
-/// turns it off.
+/// Replay protection (RFC 6238 §5.2): the verifier records, per device, the last step it
+/// accepted in a [`ReplayStore`] and refuses a code of that step or an earlier one, so a code
+/// works once. By default the store is this verifier's own [`InMemoryReplayStore`] (no global
+/// state): replicas that verify independently each keep theirs, so a code can be used once per
+/// replica. Give replicas one shared store ([`TotpVerifier::with_replay_store`]; feature `redis`:
+/// `RedisReplayStore`) to make it once in all. A store that cannot answer makes the code refused
+/// ([`MfaError::ReplayStoreUnavailable`]). [`TotpVerifier::without_replay_protection`] turns the
+/// check off.
 ///
 /// ```
 /// use tempcred::directory::{demo_directory_json, InMemoryDirectory};
@@ -70,26 +75,43 @@ fn code_value(code: &MfaTokenCode) -> u32 {
 /// assert!(verifier.verify(&serial, &code, now).is_ok());
 /// assert!(verifier.verify(&serial, &code, now).is_err()); // used once already
 /// ```
-#[derive(Debug)]
 pub struct TotpVerifier<D> {
     directory: D,
-    replay_protection: bool,
-    last_step: Mutex<HashMap<MfaSerialNumber, u64>>,
+    replay: Option<Arc<dyn ReplayStore>>,
+}
+
+impl<D: std::fmt::Debug> std::fmt::Debug for TotpVerifier<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpVerifier")
+            .field("directory", &self.directory)
+            .field("replay_protection", &self.replay.is_some())
+            .finish()
+    }
 }
 
 impl<D: Directory> TotpVerifier<D> {
-    /// A verifier over `directory`'s devices, with replay protection.
+    /// A verifier over `directory`'s devices, with replay protection in an
+    /// [`InMemoryReplayStore`] of its own.
     pub fn new(directory: D) -> Self {
         TotpVerifier {
             directory,
-            replay_protection: true,
-            last_step: Mutex::new(HashMap::new()),
+            replay: Some(Arc::new(InMemoryReplayStore::new())),
         }
     }
 
+    /// Records used codes in `store` instead of this verifier's own memory: share one store
+    /// between replicas (or between the verifiers a server builds as it reloads its directory)
+    /// so that a code is used once in all of them.
+    #[must_use]
+    pub fn with_replay_store(mut self, store: Arc<dyn ReplayStore>) -> Self {
+        self.replay = Some(store);
+        self
+    }
+
     /// Accepts a code again within its window (no per-device memory).
+    #[must_use]
     pub fn without_replay_protection(mut self) -> Self {
-        self.replay_protection = false;
+        self.replay = None;
         self
     }
 
@@ -125,19 +147,29 @@ impl<D: Directory> MfaVerifier for TotpVerifier<D> {
         if !bool::from(matched) {
             return Err(MfaError::InvalidCode);
         }
-        if self.replay_protection {
-            let mut last = self
-                .last_step
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            // Keyed only by serials that exist in the directory, so the map stays bounded.
-            if last.get(serial).is_some_and(|l| *l >= matched_step) {
+        if let Some(store) = &self.replay {
+            // Recorded only for serials that exist in the directory (checked above), so
+            // per-device stores stay bounded.
+            let first = store
+                .record_first_use(serial, matched_step, keep_for(matched_step, now))
+                .map_err(|_| MfaError::ReplayStoreUnavailable)?;
+            if !first {
                 return Err(MfaError::ReusedCode);
             }
-            last.insert(*serial, matched_step);
         }
         Ok(())
     }
+}
+
+/// How long the record of `step` must be kept: a code of `step` is accepted until the end of step
+/// `step + 1` (one step of drift), plus the margin for replicas whose clocks are behind.
+fn keep_for(step: u64, now: UnixTime) -> Duration {
+    let window_end = step.saturating_add(2).saturating_mul(TOTP_STEP_SECS);
+    Duration::from_secs(
+        window_end
+            .saturating_sub(now.as_secs())
+            .saturating_add(TOTP_REPLAY_CLOCK_MARGIN_SECS),
+    )
 }
 
 #[cfg(test)]
@@ -252,5 +284,82 @@ mod tests {
         ] {
             assert_eq!(e.aws_code(), "AccessDenied");
         }
+    }
+
+    #[test]
+    fn verifiers_sharing_a_store_accept_a_code_once_in_all() {
+        let now = 1_700_000_000u64;
+        let at = UnixTime::from_secs(now);
+        let store: Arc<dyn ReplayStore> = Arc::new(InMemoryReplayStore::new());
+        let (a, serial) = setup();
+        let (b, _) = setup();
+        let (a, b) = (
+            a.with_replay_store(Arc::clone(&store)),
+            b.with_replay_store(store),
+        );
+        assert_eq!(a.verify(&serial, &code_at(now), at), Ok(()));
+        assert_eq!(
+            b.verify(&serial, &code_at(now), at),
+            Err(MfaError::ReusedCode)
+        );
+        // The older step is refused at the other replica too.
+        assert_eq!(
+            b.verify(&serial, &code_at(now - 30), at),
+            Err(MfaError::ReusedCode)
+        );
+        assert_eq!(b.verify(&serial, &code_at(now + 30), at), Ok(()));
+        assert_eq!(
+            a.verify(&serial, &code_at(now + 30), at),
+            Err(MfaError::ReusedCode)
+        );
+    }
+
+    #[derive(Debug)]
+    struct DeadStore;
+    impl ReplayStore for DeadStore {
+        fn record_first_use(
+            &self,
+            _: &MfaSerialNumber,
+            _: u64,
+            _: Duration,
+        ) -> Result<bool, super::super::ReplayStoreError> {
+            Err(super::super::ReplayStoreError::TimedOut)
+        }
+    }
+
+    #[test]
+    fn a_store_that_cannot_answer_refuses_the_code() {
+        let now = 1_700_000_000u64;
+        let (v, serial) = setup();
+        let v = v.with_replay_store(Arc::new(DeadStore));
+        let at = UnixTime::from_secs(now);
+        assert_eq!(
+            v.verify(&serial, &code_at(now), at),
+            Err(MfaError::ReplayStoreUnavailable)
+        );
+        // A wrong code is still a wrong code: the store is not asked.
+        assert_eq!(
+            v.verify(&serial, &code_at(now - 90), at),
+            Err(MfaError::InvalidCode)
+        );
+        assert_eq!(MfaError::ReplayStoreUnavailable.aws_code(), "AccessDenied");
+    }
+
+    #[test]
+    fn records_are_kept_until_no_replica_accepts_the_code() {
+        // Step 100 covers [3000, 3030); its code is accepted until 3060 (one step of drift).
+        assert_eq!(
+            keep_for(100, UnixTime::from_secs(3000)),
+            Duration::from_secs(60 + TOTP_REPLAY_CLOCK_MARGIN_SECS)
+        );
+        // Matched as the previous step, late in the window.
+        assert_eq!(
+            keep_for(100, UnixTime::from_secs(3059)),
+            Duration::from_secs(1 + TOTP_REPLAY_CLOCK_MARGIN_SECS)
+        );
+        assert_eq!(
+            keep_for(u64::MAX, UnixTime::from_secs(0)).as_secs(),
+            u64::MAX
+        );
     }
 }

@@ -11,7 +11,7 @@
 
 mod revocation;
 
-pub use revocation::RevokedSessions;
+pub use revocation::{RevocationFileError, RevocationLineError, RevokedSessions};
 
 use crate::attenuate::{self, Attenuation, ATTENUATED_TOKEN_VERSION};
 use crate::credentials::{AccessKeyId, SecretAccessKey};
