@@ -25,9 +25,10 @@ use tempcred::sigv4::{
 };
 use tempcred::token::MalformedToken;
 use tempcred::{
-    AccessKeyId, AssumeRoleRequest, CallEnv, Caller, Credentials, Decision, GetFederationTokenRequest,
-    GetSessionTokenRequest, InMemoryDirectory, Issuer, KeyRing, RevokedSessions, SecretAccessKey,
-    SessionToken, SourceIdentity, UnixTime, VerifiedSession, Verifier, VerifyError,
+    AccessKeyId, AssumeRoleRequest, CallEnv, Caller, Credentials, Decision,
+    GetFederationTokenRequest, GetSessionTokenRequest, InMemoryDirectory, Issuer, KeyRing,
+    RevokedSessions, SecretAccessKey, SessionToken, SourceIdentity, UnixTime, VerifiedSession,
+    Verifier, VerifyError,
 };
 
 const T0: u64 = 1_800_000_000;
@@ -179,7 +180,12 @@ fn b64e(b: &[u8]) -> String {
 
 /// A version-2 token over `parent_v1` (bytes) with `caveats`, chained from `parent_secret`:
 /// (token text, secret). `count` overrides the count byte.
-fn forge_raw(parent_v1: &[u8], parent_secret: &str, caveats: &[Vec<u8>], count: Option<u8>) -> (String, String) {
+fn forge_raw(
+    parent_v1: &[u8],
+    parent_secret: &str,
+    caveats: &[Vec<u8>],
+    count: Option<u8>,
+) -> (String, String) {
     let mut secret = parent_secret.to_owned();
     let mut tag = [0u8; 32];
     for c in caveats {
@@ -239,7 +245,13 @@ fn build_v2(parent: &[u8], caveats: &[Vec<u8>], tag: &[u8]) -> String {
 
 // ---------------------------------------------------------------- SigV4
 
-fn sigv4(w: &World, key_id: &str, secret: &SecretAccessKey, token: &str, t: u64) -> Result<VerifiedSession, String> {
+fn sigv4(
+    w: &World,
+    key_id: &str,
+    secret: &SecretAccessKey,
+    token: &str,
+    t: u64,
+) -> Result<VerifiedSession, String> {
     let headers = [("host", "svc.local")];
     let req = SignableRequest {
         method: "GET",
@@ -273,11 +285,17 @@ fn sigv4(w: &World, key_id: &str, secret: &SecretAccessKey, token: &str, t: u64)
 fn a00_independent_chain_matches_attenuate() {
     let w = world();
     let p = w.role_session("src", "sess", None);
-    let cav = [Caveat::NotAfter(at(T0 + 600)), pol(&allow("s3:GetObject", "*"))];
+    let cav = [
+        Caveat::NotAfter(at(T0 + 600)),
+        pol(&allow("s3:GetObject", "*")),
+    ];
     let child = p.attenuate(&cav, at(T0 + 1)).unwrap();
     let (tok, sec) = forge(
         &p,
-        &[not_after(T0 + 600), enc(2, allow("s3:GetObject", "*").as_bytes())],
+        &[
+            not_after(T0 + 600),
+            enc(2, allow("s3:GetObject", "*").as_bytes()),
+        ],
     );
     assert_eq!(tok, child.session_token.expose_secret());
     assert_eq!(sec, child.secret_access_key.expose_secret());
@@ -307,18 +325,43 @@ fn r1_policy_caveat_never_adds_a_right_in_the_authorizer() {
     let p = w.role_session("src", "sess", None);
     let t = T0 + 10;
     // Parent: bucket/* allowed, protected deletes explicitly denied, elsewhere nothing.
-    assert_eq!(w.decide(&p, "s3:GetObject", "arn:aws:s3:::bucket/a", t), Decision::Allow);
-    assert_eq!(w.decide(&p, "s3:GetObject", "arn:aws:s3:::elsewhere/a", t), Decision::ImplicitDeny);
-    assert_eq!(w.decide(&p, "s3:DeleteObject", "arn:aws:s3:::bucket/protected/x", t), Decision::ExplicitDeny);
+    assert_eq!(
+        w.decide(&p, "s3:GetObject", "arn:aws:s3:::bucket/a", t),
+        Decision::Allow
+    );
+    assert_eq!(
+        w.decide(&p, "s3:GetObject", "arn:aws:s3:::elsewhere/a", t),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        w.decide(&p, "s3:DeleteObject", "arn:aws:s3:::bucket/protected/x", t),
+        Decision::ExplicitDeny
+    );
 
     let not_forms = r#"{"Version":"2012-10-17","Statement":[
       {"Effect":"Allow","NotAction":"s3:ListBucket","NotResource":"arn:aws:s3:::nothing"}]}"#;
     for cav in [ALLOW_ALL, not_forms] {
         let c = p.attenuate(&[pol(cav)], at(t)).unwrap();
-        assert_eq!(w.decide(&c, "s3:GetObject", "arn:aws:s3:::elsewhere/a", t), Decision::ImplicitDeny, "{cav}");
-        assert_eq!(w.decide(&c, "iam:CreateUser", "*", t), Decision::ImplicitDeny, "{cav}");
-        assert_eq!(w.decide(&c, "s3:DeleteObject", "arn:aws:s3:::bucket/protected/x", t), Decision::ExplicitDeny, "{cav}");
-        assert_eq!(w.decide(&c, "s3:GetObject", "arn:aws:s3:::bucket/a", t), Decision::Allow, "{cav}");
+        assert_eq!(
+            w.decide(&c, "s3:GetObject", "arn:aws:s3:::elsewhere/a", t),
+            Decision::ImplicitDeny,
+            "{cav}"
+        );
+        assert_eq!(
+            w.decide(&c, "iam:CreateUser", "*", t),
+            Decision::ImplicitDeny,
+            "{cav}"
+        );
+        assert_eq!(
+            w.decide(&c, "s3:DeleteObject", "arn:aws:s3:::bucket/protected/x", t),
+            Decision::ExplicitDeny,
+            "{cav}"
+        );
+        assert_eq!(
+            w.decide(&c, "s3:GetObject", "arn:aws:s3:::bucket/a", t),
+            Decision::Allow,
+            "{cav}"
+        );
     }
     // Narrowing: GetObject under bucket/a/ only; a Deny caveat wins over an Allow caveat.
     let c = p
@@ -331,10 +374,22 @@ fn r1_policy_caveat_never_adds_a_right_in_the_authorizer() {
             at(t),
         )
         .unwrap();
-    assert_eq!(w.decide(&c, "s3:GetObject", "arn:aws:s3:::bucket/a/x", t), Decision::Allow);
-    assert_eq!(w.decide(&c, "s3:PutObject", "arn:aws:s3:::bucket/a/x", t), Decision::ImplicitDeny);
-    assert_eq!(w.decide(&c, "s3:GetObject", "arn:aws:s3:::bucket/b/x", t), Decision::ImplicitDeny);
-    assert_eq!(w.decide(&c, "s3:GetObject", "arn:aws:s3:::bucket/a/secret1", t), Decision::ExplicitDeny);
+    assert_eq!(
+        w.decide(&c, "s3:GetObject", "arn:aws:s3:::bucket/a/x", t),
+        Decision::Allow
+    );
+    assert_eq!(
+        w.decide(&c, "s3:PutObject", "arn:aws:s3:::bucket/a/x", t),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        w.decide(&c, "s3:GetObject", "arn:aws:s3:::bucket/b/x", t),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        w.decide(&c, "s3:GetObject", "arn:aws:s3:::bucket/a/secret1", t),
+        Decision::ExplicitDeny
+    );
     // A Deny-only caveat allows nothing (intersection, not subtraction).
     let d = p
         .attenuate(
@@ -342,14 +397,24 @@ fn r1_policy_caveat_never_adds_a_right_in_the_authorizer() {
             at(t),
         )
         .unwrap();
-    assert_ne!(w.decide(&d, "s3:GetObject", "arn:aws:s3:::bucket/a/x", t), Decision::Allow);
+    assert_ne!(
+        w.decide(&d, "s3:GetObject", "arn:aws:s3:::bucket/a/x", t),
+        Decision::Allow
+    );
     // Attenuating the child again never widens it back.
     let e = c.attenuate(&[pol(ALLOW_ALL)], at(t)).unwrap();
-    assert_eq!(w.decide(&e, "s3:PutObject", "arn:aws:s3:::bucket/a/x", t), Decision::ImplicitDeny);
+    assert_eq!(
+        w.decide(&e, "s3:PutObject", "arn:aws:s3:::bucket/a/x", t),
+        Decision::ImplicitDeny
+    );
     // require() agrees with authorize().
     let s = w.verify(e.session_token.expose_secret(), t).unwrap();
     let err = Authorizer::new(w.dir.clone())
-        .require(&s, &AuthorizationRequest::new("s3:PutObject", "arn:aws:s3:::bucket/a/x"), at(t))
+        .require(
+            &s,
+            &AuthorizationRequest::new("s3:PutObject", "arn:aws:s3:::bucket/a/x"),
+            at(t),
+        )
         .unwrap_err();
     assert_eq!(err.code_str(), "AccessDenied");
 }
@@ -363,13 +428,21 @@ fn r1_source_identity_caveat_must_not_unlock_parent_conditions() {
     let w = world();
     let p = w.role_session("src", "sess", None);
     let t = T0 + 10;
-    assert_eq!(w.decide(&p, "s3:GetObject", "arn:aws:s3:::vault/x", t), Decision::ImplicitDeny);
-    assert_ne!(w.decide(&p, "s3:GetObject", "arn:aws:s3:::home/admin/x", t), Decision::Allow);
+    assert_eq!(
+        w.decide(&p, "s3:GetObject", "arn:aws:s3:::vault/x", t),
+        Decision::ImplicitDeny
+    );
+    assert_ne!(
+        w.decide(&p, "s3:GetObject", "arn:aws:s3:::home/admin/x", t),
+        Decision::Allow
+    );
     assert_eq!(w.decide(&p, "kms:Decrypt", "*", t), Decision::ExplicitDeny);
 
     let c = p
         .attenuate(
-            &[Caveat::SourceIdentity(SourceIdentity::new("admin").unwrap())],
+            &[Caveat::SourceIdentity(
+                SourceIdentity::new("admin").unwrap(),
+            )],
             at(t),
         )
         .unwrap();
@@ -397,14 +470,21 @@ fn r1_parent_kinds_get_session_token_federation_root_and_cross_account() {
     let alice = w.alice();
     let gst = w
         .iss
-        .get_session_token_at(&alice, &GetSessionTokenRequest::builder().build().unwrap(), &env(T0))
+        .get_session_token_at(
+            &alice,
+            &GetSessionTokenRequest::builder().build().unwrap(),
+            &env(T0),
+        )
         .unwrap()
         .credentials;
     let fed = w
         .iss
         .get_federation_token_at(
             &alice,
-            &GetFederationTokenRequest::builder("bob").policy(ALLOW_ALL).build().unwrap(),
+            &GetFederationTokenRequest::builder("bob")
+                .policy(ALLOW_ALL)
+                .build()
+                .unwrap(),
             &env(T0),
         )
         .unwrap()
@@ -415,28 +495,65 @@ fn r1_parent_kinds_get_session_token_federation_root_and_cross_account() {
         .expect("root caller");
     let rootsess = w
         .iss
-        .get_session_token_at(&root, &GetSessionTokenRequest::builder().build().unwrap(), &env(T0))
+        .get_session_token_at(
+            &root,
+            &GetSessionTokenRequest::builder().build().unwrap(),
+            &env(T0),
+        )
         .unwrap()
         .credentials;
     for (name, p) in [("gst", &gst), ("fed", &fed), ("root", &rootsess)] {
-        assert_eq!(w.decide(p, "s3:PutObject", "arn:aws:s3:::bucket/a/x", t), Decision::Allow, "{name}");
+        assert_eq!(
+            w.decide(p, "s3:PutObject", "arn:aws:s3:::bucket/a/x", t),
+            Decision::Allow,
+            "{name}"
+        );
         let c = p
-            .attenuate(&[pol(&allow("s3:GetObject", "arn:aws:s3:::bucket/a/*"))], at(t))
+            .attenuate(
+                &[pol(&allow("s3:GetObject", "arn:aws:s3:::bucket/a/*"))],
+                at(t),
+            )
             .unwrap();
-        assert_eq!(w.decide(&c, "s3:GetObject", "arn:aws:s3:::bucket/a/x", t), Decision::Allow, "{name}");
-        assert_ne!(w.decide(&c, "s3:PutObject", "arn:aws:s3:::bucket/a/x", t), Decision::Allow, "{name}");
-        assert_ne!(w.decide(&c, "iam:DeleteUser", "*", t), Decision::Allow, "{name}");
+        assert_eq!(
+            w.decide(&c, "s3:GetObject", "arn:aws:s3:::bucket/a/x", t),
+            Decision::Allow,
+            "{name}"
+        );
+        assert_ne!(
+            w.decide(&c, "s3:PutObject", "arn:aws:s3:::bucket/a/x", t),
+            Decision::Allow,
+            "{name}"
+        );
+        assert_ne!(
+            w.decide(&c, "iam:DeleteUser", "*", t),
+            Decision::Allow,
+            "{name}"
+        );
         // Cross-account: the resource in another account is never allowed to a child with Allow *.
         let all = p.attenuate(&[pol(ALLOW_ALL)], at(t)).unwrap();
         let s = w.verify(all.session_token.expose_secret(), t).unwrap();
         let mut req = AuthorizationRequest::new("s3:GetObject", "arn:aws:s3:::foreign/x");
         req.resource_account = Some("999999999999".parse().unwrap());
         let parent_s = w.verify(p.session_token.expose_secret(), t).unwrap();
-        let pd = Authorizer::new(w.dir.clone()).authorize(&parent_s, &req, at(t)).unwrap();
-        let cd = Authorizer::new(w.dir.clone()).authorize(&s, &req, at(t)).unwrap();
-        assert!(!(pd != Decision::Allow && cd == Decision::Allow), "{name}: cross-account widened");
+        let pd = Authorizer::new(w.dir.clone())
+            .authorize(&parent_s, &req, at(t))
+            .unwrap();
+        let cd = Authorizer::new(w.dir.clone())
+            .authorize(&s, &req, at(t))
+            .unwrap();
+        assert!(
+            !(pd != Decision::Allow && cd == Decision::Allow),
+            "{name}: cross-account widened"
+        );
         // A caller built with Caller::from_sigv4 from a signed request carries the caveats too.
-        let sess = sigv4(&w, c.access_key_id.as_str(), &c.secret_access_key, c.session_token.expose_secret(), t).unwrap();
+        let sess = sigv4(
+            &w,
+            c.access_key_id.as_str(),
+            &c.secret_access_key,
+            c.session_token.expose_secret(),
+            t,
+        )
+        .unwrap();
         let caller = Caller::from_session(sess);
         let r = Authorizer::new(w.dir.clone()).require_caller(
             &caller,
@@ -457,32 +574,59 @@ fn r2_never_outlives_parent_nor_not_after() {
     let t = T0 + 10;
     // The API: a later NotAfter than the current expiry is refused, the earliest one wins.
     assert_eq!(
-        p.attenuate(&[Caveat::NotAfter(at(pexp + 1))], at(t)).unwrap_err(),
+        p.attenuate(&[Caveat::NotAfter(at(pexp + 1))], at(t))
+            .unwrap_err(),
         AttenuateError::NotAfterBeyondExpiry
     );
     assert_eq!(
         p.attenuate(&[Caveat::NotAfter(at(t))], at(t)).unwrap_err(),
         AttenuateError::NotAfterNotInFuture
     );
-    let c = p.attenuate(&[Caveat::NotAfter(at(T0 + 600))], at(t)).unwrap();
+    let c = p
+        .attenuate(&[Caveat::NotAfter(at(T0 + 600))], at(t))
+        .unwrap();
     assert_eq!(c.expiration, at(T0 + 600));
     let r = c.attenuate(&[Caveat::NotAfter(at(T0 + 900))], at(t));
-    assert!(r.is_err(), "a later NotAfter on a child must be refused: {r:?}");
+    assert!(
+        r.is_err(),
+        "a later NotAfter on a child must be refused: {r:?}"
+    );
     let s = w.verify(c.session_token.expose_secret(), t).unwrap();
     assert_eq!(s.claims().expires_at, at(T0 + 600));
     // Every verifier, leeway 0: refused at the NotAfter; default leeway: refused after it.
     let v0 = Verifier::new(&w.ring).with_clock_skew_leeway(0).unwrap();
-    assert!(v0.verify(c.session_token.expose_secret(), at(T0 + 599)).is_ok());
+    assert!(v0
+        .verify(c.session_token.expose_secret(), at(T0 + 599))
+        .is_ok());
     assert_eq!(
-        v0.verify(c.session_token.expose_secret(), at(T0 + 600)).unwrap_err(),
+        v0.verify(c.session_token.expose_secret(), at(T0 + 600))
+            .unwrap_err(),
         VerifyError::Expired
     );
     let leeway = Verifier::new(&w.ring).clock_skew_leeway();
-    assert!(w.verify(c.session_token.expose_secret(), T0 + 600 + leeway).is_err());
+    assert!(w
+        .verify(c.session_token.expose_secret(), T0 + 600 + leeway)
+        .is_err());
+    // Documented behaviour, not a hole: a NotAfter gets the verifier's clock-skew leeway like
+    // any expiry (default 300 s), so a "60-second" child works for up to 360 s.
+    assert!(w
+        .verify(c.session_token.expose_secret(), T0 + 600 + leeway - 1)
+        .is_ok());
     // SigV4 and the Authorizer (a kept session) re-check it.
-    assert!(sigv4(&w, c.access_key_id.as_str(), &c.secret_access_key, c.session_token.expose_secret(), T0 + 600 + leeway).is_err());
+    assert!(sigv4(
+        &w,
+        c.access_key_id.as_str(),
+        &c.secret_access_key,
+        c.session_token.expose_secret(),
+        T0 + 600 + leeway
+    )
+    .is_err());
     let err = Authorizer::new(w.dir.clone())
-        .authorize(&s, &AuthorizationRequest::new("s3:GetObject", "arn:aws:s3:::bucket/a"), at(T0 + 600 + leeway))
+        .authorize(
+            &s,
+            &AuthorizationRequest::new("s3:GetObject", "arn:aws:s3:::bucket/a"),
+            at(T0 + 600 + leeway),
+        )
         .unwrap_err();
     assert_eq!(err.code_str(), "ExpiredToken");
     // The issuer (GetCallerIdentity) too.
@@ -495,13 +639,27 @@ fn r2_never_outlives_parent_nor_not_after() {
     // NotAfter before issued_at, and NotAfters out of order. The minimum always wins.
     let (tok, _) = forge(&p, &[not_after(pexp + 100_000)]);
     let s = w.verify(&tok, t).unwrap();
-    assert_eq!(s.claims().expires_at, at(pexp), "a forged later NotAfter extended the lifetime");
+    assert_eq!(
+        s.claims().expires_at,
+        at(pexp),
+        "a forged later NotAfter extended the lifetime"
+    );
     assert!(w.verify(&tok, pexp + leeway).is_err());
-    let (tok, _) = forge(&p, &[not_after(T0 + 900), not_after(T0 + 300), not_after(T0 + 2000)]);
+    let (tok, _) = forge(
+        &p,
+        &[
+            not_after(T0 + 900),
+            not_after(T0 + 300),
+            not_after(T0 + 2000),
+        ],
+    );
     assert_eq!(w.verify(&tok, t).unwrap().claims().expires_at, at(T0 + 300));
     let (tok, _) = forge(&p, &[not_after(T0 - 1000)]);
     for when in [T0 - 2000, T0 - 1000, T0 - 500, T0, T0 + 10, pexp] {
-        assert!(w.verify(&tok, when).is_err(), "NotAfter before issued_at verified at {when}");
+        assert!(
+            w.verify(&tok, when).is_err(),
+            "NotAfter before issued_at verified at {when}"
+        );
     }
     let (tok, _) = forge(&p, &[not_after(0)]);
     assert!(w.verify(&tok, t).is_err());
@@ -530,22 +688,58 @@ fn r3_caveats_cannot_be_dropped_reordered_modified_or_grafted() {
     let c1 = p.attenuate(&[a.clone()], at(t)).unwrap();
     let c2 = c1.attenuate(&[b.clone()], at(t)).unwrap();
     let c3 = c2
-        .attenuate(&[Caveat::SourceIdentity(SourceIdentity::new("xx").unwrap())], at(t))
+        .attenuate(
+            &[Caveat::SourceIdentity(SourceIdentity::new("xx").unwrap())],
+            at(t),
+        )
         .unwrap();
     assert!(w.verify(c3.session_token.expose_secret(), t).is_ok());
     let (parent, cs, tag) = parse_v2(c3.session_token.expose_secret());
     assert_eq!(cs.len(), 3);
     let (_, _, tag2) = parse_v2(c2.session_token.expose_secret());
     let mut tries: Vec<(&str, String)> = vec![
-        ("drop middle", build_v2(&parent, &[cs[0].clone(), cs[2].clone()], &tag)),
+        (
+            "drop middle",
+            build_v2(&parent, &[cs[0].clone(), cs[2].clone()], &tag),
+        ),
         ("drop last", build_v2(&parent, &cs[..2], &tag)),
         ("drop first", build_v2(&parent, &cs[1..], &tag)),
-        ("drop all but first, c3 tag", build_v2(&parent, &cs[..1], &tag)),
-        ("reorder", build_v2(&parent, &[cs[1].clone(), cs[0].clone(), cs[2].clone()], &tag)),
-        ("reorder 2", build_v2(&parent, &[cs[0].clone(), cs[2].clone(), cs[1].clone()], &tag)),
-        ("duplicate", build_v2(&parent, &[cs[0].clone(), cs[0].clone(), cs[1].clone(), cs[2].clone()], &tag)),
-        ("graft onto sibling", build_v2(&b64d(q.session_token.expose_secret()), &cs, &tag)),
-        ("graft onto other role", build_v2(&b64d(other.session_token.expose_secret()), &cs, &tag)),
+        (
+            "drop all but first, c3 tag",
+            build_v2(&parent, &cs[..1], &tag),
+        ),
+        (
+            "reorder",
+            build_v2(
+                &parent,
+                &[cs[1].clone(), cs[0].clone(), cs[2].clone()],
+                &tag,
+            ),
+        ),
+        (
+            "reorder 2",
+            build_v2(
+                &parent,
+                &[cs[0].clone(), cs[2].clone(), cs[1].clone()],
+                &tag,
+            ),
+        ),
+        (
+            "duplicate",
+            build_v2(
+                &parent,
+                &[cs[0].clone(), cs[0].clone(), cs[1].clone(), cs[2].clone()],
+                &tag,
+            ),
+        ),
+        (
+            "graft onto sibling",
+            build_v2(&b64d(q.session_token.expose_secret()), &cs, &tag),
+        ),
+        (
+            "graft onto other role",
+            build_v2(&b64d(other.session_token.expose_secret()), &cs, &tag),
+        ),
         ("c2 tag with c3 caveats", build_v2(&parent, &cs, &tag2)),
     ];
     // Modified caveat: a wider policy and a later NotAfter with the same tag.
@@ -557,23 +751,54 @@ fn r3_caveats_cannot_be_dropped_reordered_modified_or_grafted() {
     tries.push(("modified NotAfter", build_v2(&parent, &later, &tag)));
     for (name, tok) in &tries {
         let r = w.verify(tok, t);
-        assert!(r.is_err(), "{name}: accepted: {:?}", r.map(|s| s.attenuation().map(|a| a.caveats().to_vec())));
+        assert!(
+            r.is_err(),
+            "{name}: accepted: {:?}",
+            r.map(|s| s.attenuation().map(|a| a.caveats().to_vec()))
+        );
     }
     // The holder of c3 forging with c3's secret builds only longer chains (append), never
     // shorter ones: chaining c3's secret over a subset gives a tag the verifier refuses.
-    let (tok, _) = forge_raw(&parent, c3.secret_access_key.expose_secret(), &cs[..1], None);
+    let (tok, _) = forge_raw(
+        &parent,
+        c3.secret_access_key.expose_secret(),
+        &cs[..1],
+        None,
+    );
     assert!(w.verify(&tok, t).is_err());
     // Grafting with the API: attenuate credentials made of one parent's token and another's secret.
-    let franken = Credentials::from_parts(q.access_key_id, p.secret_access_key.clone(), q.session_token.clone()).unwrap();
+    let franken = Credentials::from_parts(
+        q.access_key_id,
+        p.secret_access_key.clone(),
+        q.session_token.clone(),
+    )
+    .unwrap();
     let g = franken.attenuate(&[a.clone()], at(t)).unwrap();
-    assert!(sigv4(&w, g.access_key_id.as_str(), &g.secret_access_key, g.session_token.expose_secret(), t).is_err());
+    assert!(sigv4(
+        &w,
+        g.access_key_id.as_str(),
+        &g.secret_access_key,
+        g.session_token.expose_secret(),
+        t
+    )
+    .is_err());
     // from_parts refuses the wrong key ID for a token (both directions).
     assert_eq!(
-        Credentials::from_parts(p.access_key_id, c1.secret_access_key.clone(), c1.session_token.clone()).unwrap_err(),
+        Credentials::from_parts(
+            p.access_key_id,
+            c1.secret_access_key.clone(),
+            c1.session_token.clone()
+        )
+        .unwrap_err(),
         AttenuateError::AccessKeyIdMismatch
     );
     assert_eq!(
-        Credentials::from_parts(c1.access_key_id, p.secret_access_key.clone(), p.session_token.clone()).unwrap_err(),
+        Credentials::from_parts(
+            c1.access_key_id,
+            p.secret_access_key.clone(),
+            p.session_token.clone()
+        )
+        .unwrap_err(),
         AttenuateError::AccessKeyIdMismatch
     );
 }
@@ -583,16 +808,38 @@ fn r3_wrong_halves_of_a_triple_never_sign() {
     let w = world();
     let p = w.role_session("src", "sess", None);
     let t = T0 + 10;
-    let c = p.attenuate(&[pol(&allow("s3:GetObject", "*"))], at(t)).unwrap();
-    let g = c.attenuate(&[Caveat::NotAfter(at(T0 + 900))], at(t)).unwrap();
+    let c = p
+        .attenuate(&[pol(&allow("s3:GetObject", "*"))], at(t))
+        .unwrap();
+    let g = c
+        .attenuate(&[Caveat::NotAfter(at(T0 + 900))], at(t))
+        .unwrap();
     assert_ne!(p.access_key_id, c.access_key_id);
     assert!(!p.secret_access_key.ct_eq(&c.secret_access_key));
-    let ok = sigv4(&w, c.access_key_id.as_str(), &c.secret_access_key, c.session_token.expose_secret(), t).unwrap();
+    let ok = sigv4(
+        &w,
+        c.access_key_id.as_str(),
+        &c.secret_access_key,
+        c.session_token.expose_secret(),
+        t,
+    )
+    .unwrap();
     assert!(ok.is_attenuated());
     assert_eq!(ok.access_key_id(), &c.access_key_id);
-    assert_eq!(ok.attenuation().unwrap().parent_access_key_id(), &p.access_key_id);
-    let (pk, ck, gk) = (p.access_key_id.as_str(), c.access_key_id.as_str(), g.access_key_id.as_str());
-    let (ps, cs, gs) = (&p.secret_access_key, &c.secret_access_key, &g.secret_access_key);
+    assert_eq!(
+        ok.attenuation().unwrap().parent_access_key_id(),
+        &p.access_key_id
+    );
+    let (pk, ck, gk) = (
+        p.access_key_id.as_str(),
+        c.access_key_id.as_str(),
+        g.access_key_id.as_str(),
+    );
+    let (ps, cs, gs) = (
+        &p.secret_access_key,
+        &c.secret_access_key,
+        &g.secret_access_key,
+    );
     let (pt, ct, gt) = (
         p.session_token.expose_secret(),
         c.session_token.expose_secret(),
@@ -609,20 +856,47 @@ fn r3_wrong_halves_of_a_triple_never_sign() {
         ("child key, child secret, grandchild token", ck, cs, gt),
         ("grandchild key, grandchild secret, child token", gk, gs, ct),
         ("child key, grandchild secret, child token", ck, gs, ct),
-        ("parent key, grandchild secret, grandchild token", pk, gs, gt),
-        ("grandchild key, parent secret, grandchild token", gk, ps, gt),
+        (
+            "parent key, grandchild secret, grandchild token",
+            pk,
+            gs,
+            gt,
+        ),
+        (
+            "grandchild key, parent secret, grandchild token",
+            gk,
+            ps,
+            gt,
+        ),
     ];
     for (name, k, s, tok) in combos {
         assert!(sigv4(&w, k, s, tok, t).is_err(), "{name}: verified");
     }
     // No token at all with the child's key and secret.
     let headers = [("host", "svc.local")];
-    let req = SignableRequest { method: "GET", path: "/", query: "", headers: &headers, payload: PayloadHash::Bytes(b"") };
-    let out = sign(&req, &SigningParams::new(ck, cs, "us-east-1", "execute-api", at(t))).unwrap();
+    let req = SignableRequest {
+        method: "GET",
+        path: "/",
+        query: "",
+        headers: &headers,
+        payload: PayloadHash::Bytes(b""),
+    };
+    let out = sign(
+        &req,
+        &SigningParams::new(ck, cs, "us-east-1", "execute-api", at(t)),
+    )
+    .unwrap();
     let mut all: Vec<(&str, &str)> = headers.to_vec();
     all.extend(out.headers.iter().map(|(n, v)| (*n, v.as_str())));
-    let req = SignableRequest { headers: &all, ..req };
-    let v = SigV4Verifier::new(Verifier::new(&w.ring), NoLongTermKeys, SigV4Config::new("execute-api"));
+    let req = SignableRequest {
+        headers: &all,
+        ..req
+    };
+    let v = SigV4Verifier::new(
+        Verifier::new(&w.ring),
+        NoLongTermKeys,
+        SigV4Config::new("execute-api"),
+    );
     assert!(v.verify(&req, at(t)).is_err());
     // The child's secret is not derivable by the verifier of another ring.
     let ring2 = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(8)).unwrap();
@@ -679,7 +953,14 @@ fn r4_every_altered_byte_and_character_is_refused() {
         }
     }
     // Appended / removed text.
-    for s in [format!("{text}A"), format!("{text}AA"), format!("{text}AAAA"), text[..text.len() - 1].to_owned(), format!("{text}="), format!(" {text}")] {
+    for s in [
+        format!("{text}A"),
+        format!("{text}AA"),
+        format!("{text}AAAA"),
+        text[..text.len() - 1].to_owned(),
+        format!("{text}="),
+        format!(" {text}"),
+    ] {
         if v.verify(&s, at(t)).is_ok() {
             accepted.push(format!("edited text of len {}", s.len()));
         }
@@ -700,7 +981,10 @@ fn r4_every_altered_byte_and_character_is_refused() {
             signed.push(i);
         }
     }
-    assert!(signed.is_empty(), "altered secrets verified at positions {signed:?}");
+    assert!(
+        signed.is_empty(),
+        "altered secrets verified at positions {signed:?}"
+    );
     assert!(sigv4(&w, c.access_key_id.as_str(), &c.secret_access_key, &text, t).is_ok());
 }
 
@@ -731,30 +1015,60 @@ fn r5_source_identity_only_when_unset_and_never_changes() {
         AttenuateError::SourceIdentityAlreadySet
     );
     let s = w.verify(c.session_token.expose_secret(), t).unwrap();
-    assert_eq!(s.claims().source_identity.map(|x| x.as_str().to_owned()), Some("aa".into()));
+    assert_eq!(
+        s.claims().source_identity.map(|x| x.as_str().to_owned()),
+        Some("aa".into())
+    );
     // Forged by hand: the verifier refuses what attenuate refused.
     for (name, (tok, _)) in [
         ("SI over the parent's", forge(&with, &[enc(3, b"mallory")])),
-        ("same SI as the parent's", forge(&with, &[enc(3, b"alice-si")])),
+        (
+            "same SI as the parent's",
+            forge(&with, &[enc(3, b"alice-si")]),
+        ),
         ("two SIs", forge(&without, &[enc(3, b"aa"), enc(3, b"bb")])),
-        ("the same SI twice", forge(&without, &[enc(3, b"aa"), enc(3, b"aa")])),
-        ("two SIs around a policy", forge(&without, &[enc(3, b"aa"), enc(2, ALLOW_ALL.as_bytes()), enc(3, b"bb")])),
-        ("an invalid SI", forge(&without, &[enc(3, b"bad identity\n")])),
+        (
+            "the same SI twice",
+            forge(&without, &[enc(3, b"aa"), enc(3, b"aa")]),
+        ),
+        (
+            "two SIs around a policy",
+            forge(
+                &without,
+                &[enc(3, b"aa"), enc(2, ALLOW_ALL.as_bytes()), enc(3, b"bb")],
+            ),
+        ),
+        (
+            "an invalid SI",
+            forge(&without, &[enc(3, b"bad identity\n")]),
+        ),
         ("an empty SI", forge(&without, &[enc(3, b"")])),
         ("a one-character SI", forge(&without, &[enc(3, b"a")])),
         ("an over-long SI", forge(&without, &[enc(3, &[b'a'; 65])])),
         ("non-UTF-8 SI", forge(&without, &[enc(3, &[0xff, 0xfe])])),
     ] {
         let r = w.verify(&tok, t);
-        assert!(r.is_err(), "{name}: accepted with SI {:?}", r.map(|s| s.claims().source_identity));
+        assert!(
+            r.is_err(),
+            "{name}: accepted with SI {:?}",
+            r.map(|s| s.claims().source_identity)
+        );
     }
     let s = w.verify(with.session_token.expose_secret(), t).unwrap();
-    assert_eq!(s.claims().source_identity.map(|x| x.as_str().to_owned()), Some("alice-si".into()));
+    assert_eq!(
+        s.claims().source_identity.map(|x| x.as_str().to_owned()),
+        Some("alice-si".into())
+    );
 }
 
 // ================================================================ rule 6: the STS
 
-fn sts_op(w: &World, caller: &Caller, query: &str, t: u64) -> Result<tempcred::StsResponse, tempcred::StsError> {
+fn sts_op(
+    w: &World,
+    caller: &Caller,
+    query: &str,
+    t: u64,
+) -> Result<tempcred::StsResponse, tempcred::StsError> {
     let req = tempcred::wire::parse_query(query.as_bytes()).unwrap();
     w.iss.handle(Some(caller), &req, &env(t))
 }
@@ -767,14 +1081,21 @@ fn r6_attenuated_may_only_get_caller_identity() {
     let role = w.role_session("src", "sess", None);
     let gst = w
         .iss
-        .get_session_token_at(&alice, &GetSessionTokenRequest::builder().build().unwrap(), &env(T0))
+        .get_session_token_at(
+            &alice,
+            &GetSessionTokenRequest::builder().build().unwrap(),
+            &env(T0),
+        )
         .unwrap()
         .credentials;
     let fed = w
         .iss
         .get_federation_token_at(
             &alice,
-            &GetFederationTokenRequest::builder("bob").policy(ALLOW_ALL).build().unwrap(),
+            &GetFederationTokenRequest::builder("bob")
+                .policy(ALLOW_ALL)
+                .build()
+                .unwrap(),
             &env(T0),
         )
         .unwrap()
@@ -807,12 +1128,26 @@ fn r6_attenuated_may_only_get_caller_identity() {
     for (pname, parent) in [("role", &role), ("gst", &gst), ("fed", &fed)] {
         let expect_arn = w
             .iss
-            .get_caller_identity_at(&Caller::from_session(w.verify(parent.session_token.expose_secret(), t).unwrap()), &env(t))
+            .get_caller_identity_at(
+                &Caller::from_session(w.verify(parent.session_token.expose_secret(), t).unwrap()),
+                &env(t),
+            )
             .unwrap();
-        for cav in [vec![pol(ALLOW_ALL)], vec![Caveat::NotAfter(at(T0 + 900))], vec![Caveat::SourceIdentity(SourceIdentity::new("zz").unwrap())]] {
+        for cav in [
+            vec![pol(ALLOW_ALL)],
+            vec![Caveat::NotAfter(at(T0 + 900))],
+            vec![Caveat::SourceIdentity(SourceIdentity::new("zz").unwrap())],
+        ] {
             let child = parent.attenuate(&cav, at(t)).unwrap();
             // Through SigV4, as the endpoint does.
-            let sess = sigv4(&w, child.access_key_id.as_str(), &child.secret_access_key, child.session_token.expose_secret(), t).unwrap();
+            let sess = sigv4(
+                &w,
+                child.access_key_id.as_str(),
+                &child.secret_access_key,
+                child.session_token.expose_secret(),
+                t,
+            )
+            .unwrap();
             let caller = Caller::from_session(sess);
             let gci = w.iss.get_caller_identity_at(&caller, &env(t)).unwrap();
             assert_eq!(gci.arn, expect_arn.arn, "{pname}");
@@ -822,7 +1157,9 @@ fn r6_attenuated_may_only_get_caller_identity() {
                 let r = sts_op(&w, &caller, q, t);
                 match r {
                     Ok(_) => panic!("{pname} child {cav:?}: {op} was ALLOWED"),
-                    Err(e) => assert_eq!(e.code_str(), "AccessDenied", "{pname} child: {op}: {e:?}"),
+                    Err(e) => {
+                        assert_eq!(e.code_str(), "AccessDenied", "{pname} child: {op}: {e:?}")
+                    }
                 }
             }
         }
@@ -834,14 +1171,20 @@ fn r6_attenuated_may_only_get_caller_identity() {
         .iss
         .assume_role_at(
             &caller,
-            &AssumeRoleRequest::builder("arn:aws:iam::111111111111:role/other", "xx").build().unwrap(),
+            &AssumeRoleRequest::builder("arn:aws:iam::111111111111:role/other", "xx")
+                .build()
+                .unwrap(),
             &env(t),
         )
         .unwrap_err();
     assert_eq!(e.code_str(), "AccessDenied");
     let e = w
         .iss
-        .get_session_token_at(&caller, &GetSessionTokenRequest::builder().build().unwrap(), &env(t))
+        .get_session_token_at(
+            &caller,
+            &GetSessionTokenRequest::builder().build().unwrap(),
+            &env(t),
+        )
         .unwrap_err();
     assert_eq!(e.code_str(), "AccessDenied");
     // Audit: calls with the child carry caller_caveats.
@@ -870,14 +1213,36 @@ fn r6_over_http_endpoint() {
     let child = role.attenuate(&[pol(ALLOW_ALL)], at(t)).unwrap();
     let ep = tempcred::endpoint::StsEndpoint::new(w.iss);
     let call = |body: &str| {
-        let headers = [("host", "sts.local"), ("content-type", "application/x-www-form-urlencoded")];
-        let req = SignableRequest { method: "POST", path: "/", query: "", headers: &headers, payload: PayloadHash::Bytes(body.as_bytes()) };
-        let p = SigningParams::new(child.access_key_id.as_str(), &child.secret_access_key, "us-east-1", "sts", at(t))
-            .with_session_token(child.session_token.expose_secret());
+        let headers = [
+            ("host", "sts.local"),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ];
+        let req = SignableRequest {
+            method: "POST",
+            path: "/",
+            query: "",
+            headers: &headers,
+            payload: PayloadHash::Bytes(body.as_bytes()),
+        };
+        let p = SigningParams::new(
+            child.access_key_id.as_str(),
+            &child.secret_access_key,
+            "us-east-1",
+            "sts",
+            at(t),
+        )
+        .with_session_token(child.session_token.expose_secret());
         let out = sign(&req, &p).unwrap();
         let mut all: Vec<(&str, &str)> = headers.to_vec();
         all.extend(out.headers.iter().map(|(n, v)| (*n, v.as_str())));
-        let http = tempcred::endpoint::HttpRequest { method: "POST", path: "/", query: "", headers: &all, body: body.as_bytes(), source_ip: None };
+        let http = tempcred::endpoint::HttpRequest {
+            method: "POST",
+            path: "/",
+            query: "",
+            headers: &all,
+            body: body.as_bytes(),
+            source_ip: None,
+        };
         let r = ep.handle(&http, at(t));
         (r.status, r.body.to_string())
     };
@@ -908,37 +1273,75 @@ fn r7_strict_decoding_typed_errors_never_panic() {
     let v = Verifier::new(&w.ring);
     let malformed = |tok: &str, what: &str| match v.verify(tok, at(t)) {
         Err(VerifyError::Malformed(_)) => {}
-        other => panic!("{what}: expected Malformed, got {:?}", other.map(|s| s.attenuation().map(|a| a.caveat_count()))),
+        other => panic!(
+            "{what}: expected Malformed, got {:?}",
+            other.map(|s| s.attenuation().map(|a| a.caveat_count()))
+        ),
     };
     let na = not_after(T0 + 900);
     // Validly chained but refused after the chain (the holder can compute these).
     let nine: Vec<Vec<u8>> = (0..9).map(|i| not_after(T0 + 900 - i)).collect();
     malformed(&forge_raw(&pv1, &ps, &nine, None).0, "9 caveats");
     let eight: Vec<Vec<u8>> = (0..8).map(|i| not_after(T0 + 900 - i)).collect();
-    assert!(v.verify(&forge_raw(&pv1, &ps, &eight, None).0, at(t)).is_ok(), "8 caveats is the maximum");
+    assert!(
+        v.verify(&forge_raw(&pv1, &ps, &eight, None).0, at(t))
+            .is_ok(),
+        "8 caveats is the maximum"
+    );
     assert_eq!(tempcred::limits::MAX_CAVEATS, 8);
     malformed(&forge_raw(&pv1, &ps, &[], None).0, "0 caveats");
     malformed(&forge_raw(&pv1, &ps, &[enc(4, b"x")], None).0, "kind 4");
     malformed(&forge_raw(&pv1, &ps, &[enc(0, b"x")], None).0, "kind 0");
-    malformed(&forge_raw(&pv1, &ps, &[enc(1, &[0; 7])], None).0, "NotAfter of 7 bytes");
-    malformed(&forge_raw(&pv1, &ps, &[enc(1, &[0; 9])], None).0, "NotAfter of 9 bytes");
-    malformed(&forge_raw(&pv1, &ps, &[enc(2, b"")], None).0, "empty policy");
+    malformed(
+        &forge_raw(&pv1, &ps, &[enc(1, &[0; 7])], None).0,
+        "NotAfter of 7 bytes",
+    );
+    malformed(
+        &forge_raw(&pv1, &ps, &[enc(1, &[0; 9])], None).0,
+        "NotAfter of 9 bytes",
+    );
+    malformed(
+        &forge_raw(&pv1, &ps, &[enc(2, b"")], None).0,
+        "empty policy",
+    );
     malformed(&forge_raw(&pv1, &ps, &[enc(2, b"{")], None).0, "bad policy");
-    malformed(&forge_raw(&pv1, &ps, &[enc(2, &[0xff])], None).0, "non-UTF-8 policy");
+    malformed(
+        &forge_raw(&pv1, &ps, &[enc(2, &[0xff])], None).0,
+        "non-UTF-8 policy",
+    );
     malformed(&forge_raw(&pv1, &ps, &[enc(2, br#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#)], None).0, "policy with Principal");
     let big = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"{}","Effect":"Allow","Action":"*","Resource":"*"}}]}}"#,
         "a".repeat(2100)
     );
-    malformed(&forge_raw(&pv1, &ps, &[enc(2, big.as_bytes())], None).0, "policy over 2048 chars");
-    assert!(matches!(p.attenuate(&[pol(&big)], at(t)).unwrap_err(), AttenuateError::Policy(_)));
+    malformed(
+        &forge_raw(&pv1, &ps, &[enc(2, big.as_bytes())], None).0,
+        "policy over 2048 chars",
+    );
+    assert!(matches!(
+        p.attenuate(&[pol(&big)], at(t)).unwrap_err(),
+        AttenuateError::Policy(_)
+    ));
     // Count byte not matching the list.
-    malformed(&forge_raw(&pv1, &ps, &[na.clone()], Some(2)).0, "count 2 for 1");
-    malformed(&forge_raw(&pv1, &ps, &[na.clone(), na.clone()], Some(1)).0, "count 1 for 2");
+    malformed(
+        &forge_raw(&pv1, &ps, &[na.clone()], Some(2)).0,
+        "count 2 for 1",
+    );
+    malformed(
+        &forge_raw(&pv1, &ps, &[na.clone(), na.clone()], Some(1)).0,
+        "count 1 for 2",
+    );
     // Nested: a version-2 parent (the holder's own child), chained from the child's secret.
-    let c = p.attenuate(&[Caveat::NotAfter(at(T0 + 900))], at(t)).unwrap();
+    let c = p
+        .attenuate(&[Caveat::NotAfter(at(T0 + 900))], at(t))
+        .unwrap();
     let cv2 = b64d(c.session_token.expose_secret());
-    let (nested, _) = forge_raw(&cv2, c.secret_access_key.expose_secret(), &[na.clone()], None);
+    let (nested, _) = forge_raw(
+        &cv2,
+        c.secret_access_key.expose_secret(),
+        &[na.clone()],
+        None,
+    );
     malformed(&nested, "nested v2 parent");
     assert!(matches!(
         v.verify(&nested, at(t)),
@@ -995,17 +1398,35 @@ fn r7_strict_decoding_typed_errors_never_panic() {
         }
     }
     // The holder's API on malformed tokens: typed errors.
-    for bad in [b64e(&tr), nested.clone(), b64e(&good[..good.len() - 1]), "AAAA".into()] {
-        let r = Credentials::from_parts(c.access_key_id, c.secret_access_key.clone(), SessionToken::new(bad).unwrap());
+    for bad in [
+        b64e(&tr),
+        nested.clone(),
+        b64e(&good[..good.len() - 1]),
+        "AAAA".into(),
+    ] {
+        let r = Credentials::from_parts(
+            c.access_key_id,
+            c.secret_access_key.clone(),
+            SessionToken::new(bad).unwrap(),
+        );
         assert!(r.is_err());
     }
     // attenuate: over 8, and over 4096 bytes.
     let mut cs: Vec<Caveat> = (0..8).map(|i| Caveat::NotAfter(at(T0 + 900 - i))).collect();
     let full = p.attenuate(&cs, at(t)).unwrap();
-    assert_eq!(full.attenuate(&[pol(ALLOW_ALL)], at(t)).unwrap_err(), AttenuateError::TooManyCaveats);
+    assert_eq!(
+        full.attenuate(&[pol(ALLOW_ALL)], at(t)).unwrap_err(),
+        AttenuateError::TooManyCaveats
+    );
     cs.push(pol(ALLOW_ALL));
-    assert_eq!(p.attenuate(&cs, at(t)).unwrap_err(), AttenuateError::TooManyCaveats);
-    assert_eq!(p.attenuate(&[], at(t)).unwrap_err(), AttenuateError::NoCaveats);
+    assert_eq!(
+        p.attenuate(&cs, at(t)).unwrap_err(),
+        AttenuateError::TooManyCaveats
+    );
+    assert_eq!(
+        p.attenuate(&[], at(t)).unwrap_err(),
+        AttenuateError::NoCaveats
+    );
     let near = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"{}","Effect":"Allow","Action":"*","Resource":"*"}}]}}"#,
         "a".repeat(1900)
@@ -1013,7 +1434,12 @@ fn r7_strict_decoding_typed_errors_never_panic() {
     let r = p.attenuate(&[pol(&near), pol(&near)], at(t));
     assert!(matches!(r, Err(AttenuateError::TooLarge { .. })), "{r:?}");
     // Forged: two big policies (each legal) making a token over 4096 chars: refused as TooLong.
-    let (tok, _) = forge_raw(&pv1, &ps, &[enc(2, near.as_bytes()), enc(2, near.as_bytes())], None);
+    let (tok, _) = forge_raw(
+        &pv1,
+        &ps,
+        &[enc(2, near.as_bytes()), enc(2, near.as_bytes())],
+        None,
+    );
     assert!(tok.len() > 4096);
     malformed(&tok, "over 4096 by forging");
 }
@@ -1025,27 +1451,63 @@ fn r8_revoking_the_parents_role_revokes_children() {
     let w = world();
     let p = w.role_session("src", "sess", None);
     let t = T0 + 10;
-    let c = p.attenuate(&[pol(ALLOW_ALL), Caveat::SourceIdentity(SourceIdentity::new("qq").unwrap())], at(t)).unwrap();
-    let g = c.attenuate(&[Caveat::NotAfter(at(T0 + 1000))], at(t)).unwrap();
+    let c = p
+        .attenuate(
+            &[
+                pol(ALLOW_ALL),
+                Caveat::SourceIdentity(SourceIdentity::new("qq").unwrap()),
+            ],
+            at(t),
+        )
+        .unwrap();
+    let g = c
+        .attenuate(&[Caveat::NotAfter(at(T0 + 1000))], at(t))
+        .unwrap();
     let mut rv = RevokedSessions::default();
-    rv.revoke_role_sessions("111111111111".parse().unwrap(), tempcred::principal::RoleName::new("SRC").unwrap(), at(T0 + 1));
+    rv.revoke_role_sessions(
+        "111111111111".parse().unwrap(),
+        tempcred::principal::RoleName::new("SRC").unwrap(),
+        at(T0 + 1),
+    );
     let v = Verifier::new(&w.ring).with_revoked_sessions(rv.clone());
     for (n, x) in [("child", &c), ("grandchild", &g)] {
-        assert_eq!(v.verify(x.session_token.expose_secret(), at(t)).unwrap_err(), VerifyError::Revoked, "{n}");
+        assert_eq!(
+            v.verify(x.session_token.expose_secret(), at(t))
+                .unwrap_err(),
+            VerifyError::Revoked,
+            "{n}"
+        );
         // Attenuating a revoked parent offline works, but the result is refused.
-        let more = x.attenuate(&[Caveat::NotAfter(at(T0 + 800))], at(t)).unwrap();
-        assert_eq!(v.verify(more.session_token.expose_secret(), at(t)).unwrap_err(), VerifyError::Revoked);
+        let more = x
+            .attenuate(&[Caveat::NotAfter(at(T0 + 800))], at(t))
+            .unwrap();
+        assert_eq!(
+            v.verify(more.session_token.expose_secret(), at(t))
+                .unwrap_err(),
+            VerifyError::Revoked
+        );
         // A session verified before the cut-off is refused by a revoking Authorizer and Issuer.
         let s = w.verify(x.session_token.expose_secret(), t).unwrap();
         assert!(Authorizer::new(w.dir.clone())
             .with_revoked_sessions(rv.clone())
-            .authorize(&s, &AuthorizationRequest::new("s3:GetObject", "arn:aws:s3:::bucket/a"), at(t))
+            .authorize(
+                &s,
+                &AuthorizationRequest::new("s3:GetObject", "arn:aws:s3:::bucket/a"),
+                at(t)
+            )
             .is_err());
-        let iss = Issuer::builder(w.dir.clone(), w.ring.clone()).revoked_sessions(rv.clone()).build();
-        assert!(iss.get_caller_identity_at(&Caller::from_session(s), &env(t)).is_err());
+        let iss = Issuer::builder(w.dir.clone(), w.ring.clone())
+            .revoked_sessions(rv.clone())
+            .build();
+        assert!(iss
+            .get_caller_identity_at(&Caller::from_session(s), &env(t))
+            .is_err());
     }
     // The sibling role is untouched.
-    let o = w.role_session("other", "sess", None).attenuate(&[pol(ALLOW_ALL)], at(t)).unwrap();
+    let o = w
+        .role_session("other", "sess", None)
+        .attenuate(&[pol(ALLOW_ALL)], at(t))
+        .unwrap();
     assert!(v.verify(o.session_token.expose_secret(), at(t)).is_ok());
 }
 
@@ -1056,7 +1518,15 @@ fn r9_secrets_never_in_debug_errors_or_audit() {
     let w = world();
     let p = w.role_session("src", "sess", None);
     let t = T0 + 10;
-    let c = p.attenuate(&[pol(ALLOW_ALL), Caveat::SourceIdentity(SourceIdentity::new("qq").unwrap())], at(t)).unwrap();
+    let c = p
+        .attenuate(
+            &[
+                pol(ALLOW_ALL),
+                Caveat::SourceIdentity(SourceIdentity::new("qq").unwrap()),
+            ],
+            at(t),
+        )
+        .unwrap();
     let secrets: Vec<String> = vec![
         p.secret_access_key.expose_secret().into(),
         c.secret_access_key.expose_secret().into(),
@@ -1078,19 +1548,44 @@ fn r9_secrets_never_in_debug_errors_or_audit() {
     check("Attenuation Debug", &format!("{:?}", s.attenuation()));
     // Errors of attenuate, from_parts and verify.
     let errs = [
-        format!("{:?} {}", p.attenuate(&[Caveat::NotAfter(at(0))], at(t)).unwrap_err(), p.attenuate(&[Caveat::NotAfter(at(0))], at(t)).unwrap_err()),
+        format!(
+            "{:?} {}",
+            p.attenuate(&[Caveat::NotAfter(at(0))], at(t)).unwrap_err(),
+            p.attenuate(&[Caveat::NotAfter(at(0))], at(t)).unwrap_err()
+        ),
         {
-            let e = Credentials::from_parts(p.access_key_id, c.secret_access_key.clone(), c.session_token.clone()).unwrap_err();
+            let e = Credentials::from_parts(
+                p.access_key_id,
+                c.secret_access_key.clone(),
+                c.session_token.clone(),
+            )
+            .unwrap_err();
             format!("{e:?} {e}")
         },
         {
             let mut tok = c.session_token.expose_secret().to_owned();
             tok.push('A');
-            let e = SessionToken::new(tok.clone()).map(|st| Credentials::from_parts(c.access_key_id, c.secret_access_key.clone(), st));
+            let e = SessionToken::new(tok.clone()).map(|st| {
+                Credentials::from_parts(c.access_key_id, c.secret_access_key.clone(), st)
+            });
             format!("{e:?}")
         },
-        format!("{:?}", w.verify(c.session_token.expose_secret(), T0 + 100_000).unwrap_err()),
-        format!("{:?}", sigv4(&w, c.access_key_id.as_str(), &p.secret_access_key, c.session_token.expose_secret(), t).unwrap_err()),
+        format!(
+            "{:?}",
+            w.verify(c.session_token.expose_secret(), T0 + 100_000)
+                .unwrap_err()
+        ),
+        format!(
+            "{:?}",
+            sigv4(
+                &w,
+                c.access_key_id.as_str(),
+                &p.secret_access_key,
+                c.session_token.expose_secret(),
+                t
+            )
+            .unwrap_err()
+        ),
     ];
     for e in &errs {
         check("error", e);
@@ -1100,7 +1595,9 @@ fn r9_secrets_never_in_debug_errors_or_audit() {
     w.iss.get_caller_identity_at(&caller, &env(t)).unwrap();
     let _ = w.iss.assume_role_at(
         &caller,
-        &AssumeRoleRequest::builder("arn:aws:iam::111111111111:role/other", "xx").build().unwrap(),
+        &AssumeRoleRequest::builder("arn:aws:iam::111111111111:role/other", "xx")
+            .build()
+            .unwrap(),
         &env(t),
     );
     let ev = w.audit.events();
@@ -1113,7 +1610,9 @@ fn r9_secrets_never_in_debug_errors_or_audit() {
     }
     // Parent calls carry no caller_caveats.
     let ps = w.verify(p.session_token.expose_secret(), t).unwrap();
-    w.iss.get_caller_identity_at(&Caller::from_session(ps), &env(t)).unwrap();
+    w.iss
+        .get_caller_identity_at(&Caller::from_session(ps), &env(t))
+        .unwrap();
     assert_eq!(w.audit.events().last().unwrap().caller_caveats, None);
 }
 
@@ -1134,21 +1633,42 @@ mod layer {
         type Response = http::Response<Full<Bytes>>;
         type Error = std::convert::Infallible;
         type Future = std::future::Ready<Result<Self::Response, Self::Error>>;
-        fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        fn poll_ready(
+            &mut self,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), Self::Error>> {
             std::task::Poll::Ready(Ok(()))
         }
         fn call(&mut self, _: http::Request<tempcred::tower::SigV4Body>) -> Self::Future {
-            std::future::ready(Ok(http::Response::new(Full::new(Bytes::from_static(b"INNER")))))
+            std::future::ready(Ok(http::Response::new(Full::new(Bytes::from_static(
+                b"INNER",
+            )))))
         }
     }
 
     fn status(w: &World, c: &Credentials, action: &'static str, path: &str, t: u64) -> u16 {
         let headers = [("host", "svc.local")];
-        let req = SignableRequest { method: "GET", path, query: "", headers: &headers, payload: PayloadHash::Bytes(b"") };
-        let p = SigningParams::new(c.access_key_id.as_str(), &c.secret_access_key, "us-east-1", "execute-api", at(t))
-            .with_session_token(c.session_token.expose_secret());
+        let req = SignableRequest {
+            method: "GET",
+            path,
+            query: "",
+            headers: &headers,
+            payload: PayloadHash::Bytes(b""),
+        };
+        let p = SigningParams::new(
+            c.access_key_id.as_str(),
+            &c.secret_access_key,
+            "us-east-1",
+            "execute-api",
+            at(t),
+        )
+        .with_session_token(c.session_token.expose_secret());
         let out = sign(&req, &p).unwrap();
-        let sv = SigV4Verifier::new(Verifier::new(&w.ring), NoLongTermKeys, SigV4Config::new("execute-api"));
+        let sv = SigV4Verifier::new(
+            Verifier::new(&w.ring),
+            NoLongTermKeys,
+            SigV4Config::new("execute-api"),
+        );
         let layer = SigV4Layer::new(sv)
             .clock(Arc::new(tempcred::ManualClock::new(at(t))))
             .authorize_with(Arc::new(Authorizer::new(w.dir.clone())), move |parts| {
@@ -1158,17 +1678,32 @@ mod layer {
                 })
             });
         let mut svc = layer.layer(Ok200);
-        let mut b = http::Request::builder().method("GET").uri(path).header("host", "svc.local");
+        let mut b = http::Request::builder()
+            .method("GET")
+            .uri(path)
+            .header("host", "svc.local");
         for (n, v) in &out.headers {
             b = b.header(*n, v.as_str());
         }
         let req = b.body(Full::new(Bytes::new())).unwrap();
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         rt.block_on(async {
-            std::future::poll_fn(|cx| <_ as Service<http::Request<Full<Bytes>>>>::poll_ready(&mut svc, cx)).await.unwrap();
+            std::future::poll_fn(|cx| {
+                <_ as Service<http::Request<Full<Bytes>>>>::poll_ready(&mut svc, cx)
+            })
+            .await
+            .unwrap();
             let resp = svc.call(req).await.unwrap();
             let st = resp.status().as_u16();
-            let body = resp.into_body().collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+            let body = resp
+                .into_body()
+                .collect()
+                .await
+                .map(|c| c.to_bytes())
+                .unwrap_or_default();
             if st == 200 {
                 assert_eq!(&body[..], b"INNER");
             }
@@ -1181,7 +1716,12 @@ mod layer {
         let w = world();
         let t = T0 + 10;
         let p = w.role_session("src", "sess", None);
-        let c = p.attenuate(&[pol(&allow("s3:GetObject", "arn:aws:s3:::bucket/a/*"))], at(t)).unwrap();
+        let c = p
+            .attenuate(
+                &[pol(&allow("s3:GetObject", "arn:aws:s3:::bucket/a/*"))],
+                at(t),
+            )
+            .unwrap();
         assert_eq!(status(&w, &p, "s3:GetObject", "/bucket/b/x", t), 200);
         assert_eq!(status(&w, &c, "s3:GetObject", "/bucket/a/x", t), 200);
         assert_eq!(status(&w, &c, "s3:GetObject", "/bucket/b/x", t), 403);
@@ -1189,8 +1729,13 @@ mod layer {
         let all = p.attenuate(&[pol(ALLOW_ALL)], at(t)).unwrap();
         assert_eq!(status(&w, &all, "s3:GetObject", "/elsewhere/x", t), 403);
         // An expired child through the layer.
-        let short = p.attenuate(&[Caveat::NotAfter(at(T0 + 60))], at(t)).unwrap();
-        assert_ne!(status(&w, &short, "s3:GetObject", "/bucket/a/x", T0 + 60 + 900), 200);
+        let short = p
+            .attenuate(&[Caveat::NotAfter(at(T0 + 60))], at(t))
+            .unwrap();
+        assert_ne!(
+            status(&w, &short, "s3:GetObject", "/bucket/a/x", T0 + 60 + 900),
+            200
+        );
     }
 
     #[test]
@@ -1199,7 +1744,14 @@ mod layer {
         let t = T0 + 10;
         let p = w.role_session("src", "sess", None);
         assert_eq!(status(&w, &p, "s3:GetObject", "/vault/x", t), 403);
-        let c = p.attenuate(&[Caveat::SourceIdentity(SourceIdentity::new("admin").unwrap())], at(t)).unwrap();
+        let c = p
+            .attenuate(
+                &[Caveat::SourceIdentity(
+                    SourceIdentity::new("admin").unwrap(),
+                )],
+                at(t),
+            )
+            .unwrap();
         assert_eq!(
             status(&w, &c, "s3:GetObject", "/vault/x", t),
             403,
@@ -1210,3 +1762,180 @@ mod layer {
 
 #[allow(dead_code)]
 fn _unused(_: AccessKeyId) {}
+
+// ================================================================ more rule-1 angles
+
+#[test]
+fn r1_source_identity_caveat_must_not_escape_the_parents_own_session_policy() {
+    // The parent was issued with an inline session policy that explicitly denies everything
+    // while no source identity is set (an issuer-side "this session must name a person").
+    let w = world();
+    let t = T0 + 10;
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+      {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Null":{"aws:SourceIdentity":"true"}}}]}"#;
+    let p = w
+        .iss
+        .assume_role_at(
+            &w.alice(),
+            &AssumeRoleRequest::builder("arn:aws:iam::111111111111:role/src", "sess")
+                .policy(policy)
+                .build()
+                .unwrap(),
+            &env(T0),
+        )
+        .unwrap()
+        .credentials;
+    assert_eq!(
+        w.decide(&p, "s3:GetObject", "arn:aws:s3:::bucket/a", t),
+        Decision::ExplicitDeny
+    );
+    let c = p
+        .attenuate(
+            &[Caveat::SourceIdentity(
+                SourceIdentity::new("anyone").unwrap(),
+            )],
+            at(t),
+        )
+        .unwrap();
+    assert_ne!(
+        w.decide(&c, "s3:GetObject", "arn:aws:s3:::bucket/a", t),
+        Decision::Allow,
+        "a SourceIdentity caveat lifted an explicit Deny of the parent's own session policy"
+    );
+}
+
+#[test]
+fn r1_federated_parent_without_session_policy_stays_empty() {
+    let w = world();
+    let t = T0 + 10;
+    let fed = w
+        .iss
+        .get_federation_token_at(
+            &w.alice(),
+            &GetFederationTokenRequest::builder("carol").build().unwrap(),
+            &env(T0),
+        )
+        .unwrap()
+        .credentials;
+    assert_ne!(
+        w.decide(&fed, "s3:GetObject", "arn:aws:s3:::bucket/a", t),
+        Decision::Allow
+    );
+    for cav in [
+        vec![pol(ALLOW_ALL)],
+        vec![pol(ALLOW_ALL), pol(ALLOW_ALL)],
+        vec![Caveat::SourceIdentity(
+            SourceIdentity::new("admin").unwrap(),
+        )],
+    ] {
+        let c = fed.attenuate(&cav, at(t)).unwrap();
+        assert_ne!(
+            w.decide(&c, "s3:GetObject", "arn:aws:s3:::bucket/a", t),
+            Decision::Allow,
+            "{cav:?}"
+        );
+    }
+}
+
+#[test]
+fn r3_the_parent_token_inside_a_child_cannot_be_used_without_the_parent_secret() {
+    // The child's token carries the parent's version-1 token in clear: the child holder (or
+    // anyone who sees the child token) can extract it. It must still be useless to them
+    // wherever requests are signed.
+    let w = world();
+    let t = T0 + 10;
+    let p = w.role_session("src", "sess", None);
+    let c = p
+        .attenuate(
+            &[pol(&allow("s3:GetObject", "arn:aws:s3:::bucket/a/*"))],
+            at(t),
+        )
+        .unwrap();
+    let (parent, _, _) = parse_v2(c.session_token.expose_secret());
+    let extracted = b64e(&parent);
+    assert_eq!(
+        extracted,
+        p.session_token.expose_secret(),
+        "the child token embeds the parent token"
+    );
+    // The extracted token verifies on its own, as the (unattenuated) parent:
+    let s = w.verify(&extracted, t).unwrap();
+    assert!(!s.is_attenuated());
+    // …but cannot sign without S_0, whatever the child holder tries.
+    for (k, sec) in [
+        (p.access_key_id.as_str(), &c.secret_access_key),
+        (c.access_key_id.as_str(), &c.secret_access_key),
+    ] {
+        assert!(sigv4(&w, k, sec, &extracted, t).is_err());
+    }
+}
+
+#[test]
+fn beyond_rules_untrusted_token_debug_must_not_rebuild_a_bearer_token() {
+    // `VerifiedSession`'s Debug deliberately omits the MAC ("with the claims, it would rebuild
+    // the bearer token"); `SessionToken`'s shows only the length. `UntrustedToken` (the public
+    // diagnostics parser) derives Debug over its claims AND its MAC, so logging it leaks the
+    // parent token that every child token also carries.
+    let w = world();
+    let p = w.role_session("src", "sess", None);
+    let u = tempcred::token::UntrustedToken::parse(p.session_token.expose_secret()).unwrap();
+    let dbg = format!("{u:?}");
+    let mac = &b64d(p.session_token.expose_secret());
+    let mac = &mac[mac.len() - 32..];
+    let as_debug = format!("{mac:?}");
+    let first8 = format!("{:?}", &mac[..8]);
+    let first8 = first8.trim_end_matches(']');
+    assert!(
+        !dbg.contains(&as_debug) && !dbg.contains(first8),
+        "UntrustedToken Debug prints the token's MAC: {dbg}"
+    );
+    // And a version-2 token is not parsed as one (no diagnostics path leaks its parent either).
+    let c = p.attenuate(&[pol(ALLOW_ALL)], at(T0 + 10)).unwrap();
+    assert!(tempcred::token::UntrustedToken::parse(c.session_token.expose_secret()).is_err());
+}
+
+#[test]
+fn r2_presigned_url_of_a_child_dies_with_its_not_after() {
+    // A 7-day presigned URL made with a 10-minute child must stop working when the child does.
+    let w = world();
+    let t = T0 + 10;
+    let p = w.role_session("src", "sess", None);
+    let c = p
+        .attenuate(&[Caveat::NotAfter(at(T0 + 600))], at(t))
+        .unwrap();
+    let headers = [("host", "svc.local")];
+    let req = SignableRequest {
+        method: "GET",
+        path: "/bucket/a/x",
+        query: "",
+        headers: &headers,
+        payload: PayloadHash::Unsigned,
+    };
+    let params = SigningParams::new(
+        c.access_key_id.as_str(),
+        &c.secret_access_key,
+        "us-east-1",
+        "execute-api",
+        at(t),
+    )
+    .with_session_token(c.session_token.expose_secret());
+    let out = tempcred::sigv4::presign(&req, &params, 604_800).unwrap();
+    let req = SignableRequest {
+        query: &out.query,
+        ..req
+    };
+    let v = SigV4Verifier::new(
+        Verifier::new(&w.ring),
+        NoLongTermKeys,
+        SigV4Config::new("execute-api"),
+    );
+    let ok = v.verify(&req, at(t + 5));
+    assert!(ok.is_ok(), "{:?}", ok.err());
+    let leeway = Verifier::new(&w.ring).clock_skew_leeway();
+    for when in [T0 + 600 + leeway, T0 + 3600 + leeway, T0 + 86_400] {
+        assert!(
+            v.verify(&req, at(when)).is_err(),
+            "presigned child URL verified at {when}"
+        );
+    }
+}
