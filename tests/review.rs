@@ -9,6 +9,8 @@
     clippy::indexing_slicing
 )]
 
+#[path = "review_attenuation.rs"]
+mod review_attenuation;
 #[path = "review_authorization_message.rs"]
 mod review_authorization_message;
 #[path = "review_delegation.rs"]
