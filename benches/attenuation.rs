@@ -5,7 +5,7 @@
 //!   (the least any MAC'd token can cost at that size);
 //! - 0 caveats: the issued (version-1) token the others are derived from;
 //! - 1 caveat: a `NotAfter` (three more HMACs, no policy to parse);
-//! - 4 caveats: `NotAfter`, a policy, a source identity, a second policy (twelve more HMACs, two
+//! - 4 caveats: `NotAfter`, a policy, a second `NotAfter`, a second policy (twelve more HMACs, two
 //!   policies parsed).
 //!
 //! Run with `cargo bench --bench attenuation`. After criterion's report, a table of medians from
@@ -27,7 +27,7 @@ use tempcred::hazmat::Seal;
 use tempcred::keys::{KeyId, KeyMaterial};
 use tempcred::principal::{IamPath, Partition, RoleName, UniqueId};
 use tempcred::token::{Claims, Operation, SessionPrincipal, TokenId};
-use tempcred::{KeyRing, RoleSessionName, SessionTags, SourceIdentity, UnixTime, Verifier};
+use tempcred::{KeyRing, RoleSessionName, SessionTags, UnixTime, Verifier};
 
 const ISSUED_AT: u64 = 1_764_000_000;
 const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::builds/job-42/*"}]}"#;
@@ -84,7 +84,7 @@ fn fixture() -> Fixture {
             &[
                 Caveat::NotAfter(now.saturating_add(600)),
                 Caveat::policy(POLICY),
-                Caveat::SourceIdentity(SourceIdentity::new("alice@example.com").unwrap()),
+                Caveat::NotAfter(now.saturating_add(300)),
                 Caveat::policy(POLICY_2),
             ],
             now,

@@ -1,11 +1,10 @@
 //! Attenuate your own temporary credentials offline, as a `credential_process` for the AWS CLI
-//! and SDKs: reads a tempcred credential triple, appends caveats (a policy, a shorter lifetime, a
-//! source identity) with `Credentials::attenuate` (no issuer, no key ring, no network), and
-//! prints the narrower triple as the JSON document the AWS tools read.
+//! and SDKs: reads a tempcred credential triple, appends caveats (a policy, a shorter lifetime)
+//! with `Credentials::attenuate` (no issuer, no key ring, no network), and prints the narrower
+//! triple as the JSON document the AWS tools read.
 //!
 //! ```text
 //! attenuate [--from-json FILE|-] [--policy FILE]... [--duration SECONDS] [--not-after TIME]
-//!           [--source-identity ID]
 //! ```
 //!
 //! - The parent credentials: by default `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
@@ -17,7 +16,6 @@
 //!   that is sooner.
 //! - `--not-after TIME`: stop working at this RFC 3339 instant (refused if later than the
 //!   parent's expiry).
-//! - `--source-identity ID`: set `aws:SourceIdentity` (refused if the parent carries one).
 //!
 //! A CI job limiting a child process to one prefix for ten minutes, with the AWS CLI and no code:
 //!
@@ -37,12 +35,10 @@
 use std::error::Error;
 use std::io::Read;
 use tempcred::attenuate::Caveat;
-use tempcred::{
-    Clock, Credentials, SecretAccessKey, SessionToken, SourceIdentity, SystemClock, UnixTime,
-};
+use tempcred::{Clock, Credentials, SecretAccessKey, SessionToken, SystemClock, UnixTime};
 
 const USAGE: &str = "usage: attenuate [--from-json FILE|-] [--policy FILE]... \
-                     [--duration SECONDS] [--not-after RFC3339] [--source-identity ID]";
+                     [--duration SECONDS] [--not-after RFC3339]";
 
 #[derive(Default)]
 struct Options {
@@ -50,7 +46,6 @@ struct Options {
     policies: Vec<String>,
     duration: Option<u64>,
     not_after: Option<String>,
-    source_identity: Option<String>,
 }
 
 fn parse_args() -> Result<Options, Box<dyn Error>> {
@@ -63,7 +58,6 @@ fn parse_args() -> Result<Options, Box<dyn Error>> {
             "--policy" => options.policies.push(value()?),
             "--duration" => options.duration = Some(value()?.parse()?),
             "--not-after" => options.not_after = Some(value()?),
-            "--source-identity" => options.source_identity = Some(value()?),
             other => return Err(format!("unknown argument {other:?}; {USAGE}").into()),
         }
     }
@@ -129,9 +123,6 @@ fn main() -> Result<(), Box<dyn Error>> {
     if let Some(text) = &options.not_after {
         let t = UnixTime::parse_iso8601(text).ok_or_else(|| format!("--not-after {text:?}"))?;
         caveats.push(Caveat::NotAfter(t));
-    }
-    if let Some(id) = &options.source_identity {
-        caveats.push(Caveat::SourceIdentity(SourceIdentity::new(id)?));
     }
     if caveats.is_empty() {
         return Err(format!("nothing to attenuate with; {USAGE}").into());

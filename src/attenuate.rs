@@ -5,8 +5,9 @@
 //!
 //! Invariants this module keeps:
 //! - a caveat only ever narrows: the verifier folds every [`Caveat::NotAfter`] into the expiry
-//!   (the minimum wins), every [`Caveat::Policy`] must allow on top of the parent's permissions,
-//!   and a [`Caveat::SourceIdentity`] is accepted only where none was set;
+//!   (the minimum wins) and every [`Caveat::Policy`] must allow on top of the parent's
+//!   permissions; no caveat asserts anything (a source identity, a tag) that the parent's own
+//!   policies would then read, since the holder, not the issuer, would have chosen it;
 //! - the chain of secrets is keyed by the previous secret access key, which the child does not
 //!   hold, so a caveat cannot be dropped, reordered or moved to another parent;
 //! - every intermediate key and secret is wiped when dropped;
@@ -15,7 +16,6 @@
 use crate::credentials::{AccessKeyId, Credentials, SecretAccessKey, SessionToken};
 use crate::limits::{MAX_CAVEATS, MAX_TOKEN_TEXT_BYTES, MAX_UNIX_TIME};
 use crate::policy::{MalformedPolicyDocument, PolicyDocument};
-use crate::session::SourceIdentity;
 use crate::time::UnixTime;
 use crate::token::{access_key_id_of, decode_claims, split, Claims, MalformedToken, MAC_LEN};
 use hmac::{Hmac, KeyInit, Mac};
@@ -35,7 +35,8 @@ const LABEL_TAG: &[u8] = b"tempcred/v1/attenuate/tag";
 
 const KIND_NOT_AFTER: u8 = 1;
 const KIND_POLICY: u8 = 2;
-const KIND_SOURCE_IDENTITY: u8 = 3;
+// Kind 3 was a source-identity caveat in this feature's first draft and is refused: see
+// `manual::attenuation`.
 
 /// One restriction appended to temporary credentials by their holder.
 ///
@@ -53,8 +54,6 @@ pub enum Caveat {
     /// An IAM policy (the rules and size limit of an inline session policy) that must also allow
     /// every request: effective permissions are the parent's ∩ every policy caveat's.
     Policy(Box<str>),
-    /// The source identity requests carry (`aws:SourceIdentity`), when the parent has none.
-    SourceIdentity(SourceIdentity),
 }
 
 impl Caveat {
@@ -68,7 +67,6 @@ impl Caveat {
         match self {
             Caveat::NotAfter(_) => KIND_NOT_AFTER,
             Caveat::Policy(_) => KIND_POLICY,
-            Caveat::SourceIdentity(_) => KIND_SOURCE_IDENTITY,
         }
     }
 
@@ -81,7 +79,6 @@ impl Caveat {
                 &time
             }
             Caveat::Policy(p) => p.as_bytes(),
-            Caveat::SourceIdentity(s) => s.as_str().as_bytes(),
         };
         let mut out = Vec::with_capacity(3 + body.len());
         out.push(self.kind());
@@ -120,10 +117,6 @@ pub enum AttenuateError {
     /// A [`Caveat::Policy`] that is not a valid session policy.
     #[error("invalid policy caveat: {0}")]
     Policy(MalformedPolicyDocument),
-    /// A [`Caveat::SourceIdentity`] where the credentials (or an earlier caveat) already set one:
-    /// a source identity, once set, cannot change.
-    #[error("the credentials already carry a source identity")]
-    SourceIdentityAlreadySet,
     /// The token would be longer than [`MAX_TOKEN_TEXT_BYTES`].
     #[error("the session token would be {size} bytes, over the {MAX_TOKEN_TEXT_BYTES}-byte limit")]
     TooLarge {
@@ -236,7 +229,7 @@ pub(crate) fn split_attenuated(bytes: &[u8]) -> Result<Split<'_>, MalformedToken
         let body = take(&mut r, len)?;
         let ok = match kind {
             KIND_NOT_AFTER => len == 8,
-            KIND_POLICY | KIND_SOURCE_IDENTITY => len > 0,
+            KIND_POLICY => len > 0,
             _ => return Err(MalformedToken::InvalidField("caveat_kind")),
         };
         if !ok {
@@ -281,10 +274,10 @@ fn take_u16(r: &mut &[u8]) -> Result<u16, MalformedToken> {
 }
 
 /// Decodes the caveats' bodies strictly (after the tag has proven them authentic, in the
-/// verifier). `source_identity_set`: whether the parent's claims carry one.
+/// verifier). Kind 3 is not a caveat: see [`manual::attenuation`](crate::manual::attenuation)
+/// ("No caveat asserts").
 pub(crate) fn decode_caveats(
     raw: &[RawCaveat<'_>],
-    mut source_identity_set: bool,
 ) -> Result<(Vec<Caveat>, Vec<Arc<PolicyDocument>>), MalformedToken> {
     use MalformedToken::InvalidField as Bad;
     let mut caveats = Vec::with_capacity(raw.len());
@@ -304,15 +297,6 @@ pub(crate) fn decode_caveats(
                 policies.push(Arc::new(doc));
                 Caveat::Policy(text.into())
             }
-            KIND_SOURCE_IDENTITY => {
-                let text = std::str::from_utf8(c.body).map_err(|_| Bad("utf-8"))?;
-                let si = SourceIdentity::new(text).map_err(|_| Bad("source_identity"))?;
-                if source_identity_set {
-                    return Err(Bad("source_identity"));
-                }
-                source_identity_set = true;
-                Caveat::SourceIdentity(si)
-            }
             _ => return Err(Bad("caveat_kind")),
         };
         caveats.push(caveat);
@@ -326,12 +310,11 @@ fn parse_policy(text: &str) -> Result<PolicyDocument, MalformedPolicyDocument> {
     PolicyDocument::parse_session(text)
 }
 
-/// Folds the caveats into the parent's claims: the earliest expiry, the source identity.
+/// Folds the caveats into the parent's claims: the earliest expiry.
 pub(crate) fn fold(claims: &mut Claims, caveats: &[Caveat]) {
     for c in caveats {
         match c {
             Caveat::NotAfter(t) => claims.expires_at = claims.expires_at.min(*t),
-            Caveat::SourceIdentity(s) => claims.source_identity = Some(*s),
             Caveat::Policy(_) => {}
         }
     }
@@ -377,7 +360,7 @@ pub(crate) fn verified(
     claims: &mut Claims,
     parent_mac: &[u8; MAC_LEN],
 ) -> Result<Attenuation, MalformedToken> {
-    let (caveats, policies) = decode_caveats(raw, claims.source_identity.is_some())?;
+    let (caveats, policies) = decode_caveats(raw)?;
     let parent_expires_at = claims.expires_at;
     fold(claims, &caveats);
     Ok(Attenuation {
@@ -433,7 +416,7 @@ fn read_own(text: &str, access_key_id: &AccessKeyId) -> Result<Own, AttenuateErr
         return Err(AttenuateError::AccessKeyIdMismatch);
     }
     let mut claims = decode_claims(env.claims)?;
-    let (old, _) = decode_caveats(&existing, claims.source_identity.is_some())?;
+    let (old, _) = decode_caveats(&existing)?;
     fold(&mut claims, &old);
     Ok(Own {
         parent: Zeroizing::new(parent.to_vec()),
@@ -487,9 +470,6 @@ pub(crate) fn attenuate(
             Caveat::Policy(p) => {
                 // The limit (MAX_SESSION_POLICY_CHARS) and rules of an inline session policy.
                 parse_policy(p).map_err(AttenuateError::Policy)?;
-            }
-            Caveat::SourceIdentity(_) if claims.source_identity.is_some() => {
-                return Err(AttenuateError::SourceIdentityAlreadySet)
             }
             _ => {}
         }

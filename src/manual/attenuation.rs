@@ -14,7 +14,20 @@
 //! |---|---|---|
 //! | 1 | [`NotAfter`](crate::attenuate::Caveat::NotAfter)`(t)` | expiry = min(parent's, every `NotAfter`) |
 //! | 2 | [`Policy`](crate::attenuate::Caveat::Policy)`(json)` | permissions = parent's ∩ every policy caveat |
-//! | 3 | [`SourceIdentity`](crate::attenuate::Caveat::SourceIdentity)`(s)` | sets `aws:SourceIdentity`, only if none is set |
+//!
+//! ### No caveat asserts
+//!
+//! Every caveat removes rights; none adds a fact the parent's own policies would read. A first
+//! draft had a third kind that set `aws:SourceIdentity` on a parent without one, as AWS allows
+//! when chaining. An independent review broke it (`tests/review_attenuation.rs`, rule 1): the
+//! value reached the request context, so the parent's own policies saw it, and a holder could
+//! unlock `"StringEquals": {"aws:SourceIdentity": "admin"}`, read
+//! `home/${aws:SourceIdentity}/*` of anyone, and lift AWS's recommended "deny without a source
+//! identity" rule. AWS accepts a source identity only from a principal whose role trust policy
+//! grants `sts:SetSourceIdentity`, checked by the STS; a holder attenuating offline has no such
+//! check, so tempcred refuses kind 3 in every token and offers no such caveat. (Evaluating the
+//! parent's policies without it would not rescue it: `VerifiedSession::claims` would then carry
+//! a source identity that no rule checked.)
 //!
 //! A policy caveat follows the rules and size limit of an inline session policy
 //! ([`MAX_SESSION_POLICY_CHARS`](crate::limits::MAX_SESSION_POLICY_CHARS)). There is no
@@ -29,9 +42,8 @@
 //! `attenuate` refuses caveats that could never narrow or never work: none at all, more than
 //! [`MAX_CAVEATS`](crate::limits::MAX_CAVEATS) in the token, a `NotAfter` at or before `now` or
 //! later than the current expiry (an equal one is accepted and changes nothing), an invalid
-//! policy, a second source identity, a token over 4096 bytes. The verifier enforces the
-//! semantics whatever the encoder allowed: it takes the minimum expiry, refuses a second source
-//! identity, and intersects every policy.
+//! policy, a token over 4096 bytes. The verifier enforces the semantics whatever the encoder
+//! allowed: it takes the minimum expiry and intersects every policy.
 //!
 //! ## The token (version 2)
 //!
@@ -40,7 +52,7 @@
 //! caveat  = kind:u8 ‖ body_len:u16 ‖ body
 //! kind 1  = NotAfter:       body = u64 unix seconds (exactly 8 bytes, at most year 9999)
 //! kind 2  = Policy:         body = UTF-8 IAM policy JSON (non-empty; an inline session policy)
-//! kind 3  = SourceIdentity: body = a valid source identity
+//! kind 3  = refused (see "No caveat asserts")
 //! ```
 //!
 //! Carried, like version 1, as unpadded base64url of at most
@@ -48,8 +60,8 @@
 //! [`MAX_CAVEATS`](crate::limits::MAX_CAVEATS) (8). Decoding is strict: the parent must be a
 //! well-formed version-1 token (never a version-2 one: attenuating attenuated credentials appends
 //! to the one list), unknown kinds, a count of 0, over 8 or not matching the list, truncation,
-//! trailing bytes, a `NotAfter` of another length than 8 bytes, invalid UTF-8, an invalid policy
-//! or source identity, and a second source identity are each refused with
+//! trailing bytes, a `NotAfter` of another length than 8 bytes, invalid UTF-8 and an invalid
+//! policy are each refused with
 //! [`VerifyError::Malformed`](crate::VerifyError::Malformed), never a panic. One token has one
 //! encoding.
 //!
@@ -103,7 +115,8 @@
 //!
 //! - [`Verifier::verify`](crate::Verifier::verify): the checks above;
 //!   [`VerifiedSession::claims`](crate::VerifiedSession::claims) returns the claims with the
-//!   expiry and source identity folded in, so an application reading claims cannot miss them;
+//!   expiry folded in, so an application reading claims cannot miss it (a `NotAfter`, like any
+//!   expiry, is enforced with the verifier's clock-skew leeway, 5 minutes by default);
 //!   [`VerifiedSession::attenuation`](crate::VerifiedSession::attenuation) gives the caveats and
 //!   the parsed policies. A plain version-1 token still verifies without a heap allocation; an
 //!   attenuated one allocates (bounded by the 4096-byte token).

@@ -89,11 +89,21 @@ pub(crate) fn derive_secret(key: &RingKey, tag: &[u8; MAC_LEN]) -> SecretAccessK
 /// use tempcred::token::UntrustedToken;
 /// assert!(UntrustedToken::parse("not a token").is_err());
 /// ```
-#[derive(Debug)]
 pub struct UntrustedToken {
     key_id: KeyId,
     claims: Claims,
     mac: [u8; MAC_LEN],
+}
+
+/// Key ID and claims only: the MAC with the claims would rebuild the bearer token (and an
+/// attenuated token carries its parent's), so `Debug` leaves it out, as `VerifiedSession`'s does.
+impl std::fmt::Debug for UntrustedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UntrustedToken")
+            .field("key_id", &self.key_id)
+            .field("claims", &self.claims)
+            .finish_non_exhaustive()
+    }
 }
 
 impl UntrustedToken {

@@ -323,8 +323,8 @@ impl fmt::Debug for VerifiedSession {
 
 impl VerifiedSession {
     /// The verified claims. For an attenuated token, with its caveats folded in: the expiry is
-    /// the earliest of the parent's and every `NotAfter`, and a source identity caveat is the
-    /// source identity. The caveats' policies are not claims: see
+    /// the earliest of the parent's and every `NotAfter`. The caveats' policies are not claims:
+    /// see
     /// [`VerifiedSession::attenuation`].
     #[must_use]
     pub fn claims(&self) -> &Claims {
