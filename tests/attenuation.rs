@@ -836,6 +836,10 @@ fn audit_events_record_the_attenuation_and_no_secret() {
     assert_eq!(events[1].action, AuditAction::AssumeRole);
     assert_eq!(events[1].caller_caveats, Some(2));
     assert_eq!(events[2].caller_caveats, None);
+    // Which credential called: the child's access key ID, not the parent's (both public).
+    assert_eq!(events[0].caller_access_key_id, Some(child.access_key_id));
+    assert_eq!(events[2].caller_access_key_id, Some(parent.access_key_id));
+    assert_ne!(child.access_key_id, parent.access_key_id);
     let json = serde_json::to_string(&events).unwrap();
     assert!(json.contains(r#""caller_caveats":2"#), "{json}");
     for secret in [

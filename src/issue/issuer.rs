@@ -235,11 +235,13 @@ struct Attempt {
     source_identity: Option<SourceIdentity>,
     subject: Option<String>,
     caller_caveats: Option<u8>,
+    caller_access_key_id: Option<crate::AccessKeyId>,
 }
 
 impl Attempt {
-    /// The attempt of an authenticated caller: its ARN, how it proved who it is, and how many
-    /// caveats its credentials carry if they were attenuated.
+    /// The attempt of an authenticated caller: its ARN, how it proved who it is, the access key
+    /// ID of a session (public; it tells an attenuated child from its parent and its siblings),
+    /// and how many caveats its credentials carry if they were attenuated.
     fn for_caller(caller: &Caller) -> Self {
         Attempt {
             caller_arn: Some(caller.arn()),
@@ -248,6 +250,7 @@ impl Attempt {
                 .session()
                 .and_then(|s| s.attenuation())
                 .and_then(|a| u8::try_from(a.caveat_count()).ok()),
+            caller_access_key_id: caller.session().map(|s| *s.access_key_id()),
             ..Attempt::default()
         }
     }
@@ -1437,6 +1440,7 @@ impl Issuer {
         event.caller_arn = attempt.caller_arn.take();
         event.caller_authentication = attempt.caller_authentication.take();
         event.caller_caveats = attempt.caller_caveats.take();
+        event.caller_access_key_id = attempt.caller_access_key_id.take();
         event.target = attempt.target.take();
         event.session_name = attempt.session_name.take();
         event.web_identity_subject = attempt.subject.take();
