@@ -107,7 +107,10 @@ impl std::fmt::Debug for UntrustedToken {
 }
 
 impl UntrustedToken {
-    /// Parses token text strictly, without checking its MAC.
+    /// Parses token text strictly, without checking its MAC. Version 1 only: an attenuated
+    /// (version-2) token is refused with `UnsupportedVersion(2)`; its caveats are read by the
+    /// [`Verifier`](crate::Verifier), after their tag is checked
+    /// ([`VerifiedSession::attenuation`](crate::VerifiedSession::attenuation)).
     ///
     /// # Errors
     ///
