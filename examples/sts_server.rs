@@ -21,7 +21,14 @@
 //! - `--max-connections N` (default 512), `--header-timeout SECS` (default 10),
 //!   `--request-timeout SECS` (default 30): what clients may hold. Request memory is bounded by
 //!   `N × (64 KiB head + 256 KiB body)`; a slow head is cut at the header timeout, a slow body at
-//!   the request timeout (`RequestTimeout`), a connection over the cap is closed at accept.
+//!   the request timeout (`RequestTimeout`). At the cap, a new connection is admitted by closing
+//!   the connection whose last read or write is the oldest, so a flood of idle connections cannot
+//!   lock legitimate clients out (it can only take turns with them).
+//!
+//! Every refusal is AWS error XML (`text/xml`), those made below the application included: a
+//! request head over 64 KiB or 100 headers gets `RequestHeaderSectionTooLarge` (431), a URI over
+//! 32 KiB `InvalidURI` (414), bytes that are not HTTP `InvalidRequest` (400). (hyper answers the
+//! first and last with an empty body, which the server rewrites on the way out.)
 //!
 //! - `--totp-replay URL`: where used TOTP codes are remembered. Default (or `memory`): in this
 //!   process, so each replica accepts a code once. `redis://HOST:PORT[/DB]` (feature `redis`):
