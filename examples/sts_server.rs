@@ -257,7 +257,11 @@ async fn main() -> Result<(), BoxError> {
     // batches and flushes when the queue runs dry. What does not fit is counted, not waited for.
     let (audit, audit_reader) = tempcred::audit::audit_queue(AUDIT_QUEUE_EVENTS);
     let audit = Arc::new(audit);
-    let writer = std::thread::spawn(move || write_audit(audit_reader));
+    let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let stopping = Arc::clone(&stopping);
+        std::thread::spawn(move || write_audit(audit_reader, stopping))
+    };
     #[cfg(not(feature = "totp"))]
     if options.totp_replay.is_some() {
         return Err("--totp-replay needs feature `totp`".into());
@@ -319,6 +323,7 @@ async fn main() -> Result<(), BoxError> {
     drop(parts);
     let dropped = audit.dropped();
     drop(audit);
+    stopping.store(true, std::sync::atomic::Ordering::Release);
     let _ = tokio::task::spawn_blocking(move || writer.join()).await;
     if dropped > 0 {
         eprintln!("audit: {dropped} events dropped (queue full)");
@@ -956,20 +961,52 @@ const AUDIT_QUEUE_EVENTS: usize = 8192;
 /// How long in-flight requests may run after SIGTERM or Ctrl-C.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Writes audit events as JSON lines to stderr until every sink is gone, flushing whenever the
-/// queue is empty (so a quiet server's log is current, and a busy one writes in batches).
-fn write_audit(reader: tempcred::audit::AuditQueueReader) {
+/// How long the audit writer waits between batches while events keep coming.
+const AUDIT_BATCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// Writes audit events as JSON lines to stderr until `stopping` is set (after every sink is
+/// gone), flushing after each batch.
+///
+/// The writer blocks on the queue only while the server is quiet. Once an event arrives it
+/// drains the queue every [`AUDIT_BATCH_PAUSE`] without blocking, until a pause brings nothing:
+/// a request that finds no blocked reader sends without waking a thread, where waking the
+/// writer for each event (a futex wake and two context switches per request) cost more CPU
+/// under load than the request itself. Events reach the log at most that pause late.
+fn write_audit(
+    reader: tempcred::audit::AuditQueueReader,
+    stopping: Arc<std::sync::atomic::AtomicBool>,
+) {
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr());
-    let mut iter = reader.into_iter().peekable();
-    while let Some(event) = iter.next() {
-        if let Ok(mut line) = serde_json::to_vec(&event) {
+    let write = |out: &mut std::io::BufWriter<std::io::Stderr>, event| {
+        if let Ok(mut line) = serde_json::to_vec::<tempcred::audit::AuditEvent>(&event) {
             line.push(b'\n');
             let _ = out.write_all(&line);
         }
-        if iter.peek().is_none() {
-            let _ = out.flush();
+    };
+    loop {
+        match reader.next_timeout(std::time::Duration::from_millis(200)) {
+            Some(event) => {
+                write(&mut out, event);
+                loop {
+                    let mut batch = 0usize;
+                    while let Some(event) = reader.try_next() {
+                        write(&mut out, event);
+                        batch += 1;
+                    }
+                    let _ = out.flush();
+                    if batch == 0 {
+                        break;
+                    }
+                    std::thread::sleep(AUDIT_BATCH_PAUSE);
+                }
+            }
+            None if stopping.load(std::sync::atomic::Ordering::Acquire) => break,
+            None => {}
         }
+    }
+    while let Some(event) = reader.try_next() {
+        write(&mut out, event);
     }
     let _ = out.flush();
 }
