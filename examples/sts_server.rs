@@ -905,7 +905,7 @@ fn aws_refusal(response: &[u8]) -> Option<Vec<u8>> {
         _ => return None,
     };
     let headers: Vec<&str> = lines.collect();
-    let empty = headers.iter().any(|h| *h == "content-length: 0");
+    let empty = headers.contains(&"content-length: 0");
     let typed = headers.iter().any(|h| {
         h.get(..13)
             .is_some_and(|n| n.eq_ignore_ascii_case("content-type:"))
