@@ -105,7 +105,7 @@ struct Options {
 /// with the defaults.
 #[derive(Clone, Copy)]
 struct ServerLimits {
-    /// Connections served at once; further ones are closed at accept (default 512).
+    /// Connections served at once (default 512); at the cap the idlest makes room for a new one.
     max_connections: usize,
     /// Time to send a request head, on a new or kept-alive connection (default 10 s).
     header_timeout: std::time::Duration,
