@@ -21,7 +21,14 @@
 //! - `--max-connections N` (default 512), `--header-timeout SECS` (default 10),
 //!   `--request-timeout SECS` (default 30): what clients may hold. Request memory is bounded by
 //!   `N × (64 KiB head + 256 KiB body)`; a slow head is cut at the header timeout, a slow body at
-//!   the request timeout (`RequestTimeout`), a connection over the cap is closed at accept.
+//!   the request timeout (`RequestTimeout`). At the cap, a new connection is admitted by closing
+//!   the connection whose last read or write is the oldest, so a flood of idle connections cannot
+//!   lock legitimate clients out (it can only take turns with them).
+//!
+//! Every refusal is AWS error XML (`text/xml`), those made below the application included: a
+//! request head over 64 KiB or 100 headers gets `RequestHeaderSectionTooLarge` (431), a URI over
+//! 32 KiB `InvalidURI` (414), bytes that are not HTTP `InvalidRequest` (400). (hyper answers the
+//! first and last with an empty body, which the server rewrites on the way out.)
 //!
 //! - `--totp-replay URL`: where used TOTP codes are remembered. Default (or `memory`): in this
 //!   process, so each replica accepts a code once. `redis://HOST:PORT[/DB]` (feature `redis`):
@@ -98,7 +105,7 @@ struct Options {
 /// with the defaults.
 #[derive(Clone, Copy)]
 struct ServerLimits {
-    /// Connections served at once; further ones are closed at accept (default 512).
+    /// Connections served at once (default 512); at the cap the idlest makes room for a new one.
     max_connections: usize,
     /// Time to send a request head, on a new or kept-alive connection (default 10 s).
     header_timeout: std::time::Duration,
@@ -176,6 +183,12 @@ async fn serve_sts(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if uri.path_and_query().map_or(0, |pq| pq.as_str().len()) > MAX_URI_BYTES {
+        return error_response(&StsError::new(
+            tempcred::StsErrorCode::InvalidUri,
+            format!("The request URI is longer than this server reads ({MAX_URI_BYTES} bytes)."),
+        ));
+    }
     // A header value that is not visible ASCII has no one meaning to verify: refused, never
     // read as something else (such as empty).
     let Some(header_pairs) = headers
@@ -244,7 +257,11 @@ async fn main() -> Result<(), BoxError> {
     // batches and flushes when the queue runs dry. What does not fit is counted, not waited for.
     let (audit, audit_reader) = tempcred::audit::audit_queue(AUDIT_QUEUE_EVENTS);
     let audit = Arc::new(audit);
-    let writer = std::thread::spawn(move || write_audit(audit_reader));
+    let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let stopping = Arc::clone(&stopping);
+        std::thread::spawn(move || write_audit(audit_reader, stopping))
+    };
     #[cfg(not(feature = "totp"))]
     if options.totp_replay.is_some() {
         return Err("--totp-replay needs feature `totp`".into());
@@ -306,6 +323,7 @@ async fn main() -> Result<(), BoxError> {
     drop(parts);
     let dropped = audit.dropped();
     drop(audit);
+    stopping.store(true, std::sync::atomic::Ordering::Release);
     let _ = tokio::task::spawn_blocking(move || writer.join()).await;
     if dropped > 0 {
         eprintln!("audit: {dropped} events dropped (queue full)");
@@ -604,22 +622,31 @@ fn read_secret_file(path: &str) -> Result<zeroize::Zeroizing<String>, BoxError> 
 /// The most a request head (request line and headers) may take of a connection's buffer.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 
+/// The longest request URI (path and query) served: SDKs send STS requests as POST, and a
+/// presigned `GetCallerIdentity` URL with a session token takes a few KiB. Longer ones get
+/// `InvalidURI` (414). (hyper's own URI limit, 64 KiB, lies beyond the head limit.)
+const MAX_URI_BYTES: usize = 32 * 1024;
+
 /// Accepts connections until SIGTERM or Ctrl-C, each under the limits, then lets in-flight
 /// requests finish for at most [`SHUTDOWN_GRACE`].
 ///
 /// `axum::serve` has no header-read timeout, header buffer bound or connection limit, so this
 /// loop drives hyper itself: hyper's `header_read_timeout` closes a connection that does not send
 /// a request head in time (slowloris), `max_buf_size` bounds the head's memory (a larger head is
-/// refused by hyper with 431), and a semaphore caps the connections served at once (a connection
-/// over the cap is closed at accept, so descriptors stay free for the listener).
+/// refused by hyper with 431, which [`ConnIo`] turns into AWS error XML), and [`Connections`]
+/// caps the connections served at once: at the cap, the connection idle the longest is closed to
+/// admit the newcomer, so a flood of idle connections cannot lock legitimate clients out.
 async fn serve(listener: tokio::net::TcpListener, app: Router, limits: ServerLimits) {
     use hyper_util::rt::{TokioIo, TokioTimer};
-    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let connections = Arc::new(Connections::new(limits.max_connections));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
         .max_buf_size(MAX_HEAD_BYTES)
+        // `max_buf_size` alone is checked only while a head is incomplete: a head that arrives
+        // whole in one read could pass it. This bounds the parsed head itself.
+        .max_header_size(MAX_HEAD_BYTES)
         .max_headers(100);
     let stop = shutdown_signal();
     tokio::pin!(stop);
@@ -635,17 +662,23 @@ async fn serve(listener: tokio::net::TcpListener, app: Router, limits: ServerLim
             },
             () = &mut stop => break,
         };
-        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
-            drop(stream); // over the cap: closed at once
-            continue;
+        let activity = Arc::new(std::sync::atomic::AtomicU64::new(millis_now()));
+        let (evict, evicted) = tokio::sync::oneshot::channel();
+        let admitted = Admitted {
+            id: connections.admit(Arc::clone(&activity), evict),
+            connections: Arc::clone(&connections),
         };
         let app = app.clone().layer(axum::Extension(ConnectInfo(peer)));
         let service = hyper_util::service::TowerToHyperService::new(app);
-        let connection = http.serve_connection(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection);
+        let io = TokioIo::new(ConnIo::new(stream, activity));
+        let connection = graceful.watch(http.serve_connection(io, service));
         tokio::spawn(async move {
-            let _ = connection.await;
-            drop(slot);
+            // Evicted (the idlest at the cap): dropping the connection closes it.
+            tokio::select! {
+                _ = connection => {}
+                _ = evicted => {}
+            }
+            drop(admitted);
         });
     }
     drop(listener);
@@ -655,6 +688,247 @@ async fn serve(listener: tokio::net::TcpListener, app: Router, limits: ServerLim
     {
         eprintln!("shutdown: requests still in flight after {SHUTDOWN_GRACE:?}; stopping");
     }
+}
+
+/// Milliseconds on the monotonic clock since the server's first call: connections' last
+/// activity, compared with each other only.
+fn millis_now() -> u64 {
+    static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let epoch = *EPOCH.get_or_init(std::time::Instant::now);
+    u64::try_from(epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The connections being served, each with its last activity and a way to close it. Held under
+/// a lock only to add, remove, and (at the cap) find the idlest: never across I/O.
+struct Connections {
+    cap: usize,
+    next_id: std::sync::atomic::AtomicU64,
+    live: std::sync::Mutex<std::collections::HashMap<u64, Tracked>>,
+}
+
+struct Tracked {
+    activity: Arc<std::sync::atomic::AtomicU64>,
+    evict: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Connections {
+    fn new(cap: usize) -> Self {
+        Connections {
+            cap,
+            next_id: std::sync::atomic::AtomicU64::new(0),
+            live: std::sync::Mutex::new(std::collections::HashMap::with_capacity(cap)),
+        }
+    }
+
+    /// Registers a new connection; at the cap, first closes the one whose last read or write is
+    /// the oldest (O(cap), only at the cap). Returns the new connection's ID.
+    fn admit(
+        &self,
+        activity: Arc<std::sync::atomic::AtomicU64>,
+        evict: tokio::sync::oneshot::Sender<()>,
+    ) -> u64 {
+        use std::sync::atomic::Ordering::Relaxed;
+        let id = self.next_id.fetch_add(1, Relaxed);
+        let mut live = self.live.lock().unwrap_or_else(|e| e.into_inner());
+        while live.len() >= self.cap {
+            let Some(idlest) = live
+                .iter()
+                .min_by_key(|(id, t)| (t.activity.load(Relaxed), **id))
+                .map(|(id, _)| *id)
+            else {
+                break;
+            };
+            if let Some(tracked) = live.remove(&idlest) {
+                let _ = tracked.evict.send(());
+            }
+        }
+        live.insert(id, Tracked { activity, evict });
+        id
+    }
+}
+
+/// A connection's place in [`Connections`], given up when its task ends.
+struct Admitted {
+    id: u64,
+    connections: Arc<Connections>,
+}
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        let mut live = self
+            .connections
+            .live
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        live.remove(&self.id);
+    }
+}
+
+/// An accepted TCP stream as hyper sees it: it stamps the connection's last activity on every
+/// read and write, and replaces hyper's own refusals of what it cannot parse (an empty `400`,
+/// `414` or `431`, which SDKs cannot read) with AWS error XML under the same status.
+///
+/// hyper writes such a refusal as one buffer holding a whole response head with
+/// `content-length: 0`, then closes the connection; only a write that is exactly that is
+/// rewritten. Every other write passes through untouched. Vectored writes are declined so that
+/// hyper hands over each response as one buffer.
+struct ConnIo {
+    inner: tokio::net::TcpStream,
+    activity: Arc<std::sync::atomic::AtomicU64>,
+    /// The rewritten refusal and how much of it is written.
+    pending: Option<(Vec<u8>, usize)>,
+}
+
+impl ConnIo {
+    fn new(inner: tokio::net::TcpStream, activity: Arc<std::sync::atomic::AtomicU64>) -> Self {
+        ConnIo {
+            inner,
+            activity,
+            pending: None,
+        }
+    }
+
+    fn touch(&self) {
+        self.activity
+            .store(millis_now(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Writes what is left of a rewritten refusal; ready once all of it is written.
+    fn poll_pending(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        use tokio::io::AsyncWrite;
+        while let Some((bytes, written)) = &mut self.pending {
+            let rest = bytes.get(*written..).unwrap_or_default();
+            if rest.is_empty() {
+                self.pending = None;
+                break;
+            }
+            match std::pin::Pin::new(&mut self.inner).poll_write(cx, rest) {
+                std::task::Poll::Ready(Ok(0)) => {
+                    return std::task::Poll::Ready(Err(std::io::ErrorKind::WriteZero.into()))
+                }
+                std::task::Poll::Ready(Ok(n)) => *written += n,
+                std::task::Poll::Ready(Err(e)) => return std::task::Poll::Ready(Err(e)),
+                std::task::Poll::Pending => return std::task::Poll::Pending,
+            }
+        }
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+impl tokio::io::AsyncRead for ConnIo {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.touch();
+        }
+        polled
+    }
+}
+
+impl tokio::io::AsyncWrite for ConnIo {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::task::ready!(self.poll_pending(cx))?;
+        self.touch();
+        if let Some(xml) = aws_refusal(buf) {
+            // hyper's buffer counts as written; the XML goes out in its place.
+            self.pending = Some((xml, 0));
+            return match self.poll_pending(cx) {
+                std::task::Poll::Ready(Err(e)) => std::task::Poll::Ready(Err(e)),
+                _ => std::task::Poll::Ready(Ok(buf.len())),
+            };
+        }
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::ready!(self.poll_pending(cx))?;
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::ready!(self.poll_pending(cx))?;
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        false
+    }
+}
+
+/// AWS error XML in place of `response` when `response` is one of hyper's own refusals of a
+/// request it could not parse: a single, whole `400`/`414`/`431` head with `content-length: 0`
+/// and no content type (the application never answers so: [`as_aws_error`] gives every refusal
+/// a body). Keeps hyper's status and its other headers (`connection: close`, `date`).
+fn aws_refusal(response: &[u8]) -> Option<Vec<u8>> {
+    use tempcred::StsErrorCode;
+    /// hyper's refusal is about 110 bytes; anything much longer is not one.
+    const MAX_REFUSAL_BYTES: usize = 512;
+    if response.len() > MAX_REFUSAL_BYTES || !response.ends_with(b"\r\n\r\n") {
+        return None;
+    }
+    let head = std::str::from_utf8(response).ok()?;
+    let mut lines = head.get(..head.len() - 4)?.split("\r\n");
+    let status_line = lines.next()?;
+    let error = match status_line.get(..13)? {
+        "HTTP/1.1 400 " => StsError::new(
+            StsErrorCode::InvalidRequest,
+            "The request could not be parsed as HTTP.",
+        ),
+        "HTTP/1.1 414 " => StsError::new(
+            StsErrorCode::InvalidUri,
+            format!("The request URI is longer than this server reads ({MAX_URI_BYTES} bytes)."),
+        ),
+        "HTTP/1.1 431 " => StsError::new(
+            StsErrorCode::RequestHeaderSectionTooLarge,
+            format!(
+                "The request head is larger than this server reads ({MAX_HEAD_BYTES} bytes, 100 headers)."
+            ),
+        ),
+        _ => return None,
+    };
+    let headers: Vec<&str> = lines.collect();
+    let empty = headers.contains(&"content-length: 0");
+    let typed = headers.iter().any(|h| {
+        h.get(..13)
+            .is_some_and(|n| n.eq_ignore_ascii_case("content-type:"))
+    });
+    if !empty || typed || headers.iter().any(|h| h.is_empty()) {
+        return None;
+    }
+    let id = RequestId::generate(&SystemRandom).ok()?;
+    let body = render_error(&error, &id);
+    let mut out = String::with_capacity(response.len() + body.len() + 96);
+    out.push_str(status_line);
+    out.push_str("\r\n");
+    for header in headers.iter().filter(|h| **h != "content-length: 0") {
+        out.push_str(header);
+        out.push_str("\r\n");
+    }
+    out.push_str(&format!(
+        "content-type: {XML_CONTENT_TYPE}\r\nx-amzn-requestid: {}\r\ncontent-length: {}\r\n\r\n",
+        id.as_str(),
+        body.len()
+    ));
+    out.push_str(&body);
+    Some(out.into_bytes())
 }
 
 /// The whole request, body included, within `limit`; past it the client gets AWS error XML.
@@ -687,20 +961,52 @@ const AUDIT_QUEUE_EVENTS: usize = 8192;
 /// How long in-flight requests may run after SIGTERM or Ctrl-C.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Writes audit events as JSON lines to stderr until every sink is gone, flushing whenever the
-/// queue is empty (so a quiet server's log is current, and a busy one writes in batches).
-fn write_audit(reader: tempcred::audit::AuditQueueReader) {
+/// How long the audit writer waits between batches while events keep coming.
+const AUDIT_BATCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// Writes audit events as JSON lines to stderr until `stopping` is set (after every sink is
+/// gone), flushing after each batch.
+///
+/// The writer blocks on the queue only while the server is quiet. Once an event arrives it
+/// drains the queue every [`AUDIT_BATCH_PAUSE`] without blocking, until a pause brings nothing:
+/// a request that finds no blocked reader sends without waking a thread, where waking the
+/// writer for each event (a futex wake and two context switches per request) cost more CPU
+/// under load than the request itself. Events reach the log at most that pause late.
+fn write_audit(
+    reader: tempcred::audit::AuditQueueReader,
+    stopping: Arc<std::sync::atomic::AtomicBool>,
+) {
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr());
-    let mut iter = reader.into_iter().peekable();
-    while let Some(event) = iter.next() {
-        if let Ok(mut line) = serde_json::to_vec(&event) {
+    let write = |out: &mut std::io::BufWriter<std::io::Stderr>, event| {
+        if let Ok(mut line) = serde_json::to_vec::<tempcred::audit::AuditEvent>(&event) {
             line.push(b'\n');
             let _ = out.write_all(&line);
         }
-        if iter.peek().is_none() {
-            let _ = out.flush();
+    };
+    loop {
+        match reader.next_timeout(std::time::Duration::from_millis(200)) {
+            Some(event) => {
+                write(&mut out, event);
+                loop {
+                    let mut batch = 0usize;
+                    while let Some(event) = reader.try_next() {
+                        write(&mut out, event);
+                        batch += 1;
+                    }
+                    let _ = out.flush();
+                    if batch == 0 {
+                        break;
+                    }
+                    std::thread::sleep(AUDIT_BATCH_PAUSE);
+                }
+            }
+            None if stopping.load(std::sync::atomic::Ordering::Acquire) => break,
+            None => {}
         }
+    }
+    while let Some(event) = reader.try_next() {
+        write(&mut out, event);
     }
     let _ = out.flush();
 }
@@ -747,6 +1053,16 @@ async fn as_aws_error(response: Response) -> Response {
     };
     let body = match RequestId::generate(&SystemRandom) {
         Ok(id) => render_error(&error, &id),
+        Err(_) => String::new(),
+    };
+    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, [("content-type", XML_CONTENT_TYPE)], body).into_response()
+}
+
+/// `error` as AWS error XML under its own status.
+fn error_response(error: &StsError) -> Response {
+    let body = match RequestId::generate(&SystemRandom) {
+        Ok(id) => render_error(error, &id),
         Err(_) => String::new(),
     };
     let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST);

@@ -67,6 +67,16 @@ pub enum StsErrorCode {
     /// `RequestTimeout` (400): the request (its body, most often) was not received in time; the
     /// code and status AWS services answer for a connection not read from in time.
     RequestTimeout,
+    /// `RequestHeaderSectionTooLarge` (431): the request head (request line and headers) is
+    /// larger, or has more headers, than the server reads. S3's code for this refusal (which S3
+    /// answers with 400); here with 431, the status HTTP servers such as hyper refuse it with.
+    RequestHeaderSectionTooLarge,
+    /// `InvalidURI` (414): the request URI is longer than the server reads. S3's code for a URI
+    /// it cannot parse (answered there with 400); here with 414, HTTP's status for it.
+    InvalidUri,
+    /// `InvalidRequest` (400): the bytes received are not an HTTP request (a bad request line,
+    /// method, version or header syntax). S3's code for a request it cannot make sense of.
+    InvalidRequest,
     /// `JWTPayloadSizeExceededException` (400): the claims of a `GetWebIdentityToken` token
     /// would be too large (too many or too long tags and audiences).
     JwtPayloadSizeExceeded,
@@ -126,6 +136,9 @@ impl StsErrorCode {
             StsErrorCode::RegionDisabled => "RegionDisabledException",
             StsErrorCode::InvalidAuthorizationMessage => "InvalidAuthorizationMessageException",
             StsErrorCode::RequestTimeout => "RequestTimeout",
+            StsErrorCode::RequestHeaderSectionTooLarge => "RequestHeaderSectionTooLarge",
+            StsErrorCode::InvalidUri => "InvalidURI",
+            StsErrorCode::InvalidRequest => "InvalidRequest",
             StsErrorCode::JwtPayloadSizeExceeded => "JWTPayloadSizeExceededException",
             StsErrorCode::OutboundWebIdentityFederationDisabled => {
                 "OutboundWebIdentityFederationDisabledException"
@@ -152,6 +165,7 @@ impl StsErrorCode {
             | StsErrorCode::InvalidParameterValue
             | StsErrorCode::InvalidAuthorizationMessage
             | StsErrorCode::RequestTimeout
+            | StsErrorCode::InvalidRequest
             | StsErrorCode::JwtPayloadSizeExceeded => 400,
             StsErrorCode::AccessDenied
             | StsErrorCode::IdpRejectedClaim
@@ -163,6 +177,8 @@ impl StsErrorCode {
             | StsErrorCode::SessionDurationEscalation => 403,
             StsErrorCode::MalformedQueryString => 404,
             StsErrorCode::RequestEntityTooLarge => 413,
+            StsErrorCode::InvalidUri => 414,
+            StsErrorCode::RequestHeaderSectionTooLarge => 431,
             StsErrorCode::InternalFailure => 500,
         }
     }
@@ -178,7 +194,7 @@ impl StsErrorCode {
     }
 
     /// Every code, for exhaustive tests and documentation tables.
-    pub const ALL: [StsErrorCode; 25] = [
+    pub const ALL: [StsErrorCode; 28] = [
         StsErrorCode::ValidationError,
         StsErrorCode::AccessDenied,
         StsErrorCode::MalformedPolicyDocument,
@@ -200,6 +216,9 @@ impl StsErrorCode {
         StsErrorCode::RegionDisabled,
         StsErrorCode::InvalidAuthorizationMessage,
         StsErrorCode::RequestTimeout,
+        StsErrorCode::RequestHeaderSectionTooLarge,
+        StsErrorCode::InvalidUri,
+        StsErrorCode::InvalidRequest,
         StsErrorCode::JwtPayloadSizeExceeded,
         StsErrorCode::OutboundWebIdentityFederationDisabled,
         StsErrorCode::SessionDurationEscalation,
@@ -525,6 +544,9 @@ mod tests {
             ("RegionDisabledException", 403),
             ("InvalidAuthorizationMessageException", 400),
             ("RequestTimeout", 400),
+            ("RequestHeaderSectionTooLarge", 431),
+            ("InvalidURI", 414),
+            ("InvalidRequest", 400),
             ("JWTPayloadSizeExceededException", 400),
             ("OutboundWebIdentityFederationDisabledException", 403),
             ("SessionDurationEscalationException", 403),

@@ -454,6 +454,149 @@ fn slowloris_connections_are_closed_and_legitimate_requests_served_meanwhile() {
     assert_eq!(status, 200);
 }
 
+/// What hyper refuses before the application sees a request (a head over the server's 64 KiB,
+/// more than 100 headers, a URI over 64 KiB, bytes that are not HTTP) is answered in AWS error
+/// XML under hyper's status, not with an empty body SDKs cannot parse; the server keeps serving.
+#[test]
+fn refusals_below_the_application_get_error_xml_and_the_server_keeps_serving() {
+    let server = start_server();
+    let addr = server.addr.as_str();
+    let many_headers: String = (0..120).map(|i| format!("x-h{i}: v\r\n")).collect();
+    let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+        (
+            "a 70 KB header",
+            format!(
+                "POST / HTTP/1.1\r\nhost: {addr}\r\nx-big: {}\r\n\r\n",
+                "a".repeat(70_000)
+            )
+            .into_bytes(),
+            431,
+            "RequestHeaderSectionTooLarge",
+        ),
+        (
+            "120 headers",
+            format!("POST / HTTP/1.1\r\nhost: {addr}\r\n{many_headers}\r\n").into_bytes(),
+            431,
+            "RequestHeaderSectionTooLarge",
+        ),
+        (
+            "a 65 535-byte URI (over the head limit)",
+            format!(
+                "GET /?{} HTTP/1.1\r\nhost: {addr}\r\n\r\n",
+                "a".repeat(65_533)
+            )
+            .into_bytes(),
+            431,
+            "RequestHeaderSectionTooLarge",
+        ),
+        (
+            "a 40 KB URI (over the URI limit)",
+            format!(
+                "GET /?{} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n",
+                "a".repeat(40_000)
+            )
+            .into_bytes(),
+            414,
+            "InvalidURI",
+        ),
+        (
+            "TLS bytes",
+            b"\x16\x03\x01\x00\xa5 this is not HTTP\r\n\r\n".to_vec(),
+            400,
+            "InvalidRequest",
+        ),
+        (
+            "garbage",
+            b"\x00\x01\x02\xff\xfe garbage\r\n\r\n".to_vec(),
+            400,
+            "InvalidRequest",
+        ),
+    ];
+    for (name, request, want_status, want_code) in cases {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        // hyper may answer and close before it has read all of a large request.
+        let _ = stream.write_all(&request);
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        let text = String::from_utf8_lossy(&response);
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status: u16 = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        assert_eq!(status, want_status, "{name}: {text}");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("\r\ncontent-type: text/xml"),
+            "{name}: {head}"
+        );
+        assert!(
+            body.starts_with(
+                "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type>"
+            ),
+            "{name}: {body}"
+        );
+        assert!(body.contains("<RequestId>"), "{name}: {body}");
+        assert_eq!(error_code(body), want_code, "{name}: {body}");
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length: "))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        assert_eq!(length, body.len(), "{name}: {head}");
+    }
+    let (status, body) = signed_caller_identity(addr, ALICE_SECRET);
+    assert_eq!(status, 200, "{body}");
+}
+
+/// A flood of idle connections cannot lock legitimate clients out (issue 19): at the cap, the
+/// connection idle the longest is closed to admit a newcomer, whose signed request is served
+/// within 100 ms.
+#[test]
+fn at_the_connection_cap_the_idlest_connection_makes_room_for_a_legitimate_request() {
+    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory.json");
+    let server = start_example(
+        "sts_server",
+        &[
+            "--listen".as_ref(),
+            "127.0.0.1:0".as_ref(),
+            "--directory".as_ref(),
+            directory.as_os_str(),
+            "--max-connections".as_ref(),
+            "64".as_ref(),
+        ],
+    );
+    let mut idle: Vec<TcpStream> = (0..64)
+        .map(|_| TcpStream::connect(&server.addr).unwrap())
+        .collect();
+    // Let the server accept them all (in order), so that the cap is reached.
+    std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let (status, body) = signed_caller_identity(&server.addr, ALICE_SECRET);
+        let took = started.elapsed();
+        assert_eq!(status, 200, "{body}");
+        assert!(took < Duration::from_millis(100), "{took:?}");
+    }
+    // The oldest idle connections were closed to make room: end of stream.
+    let first = idle.first_mut().unwrap();
+    first
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut buf = [0u8; 16];
+    match first.read(&mut buf) {
+        Ok(n) => assert_eq!(n, 0),
+        Err(e) => assert!(
+            e.kind() != std::io::ErrorKind::WouldBlock && e.kind() != std::io::ErrorKind::TimedOut,
+            "the idlest connection is still open: {e}"
+        ),
+    }
+}
+
 #[test]
 #[cfg(feature = "tower")]
 fn boto3_and_the_aws_cli_use_object_store_in_every_payload_mode() {
