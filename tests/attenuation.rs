@@ -816,6 +816,35 @@ fn attenuated_credentials_may_call_get_caller_identity_and_nothing_that_issues()
     assert_eq!(status, 200, "{body}");
 }
 
+/// What the verifier hands the application is what the holder appended, in order, and what it
+/// shows in logs names the caveats and the parent's (public) key ID, never a secret: an operator
+/// reading a session's `Debug` must see why it was narrowed.
+#[test]
+fn the_verified_attenuation_lists_the_caveats_in_order_and_its_debug_shows_them_but_no_secret() {
+    let f = fixture();
+    let parent = f.parent("ci");
+    let caveats = [
+        Caveat::NotAfter(UnixTime::from_secs(NOW + 600)),
+        Caveat::policy(JOB_42_READ),
+    ];
+    let child = parent.attenuate(&caveats, now()).unwrap();
+    let session = f.verify(&child).unwrap();
+    let attenuation = session.attenuation().unwrap();
+    assert_eq!(attenuation.caveats(), &caveats);
+    assert_eq!(attenuation.caveat_count(), 2);
+    assert_eq!(attenuation.parent_access_key_id(), &parent.access_key_id);
+    let debug = format!("{attenuation:?}");
+    assert!(debug.contains("NotAfter"), "{debug}");
+    assert!(debug.contains(parent.access_key_id.as_str()), "{debug}");
+    for secret in [
+        child.secret_access_key.expose_secret(),
+        parent.secret_access_key.expose_secret(),
+        child.session_token.expose_secret(),
+    ] {
+        assert!(!debug.contains(secret), "{debug}");
+    }
+}
+
 #[test]
 fn audit_events_record_the_attenuation_and_no_secret() {
     let f = fixture();
