@@ -17,7 +17,9 @@ use crate::credentials::{AccessKeyId, Credentials, SecretAccessKey, SessionToken
 use crate::limits::{MAX_CAVEATS, MAX_TOKEN_TEXT_BYTES, MAX_UNIX_TIME};
 use crate::policy::{MalformedPolicyDocument, PolicyDocument};
 use crate::time::UnixTime;
-use crate::token::{access_key_id_of, decode_claims, split, Claims, MalformedToken, MAC_LEN};
+use crate::token::{
+    access_key_id_of, decode_claims, split, Claims, MalformedToken, Reader, MAC_LEN,
+};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::fmt;
@@ -210,23 +212,23 @@ pub(crate) struct Split<'a> {
 /// Refuses unknown caveat kinds, a count of 0 or over [`MAX_CAVEATS`], `NotAfter` bodies of
 /// another length than 8, truncation and trailing bytes.
 pub(crate) fn split_attenuated(bytes: &[u8]) -> Result<Split<'_>, MalformedToken> {
-    let mut r = bytes;
-    let version = take_u8(&mut r)?;
+    let mut r = Reader(bytes);
+    let version = r.u8()?;
     if version != ATTENUATED_TOKEN_VERSION {
         return Err(MalformedToken::UnsupportedVersion(version));
     }
-    let parent_len = usize::from(take_u16(&mut r)?);
-    let parent = take(&mut r, parent_len)?;
-    let count = take_u8(&mut r)?;
+    let parent_len = usize::from(r.u16()?);
+    let parent = r.take(parent_len)?;
+    let count = r.u8()?;
     if count == 0 || usize::from(count) > MAX_CAVEATS {
         return Err(MalformedToken::InvalidField("caveat_count"));
     }
     let mut caveats = Vec::with_capacity(usize::from(count));
     for _ in 0..count {
-        let start = r;
-        let kind = take_u8(&mut r)?;
-        let len = usize::from(take_u16(&mut r)?);
-        let body = take(&mut r, len)?;
+        let start = r.rest();
+        let kind = r.u8()?;
+        let len = usize::from(r.u16()?);
+        let body = r.take(len)?;
         let ok = match kind {
             KIND_NOT_AFTER => len == 8,
             KIND_POLICY => len > 0,
@@ -242,35 +244,16 @@ pub(crate) fn split_attenuated(bytes: &[u8]) -> Result<Split<'_>, MalformedToken
             body,
         });
     }
-    match r.len().cmp(&MAC_LEN) {
+    let tag = r.rest();
+    match tag.len().cmp(&MAC_LEN) {
         std::cmp::Ordering::Less => Err(MalformedToken::Truncated),
         std::cmp::Ordering::Greater => Err(MalformedToken::TrailingBytes),
         std::cmp::Ordering::Equal => Ok(Split {
             parent,
             caveats,
-            tag: r,
+            tag,
         }),
     }
-}
-
-fn take<'a>(r: &mut &'a [u8], n: usize) -> Result<&'a [u8], MalformedToken> {
-    let (head, tail) = r.split_at_checked(n).ok_or(MalformedToken::Truncated)?;
-    *r = tail;
-    Ok(head)
-}
-
-fn take_u8(r: &mut &[u8]) -> Result<u8, MalformedToken> {
-    take(r, 1)?
-        .first()
-        .copied()
-        .ok_or(MalformedToken::Truncated)
-}
-
-fn take_u16(r: &mut &[u8]) -> Result<u16, MalformedToken> {
-    let b: [u8; 2] = take(r, 2)?
-        .try_into()
-        .map_err(|_| MalformedToken::Truncated)?;
-    Ok(u16::from_be_bytes(b))
 }
 
 /// Decodes the caveats' bodies strictly (after the tag has proven them authentic, in the

@@ -431,11 +431,17 @@ pub(crate) fn decode_claims(bytes: &[u8]) -> Result<Claims, MalformedToken> {
     Ok(claims)
 }
 
-/// A cursor over untrusted bytes: every read is bounds-checked.
-struct Reader<'a>(&'a [u8]);
+/// A cursor over untrusted bytes: every read is bounds-checked. Version-1 claims and the
+/// attenuated (version-2) envelope are both read with it.
+pub(crate) struct Reader<'a>(pub(crate) &'a [u8]);
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], MalformedToken> {
+    /// The bytes not read yet.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.0
+    }
+
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], MalformedToken> {
         let (head, tail) = self
             .0
             .split_at_checked(n)
@@ -450,8 +456,12 @@ impl<'a> Reader<'a> {
             .map_err(|_| MalformedToken::Truncated)
     }
 
-    fn u8(&mut self) -> Result<u8, MalformedToken> {
+    pub(crate) fn u8(&mut self) -> Result<u8, MalformedToken> {
         Ok(u8::from_be_bytes(self.array::<1>()?))
+    }
+
+    pub(crate) fn u16(&mut self) -> Result<u16, MalformedToken> {
+        Ok(u16::from_be_bytes(self.array::<2>()?))
     }
 
     fn u64(&mut self) -> Result<u64, MalformedToken> {
@@ -480,7 +490,7 @@ impl<'a> Reader<'a> {
     }
 
     fn str16(&mut self) -> Result<&'a str, MalformedToken> {
-        let n = usize::from(u16::from_be_bytes(self.array::<2>()?));
+        let n = usize::from(self.u16()?);
         self.utf8(n)
     }
 

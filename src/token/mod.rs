@@ -8,7 +8,7 @@ mod codec;
 
 use crate::limits::MAX_TOKEN_TEXT_BYTES;
 pub use claims::{CallerIdentity, Claims, LongTermPrincipal, Operation, SessionPrincipal, TokenId};
-pub(crate) use codec::{decode_claims, decode_text, split, INLINE_TOKEN_BYTES, MAC_LEN};
+pub(crate) use codec::{decode_claims, decode_text, split, Reader, INLINE_TOKEN_BYTES, MAC_LEN};
 pub use codec::{MalformedToken, TOKEN_VERSION};
 
 use crate::credentials::{AccessKeyId, Credentials, SecretAccessKey, SessionToken};
