@@ -167,7 +167,7 @@ pub use policy::{
     PolicyDocument, RequestContext, RequestPrincipal,
 };
 pub use principal::{Arn, PrincipalArn};
-pub use random::{RandomError, RandomSource, SystemRandom};
+pub use random::{BufferedRandom, RandomError, RandomSource, SystemRandom};
 pub use request::DecodeAuthorizationMessageRequest;
 pub use request::{
     Action, AssumeRoleRequest, AssumeRoleRequestBuilder, AssumeRoleWithSamlRequest,
