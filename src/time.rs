@@ -36,6 +36,14 @@ impl std::fmt::Display for UnixTime {
     }
 }
 
+/// Appends the last `width` decimal digits of `value`, zero-padded.
+pub(crate) fn push_digits(text: &mut String, value: u16, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (value / 10u16.pow(place)) % 10;
+        text.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
+    }
+}
+
 impl UnixTime {
     /// The instant `secs` seconds after the epoch (saturating at [`MAX_UNIX_TIME`]).
     #[must_use]
@@ -85,10 +93,26 @@ impl UnixTime {
     #[must_use]
     pub fn to_rfc3339(self) -> Option<String> {
         let secs = i64::try_from(self.0).ok()?;
-        let dt = time::OffsetDateTime::from_unix_timestamp(secs).ok()?;
-        let fmt =
-            time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-        dt.format(&fmt).ok()
+        let at = time::OffsetDateTime::from_unix_timestamp(secs).ok()?;
+        let (year, month, day) = at.to_calendar_date();
+        let (hour, minute, second) = at.to_hms();
+        let year = u16::try_from(year).ok().filter(|y| *y <= 9999)?;
+        // Fixed-width fields written digit by digit: this runs for every issued credential and
+        // audit event, and `time`'s general formatter cost several times more.
+        let mut text = String::with_capacity(20);
+        push_digits(&mut text, year, 4);
+        text.push('-');
+        push_digits(&mut text, u16::from(u8::from(month)), 2);
+        text.push('-');
+        push_digits(&mut text, u16::from(day), 2);
+        text.push('T');
+        push_digits(&mut text, u16::from(hour), 2);
+        text.push(':');
+        push_digits(&mut text, u16::from(minute), 2);
+        text.push(':');
+        push_digits(&mut text, u16::from(second), 2);
+        text.push('Z');
+        Some(text)
     }
 
     /// Parses an ISO 8601 / RFC 3339 date-time (`2024-01-02T03:04:05Z`, with an offset or fraction)
@@ -185,6 +209,18 @@ impl Clock for ManualClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The digit-by-digit writer against `time`'s own RFC 3339 formatter, over the whole
+        /// range a `UnixTime` can hold.
+        #[test]
+        fn rfc3339_text_is_what_the_time_crate_writes(secs in 0..=MAX_UNIX_TIME) {
+            let at = time::OffsetDateTime::from_unix_timestamp(i64::try_from(secs).unwrap()).unwrap();
+            let reference = at.format(&time::format_description::well_known::Rfc3339).unwrap();
+            prop_assert_eq!(UnixTime::from_secs(secs).to_rfc3339(), Some(reference));
+        }
+    }
 
     #[test]
     fn formats_and_parses_iso8601() {

@@ -35,7 +35,25 @@ impl AmzDate {
     #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
         let b: [u8; 16] = text.as_bytes().try_into().ok()?;
-        let at = time::PrimitiveDateTime::parse(text, FORMAT).ok()?;
+        // Read by position (this runs for every signed request; `time`'s format-description
+        // parser cost more than the rest of the date check), then validated by `time` as a
+        // calendar date and a time of day. The unit tests hold it to the `FORMAT` parser.
+        let [y0, y1, y2, y3, mo0, mo1, d0, d1, b'T', h0, h1, mi0, mi1, s0, s1, b'Z'] = b else {
+            return None;
+        };
+        let digit = |c: u8| c.is_ascii_digit().then(|| u16::from(c - b'0'));
+        let pair = |a: u8, b: u8| Some(digit(a)? * 10 + digit(b)?);
+        let year = (pair(y0, y1)? * 100 + pair(y2, y3)?).into();
+        let month = time::Month::try_from(u8::try_from(pair(mo0, mo1)?).ok()?).ok()?;
+        let day = u8::try_from(pair(d0, d1)?).ok()?;
+        let date = time::Date::from_calendar_date(year, month, day).ok()?;
+        let clock = time::Time::from_hms(
+            u8::try_from(pair(h0, h1)?).ok()?,
+            u8::try_from(pair(mi0, mi1)?).ok()?,
+            u8::try_from(pair(s0, s1)?).ok()?,
+        )
+        .ok()?;
+        let at = time::PrimitiveDateTime::new(date, clock);
         let secs = u64::try_from(at.assume_utc().unix_timestamp()).ok()?;
         if secs > MAX_UNIX_TIME {
             return None;
@@ -102,6 +120,38 @@ impl fmt::Debug for AmzDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// What `time`'s own parser makes of `text` under [`FORMAT`]: the reference the
+    /// position-by-position reader must agree with.
+    fn by_format(text: &str) -> Option<u64> {
+        if text.len() != 16 {
+            return None;
+        }
+        let at = time::PrimitiveDateTime::parse(text, FORMAT).ok()?;
+        u64::try_from(at.assume_utc().unix_timestamp())
+            .ok()
+            .filter(|s| *s <= MAX_UNIX_TIME)
+    }
+
+    proptest! {
+        #[test]
+        fn parse_agrees_with_the_format_parser_on_near_dates(
+            secs in 0..=MAX_UNIX_TIME,
+            at in 0usize..16,
+            with in prop::sample::select(b"0123456789TZ+- :x".to_vec()),
+        ) {
+            let mut text = AmzDate::from_unix(UnixTime::from_secs(secs)).text;
+            text[at] = with;
+            let text = std::str::from_utf8(&text).unwrap();
+            prop_assert_eq!(AmzDate::parse(text).map(|d| d.secs), by_format(text), "{}", text);
+        }
+
+        #[test]
+        fn parse_agrees_with_the_format_parser_on_any_digits(text in "[0-9]{8}T[0-9]{6}Z") {
+            prop_assert_eq!(AmzDate::parse(&text).map(|d| d.secs), by_format(&text), "{}", text);
+        }
+    }
 
     #[test]
     fn round_trips_and_refuses_non_canonical_forms() {

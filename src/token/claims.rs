@@ -11,10 +11,10 @@ pub struct TokenId(pub [u8; 16]);
 
 impl fmt::Display for TokenId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for b in self.0 {
-            write!(f, "{b:02x}")?;
-        }
-        Ok(())
+        let mut hex = [0u8; 32];
+        data_encoding::HEXLOWER.encode_mut(&self.0, &mut hex);
+        // Hex digits are ASCII.
+        f.write_str(std::str::from_utf8(&hex).map_err(|_| fmt::Error)?)
     }
 }
 
