@@ -40,12 +40,15 @@
 //!   refused everywhere, chaining and signing included); `#` comments and blank lines allowed.
 //!
 //! Replicas: run several servers with the same `--keys`, `--directory`, `--revocations` and
-//! `--totp-replay redis://…`. On SIGHUP a server re-reads `--directory` and `--revocations` and
-//! swaps both in at once; requests already running finish with the state they started with. A
-//! file that does not parse leaves the running state as it was, and the error is printed to
-//! stderr (`reload failed: …`); a good reload prints `reloaded` to stdout. (SIGHUP does not
-//! re-read the key files: restart to rotate keys.) With `--reload-every SECS` the server also
-//! checks the two files' modification times every `SECS` seconds and reloads when one changed
+//! `--totp-replay redis://…`. On SIGHUP a server re-reads `--keys`, `--directory` and
+//! `--revocations` and swaps all three in at once; requests already running finish with the
+//! state they started with. A file that does not parse leaves the running state as it was, and
+//! the error is printed to stderr (`reload failed: …`); a good reload prints `reloaded` to
+//! stdout. To rotate the key ring without refusing sessions already issued, reload a file with
+//! the new `sign:` key and the old one as `verify:`, and drop the old one once its sessions have
+//! expired (36 hours at most). (`--signing-keys` is read at start only: the JWKS relying parties
+//! cache is served from it.) With `--reload-every SECS` the server also checks the three files'
+//! modification times every `SECS` seconds and reloads when one changed
 //! (for configuration that is updated in place, such as a mounted ConfigMap); replace files by
 //! rename, so that a reload never reads a half-written file.
 //!
@@ -62,11 +65,8 @@
 //! serving.
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a server's console is its output
 
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::Router;
+use hyper::body::Incoming;
+use hyper::{Method, Request, Response, StatusCode};
 use std::error::Error;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -75,7 +75,10 @@ use tempcred::directory::{Directory, InMemoryDirectory};
 use tempcred::endpoint::{HttpRequest, StsEndpoint};
 use tempcred::keys::KeyId;
 use tempcred::wire::{render_error, RequestId, XML_CONTENT_TYPE};
-use tempcred::{Clock, Issuer, KeyRing, RevokedSessions, StsError, SystemClock, SystemRandom};
+use tempcred::{
+    BufferedRandom, Clock, Issuer, KeyRing, RandomSource, RevokedSessions, StsError, SystemClock,
+    SystemRandom,
+};
 
 /// Errors of setup and reload: `Send`, so a reload can run on a blocking thread.
 type BoxError = Box<dyn Error + Send + Sync>;
@@ -175,61 +178,215 @@ fn parse_args() -> Result<Options, String> {
     Ok(options)
 }
 
-async fn serve_sts(
-    State(endpoints): State<Arc<arc_swap::ArcSwap<StsEndpoint>>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if uri.path_and_query().map_or(0, |pq| pq.as_str().len()) > MAX_URI_BYTES {
-        return error_response(&StsError::new(
+/// What every request's handler shares: the current endpoint (swapped on reload), the discovery
+/// documents, the random source of request IDs, and the time a request body may take.
+struct Shared {
+    endpoints: Arc<arc_swap::ArcSwap<StsEndpoint>>,
+    documents: Vec<(String, String)>,
+    random: Arc<BufferedRandom>,
+    request_timeout: std::time::Duration,
+}
+
+/// Answers one request: every refusal, those of the body's size and time included, as AWS error
+/// XML; a discovery document to a `GET` of its path; everything else by the STS endpoint.
+///
+/// One function, not a router and middleware layers: under load, each layer's boxed future and
+/// each extractor's copy was a measurable share of the CPU a request costs (issue 19).
+async fn answer(
+    shared: &Shared,
+    peer: SocketAddr,
+    activity: &std::sync::atomic::AtomicU64,
+    request: Request<Incoming>,
+) -> Response<Answer> {
+    use http_body_util::BodyExt;
+    let (head, body) = request.into_parts();
+    if head.uri.path_and_query().map_or(0, |pq| pq.as_str().len()) > MAX_URI_BYTES {
+        return shared.refusal(&StsError::new(
             tempcred::StsErrorCode::InvalidUri,
             format!("The request URI is longer than this server reads ({MAX_URI_BYTES} bytes)."),
         ));
     }
+    // Discovery paths are compared exactly, not read as route patterns: an issuer path may hold
+    // `{`, `}` or `*`, which a router would take for parameters.
+    if head.method == Method::GET {
+        if let Some((_, document)) = shared
+            .documents
+            .iter()
+            .find(|(path, _)| path == head.uri.path())
+        {
+            return respond(
+                StatusCode::OK,
+                "application/json",
+                None,
+                document.clone().into_bytes(),
+            );
+        }
+    }
+    // A declared length over the limit is refused before a byte of the body is read.
+    let declared = head
+        .headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return shared.refusal(&StsError::request_too_large(MAX_BODY_BYTES));
+    }
+    // The body within the request timeout (a slow body is cut there) and the size limit. A body
+    // that came with the head is ready at the first poll, and no timer is armed for it.
+    let read = http_body_util::Limited::new(body, MAX_BODY_BYTES).collect();
+    let body = match tokio::time::timeout(shared.request_timeout, read).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+            return shared.refusal(&StsError::request_too_large(MAX_BODY_BYTES))
+        }
+        Ok(Err(_)) => {
+            return shared.refusal(&StsError::malformed_query_string(
+                "The request could not be read.",
+            ))
+        }
+        Err(_) => {
+            return shared.refusal(&StsError::new(
+                tempcred::StsErrorCode::RequestTimeout,
+                "The request was not completed in time.",
+            ))
+        }
+    };
     // A header value that is not visible ASCII has no one meaning to verify: refused, never
     // read as something else (such as empty).
-    let Some(header_pairs) = headers
+    let Some(header_pairs) = head
+        .headers
         .iter()
         .map(|(name, value)| value.to_str().ok().map(|v| (name.as_str(), v)))
         .collect::<Option<Vec<(&str, &str)>>>()
     else {
-        let error = StsError::invalid_parameter_value("A header value is not visible ASCII.");
-        let body = match RequestId::generate(&SystemRandom) {
-            Ok(id) => render_error(&error, &id),
-            Err(_) => String::new(),
-        };
-        return (
-            StatusCode::BAD_REQUEST,
-            [("content-type", XML_CONTENT_TYPE)],
-            body,
-        )
-            .into_response();
+        return shared.refusal(&StsError::invalid_parameter_value(
+            "A header value is not visible ASCII.",
+        ));
     };
     // This request's own reference to the current endpoint: a reload swaps in another for later
     // requests, and this one finishes with the directory and revocations it started with.
-    let endpoint = endpoints.load_full();
+    let endpoint = shared.endpoints.load_full();
     let request = HttpRequest {
-        method: method.as_str(),
-        path: uri.path(),
-        query: uri.query().unwrap_or(""),
+        method: head.method.as_str(),
+        path: head.uri.path(),
+        query: head.uri.query().unwrap_or(""),
         headers: &header_pairs,
         body: &body,
         source_ip: Some(peer.ip()),
     };
-    let answer = endpoint.handle(&request, SystemClock.now());
+    // While the endpoint decides, the connection is busy, not idle: at the connection cap it is
+    // the last to be closed (see [`Connections::admit`]).
+    activity.store(BUSY, std::sync::atomic::Ordering::Relaxed);
+    let mut answer = endpoint.handle(&request, SystemClock.now());
+    activity.store(millis_now(), std::sync::atomic::Ordering::Relaxed);
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
+    // Moved out, not copied: the body may hold a secret access key, and is wiped once sent.
+    let body = std::mem::take(&mut *answer.body).into_bytes();
+    respond(
         status,
-        [
-            ("content-type", answer.content_type),
-            ("x-amzn-requestid", answer.request_id.as_str()),
-        ],
-        answer.body.to_string(),
+        answer.content_type,
+        Some(answer.request_id.as_str()),
+        body,
     )
-        .into_response()
+}
+
+impl Shared {
+    /// `error` as AWS error XML under its own status.
+    fn refusal(&self, error: &StsError) -> Response<Answer> {
+        refusal(&*self.random, error)
+    }
+}
+
+/// `error` as AWS error XML under its own status, with a request ID from `random`.
+fn refusal(random: &dyn RandomSource, error: &StsError) -> Response<Answer> {
+    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+    // The random source failing is no reason to answer without XML: the endpoint's own stand-in.
+    let id = RequestId::generate(random)
+        .ok()
+        .or_else(|| RequestId::new("00000000-0000-0000-0000-000000000000"));
+    let body = id
+        .as_ref()
+        .map(|id| render_error(error, id).into_bytes())
+        .unwrap_or_default();
+    respond(
+        status,
+        XML_CONTENT_TYPE,
+        id.as_ref().map(RequestId::as_str),
+        body,
+    )
+}
+
+/// A response with `body`, its type and (for STS answers) `x-amzn-RequestId`.
+fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    request_id: Option<&str>,
+    body: Vec<u8>,
+) -> Response<Answer> {
+    let mut response = Response::new(Answer(Some(Wiped {
+        bytes: zeroize::Zeroizing::new(body),
+        sent: 0,
+    })));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static(content_type),
+    );
+    if let Some(id) = request_id.and_then(|id| hyper::header::HeaderValue::from_str(id).ok()) {
+        headers.insert("x-amzn-requestid", id);
+    }
+    response
+}
+
+/// A response body: one buffer, handed to hyper whole (so that it sets `content-length`) and
+/// wiped when hyper has copied it out, since an STS answer may hold a secret access key.
+struct Answer(Option<Wiped>);
+
+/// The bytes of an [`Answer`], wiped on drop, and how many hyper has taken.
+struct Wiped {
+    bytes: zeroize::Zeroizing<Vec<u8>>,
+    sent: usize,
+}
+
+impl bytes::Buf for Wiped {
+    fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.sent)
+    }
+
+    fn chunk(&self) -> &[u8] {
+        self.bytes.get(self.sent..).unwrap_or_default()
+    }
+
+    fn advance(&mut self, n: usize) {
+        self.sent = self.sent.saturating_add(n).min(self.bytes.len());
+    }
+}
+
+impl http_body::Body for Answer {
+    type Data = Wiped;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Wiped>, Self::Error>>> {
+        std::task::Poll::Ready(
+            self.get_mut()
+                .0
+                .take()
+                .map(|b| Ok(http_body::Frame::data(b))),
+        )
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.is_none()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        let len = self.0.as_ref().map_or(0, |b| b.bytes.len());
+        http_body::SizeHint::with_exact(u64::try_from(len).unwrap_or(u64::MAX))
+    }
 }
 
 #[tokio::main]
@@ -243,9 +400,7 @@ async fn main() -> Result<(), BoxError> {
     };
     let (directory, revoked) = load_state(&options, true)?;
     let ring = match &options.keys {
-        Some(path) => {
-            KeyRing::from_text(&read_secret_file(path)?).map_err(|e| format!("{path}: {e}"))?
-        }
+        Some(path) => read_ring(path)?,
         None => {
             eprintln!(
                 "warning: no --keys given: using an ephemeral key; credentials stop verifying when the server stops"
@@ -269,6 +424,7 @@ async fn main() -> Result<(), BoxError> {
     let parts = Arc::new(Parts {
         ring,
         audit: audit.clone(),
+        random: Arc::new(BufferedRandom::new()),
         #[cfg(feature = "totp")]
         replay: replay_store(options.totp_replay.as_deref())?,
         #[cfg(feature = "oidc")]
@@ -282,7 +438,7 @@ async fn main() -> Result<(), BoxError> {
     if options.issuer.is_some() {
         return Err("--issuer needs feature `oidc`".into());
     }
-    let endpoint = parts.endpoint(directory, revoked)?;
+    let endpoint = parts.endpoint(parts.ring.clone(), directory, revoked)?;
     #[cfg(feature = "oidc")]
     let documents = match endpoint.issuer().outbound_federation() {
         Some(federation) => {
@@ -297,24 +453,17 @@ async fn main() -> Result<(), BoxError> {
     // Listening for SIGHUP before the server says it is ready: SIGHUP's default action ends the
     // process.
     let reloads = spawn_reloads(options.clone(), Arc::clone(&parts), Arc::clone(&endpoints))?;
-    let documents = Arc::new(documents);
-    let app = Router::new()
-        .fallback(serve_sts)
-        .layer(axum::middleware::map_response(as_aws_error))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(Arc::clone(&endpoints));
-    let app = app.layer(axum::middleware::from_fn(move |request, next| {
-        serve_discovery(Arc::clone(&documents), request, next)
-    }));
+    let shared = Arc::new(Shared {
+        endpoints: Arc::clone(&endpoints),
+        documents,
+        random: Arc::clone(&parts.random),
+        request_timeout: options.limits.request_timeout,
+    });
     let limits = options.limits;
-    let app = app.layer(axum::middleware::from_fn(
-        move |request, next: axum::middleware::Next| {
-            whole_request_within(limits.request_timeout, request, next)
-        },
-    ));
     let listener = tokio::net::TcpListener::bind(&options.listen).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    serve(listener, app, limits).await;
+    serve(listener, Arc::clone(&shared), limits).await;
+    drop(shared);
     // Every holder of an audit sink gone (the reload task, the endpoints, the parts they are
     // built from, the server task), the writer drains the queue and ends.
     reloads.abort();
@@ -364,8 +513,12 @@ fn outbound_keys(options: &Options) -> Result<OutboundKeys, BoxError> {
 /// audit queue, the TOTP replay store (so a reload forgets no used code) and the outbound
 /// federation's keys.
 struct Parts {
+    /// The key ring read at start (or generated, without `--keys`); a reload re-reads `--keys`.
     ring: KeyRing,
     audit: Arc<dyn AuditSink>,
+    /// Token secrets and request IDs: the operating system's CSPRNG read 4 KiB at a time, one
+    /// system call per hundreds of requests instead of one per request.
+    random: Arc<BufferedRandom>,
     #[cfg(feature = "totp")]
     replay: Arc<dyn tempcred::mfa::ReplayStore>,
     #[cfg(feature = "oidc")]
@@ -373,13 +526,16 @@ struct Parts {
 }
 
 impl Parts {
-    /// An endpoint over `directory` that refuses `revoked` sessions.
+    /// An endpoint that signs and verifies with `ring` over `directory` and refuses `revoked`
+    /// sessions.
     fn endpoint(
         &self,
+        ring: KeyRing,
         directory: Arc<dyn Directory>,
         revoked: RevokedSessions,
     ) -> Result<StsEndpoint, BoxError> {
-        let issuer = Issuer::builder(Arc::clone(&directory), self.ring.clone())
+        let issuer = Issuer::builder(Arc::clone(&directory), ring)
+            .random(Arc::clone(&self.random) as Arc<dyn RandomSource>)
             .audit_sink(Arc::clone(&self.audit))
             .revoked_sessions(revoked);
         #[cfg(feature = "totp")]
@@ -399,7 +555,8 @@ impl Parts {
             }
             None => issuer,
         };
-        Ok(StsEndpoint::new(issuer.build()))
+        Ok(StsEndpoint::new(issuer.build())
+            .with_random(Arc::clone(&self.random) as Arc<dyn RandomSource>))
     }
 }
 
@@ -478,9 +635,9 @@ impl<S: tempcred::mfa::ReplayStore> tempcred::mfa::ReplayStore for LoggedReplayS
     }
 }
 
-/// Re-reads the directory and the revocations on every SIGHUP, and (`--reload-every`) when
-/// either file's modification time changes, and swaps in an endpoint built on them; a reload that
-/// fails keeps the running endpoint. The signal handler is installed before this returns.
+/// Re-reads the key ring, the directory and the revocations on every SIGHUP, and
+/// (`--reload-every`) when a file's modification time changes, and swaps in an endpoint built on
+/// them; a reload that fails keeps the running endpoint. The signal handler is installed before this returns.
 fn spawn_reloads(
     options: Options,
     parts: Arc<Parts>,
@@ -520,9 +677,15 @@ fn spawn_reloads(
             );
             // File reads and parsing are blocking work: off the request threads.
             let reloaded = tokio::task::spawn_blocking(move || {
+                // Every file read and parsed before the swap: one that fails leaves the running
+                // key ring, directory and revocations as they were.
+                let ring = match options.keys.as_deref() {
+                    Some(path) => read_ring(path)?,
+                    None => parts.ring.clone(),
+                };
                 let (directory, revoked) = load_state(&options, false)?;
                 let count = revoked.len();
-                endpoints.store(Arc::new(parts.endpoint(directory, revoked)?));
+                endpoints.store(Arc::new(parts.endpoint(ring, directory, revoked)?));
                 Ok::<_, BoxError>(count)
             })
             .await;
@@ -555,10 +718,10 @@ async fn next_tick(poll: &mut Option<tokio::time::Interval>) {
     }
 }
 
-/// The modification times of `--directory` and `--revocations` (`None` where there is no file
-/// or no time): a change to either is a reason to reload.
-fn modified(options: &Options) -> [Option<std::time::SystemTime>; 2] {
-    [&options.directory, &options.revocations].map(|path| {
+/// The modification times of `--directory`, `--revocations` and `--keys` (`None` where there is
+/// no file or no time): a change to any is a reason to reload.
+fn modified(options: &Options) -> [Option<std::time::SystemTime>; 3] {
+    [&options.directory, &options.revocations, &options.keys].map(|path| {
         path.as_ref()
             .and_then(|p| std::fs::metadata(p).ok())
             .and_then(|m| m.modified().ok())
@@ -586,25 +749,9 @@ fn discovery_documents(
     ]
 }
 
-/// Answers `GET` of a discovery document's path with it, and hands every other request on. The
-/// paths are compared exactly, not read as route patterns: an issuer path may hold `{`, `}` or
-/// `*`, which a router would take for parameters.
-async fn serve_discovery(
-    documents: Arc<Vec<(String, String)>>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let found = (request.method() == Method::GET)
-        .then(|| {
-            documents
-                .iter()
-                .find(|(path, _)| path == request.uri().path())
-        })
-        .flatten();
-    match found {
-        Some((_, body)) => ([("content-type", "application/json")], body.clone()).into_response(),
-        None => next.run(request).await,
-    }
+/// The key ring in the key file at `path`.
+fn read_ring(path: &str) -> Result<KeyRing, BoxError> {
+    Ok(KeyRing::from_text(&read_secret_file(path)?).map_err(|e| format!("{path}: {e}"))?)
 }
 
 /// Reads a key file into memory that is wiped when dropped, allocated once at the file's size so
@@ -636,7 +783,7 @@ const MAX_URI_BYTES: usize = 32 * 1024;
 /// refused by hyper with 431, which [`ConnIo`] turns into AWS error XML), and [`Connections`]
 /// caps the connections served at once: at the cap, the connection idle the longest is closed to
 /// admit the newcomer, so a flood of idle connections cannot lock legitimate clients out.
-async fn serve(listener: tokio::net::TcpListener, app: Router, limits: ServerLimits) {
+async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>, limits: ServerLimits) {
     use hyper_util::rt::{TokioIo, TokioTimer};
     let connections = Arc::new(Connections::new(limits.max_connections));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -668,8 +815,17 @@ async fn serve(listener: tokio::net::TcpListener, app: Router, limits: ServerLim
             id: connections.admit(Arc::clone(&activity), evict),
             connections: Arc::clone(&connections),
         };
-        let app = app.clone().layer(axum::Extension(ConnectInfo(peer)));
-        let service = hyper_util::service::TowerToHyperService::new(app);
+        let service = {
+            let (shared, activity) = (Arc::clone(&shared), Arc::clone(&activity));
+            hyper::service::service_fn(move |request| {
+                let (shared, activity) = (Arc::clone(&shared), Arc::clone(&activity));
+                async move {
+                    Ok::<_, std::convert::Infallible>(
+                        answer(&shared, peer, &activity, request).await,
+                    )
+                }
+            })
+        };
         let io = TokioIo::new(ConnIo::new(stream, activity));
         let connection = graceful.watch(http.serve_connection(io, service));
         tokio::spawn(async move {
@@ -689,6 +845,10 @@ async fn serve(listener: tokio::net::TcpListener, app: Router, limits: ServerLim
         eprintln!("shutdown: requests still in flight after {SHUTDOWN_GRACE:?}; stopping");
     }
 }
+
+/// The activity of a connection whose request the endpoint is deciding: later than any time, so
+/// such a connection is the last one [`Connections::admit`] closes.
+const BUSY: u64 = u64::MAX;
 
 /// Milliseconds on the monotonic clock since the server's first call: connections' last
 /// activity, compared with each other only.
@@ -721,7 +881,9 @@ impl Connections {
     }
 
     /// Registers a new connection; at the cap, first closes the one whose last read or write is
-    /// the oldest (O(cap), only at the cap). Returns the new connection's ID.
+    /// the oldest (O(cap), only at the cap). A connection whose request the endpoint is deciding
+    /// counts as [`BUSY`], newer than any: it is closed only if every other one is busy too.
+    /// Returns the new connection's ID.
     fn admit(
         &self,
         activity: Arc<std::sync::atomic::AtomicU64>,
@@ -875,7 +1037,7 @@ impl tokio::io::AsyncWrite for ConnIo {
 
 /// AWS error XML in place of `response` when `response` is one of hyper's own refusals of a
 /// request it could not parse: a single, whole `400`/`414`/`431` head with `content-length: 0`
-/// and no content type (the application never answers so: [`as_aws_error`] gives every refusal
+/// and no content type (the application never answers so: [`answer`] gives every refusal
 /// a body). Keeps hyper's status and its other headers (`connection: close`, `date`).
 fn aws_refusal(response: &[u8]) -> Option<Vec<u8>> {
     use tempcred::StsErrorCode;
@@ -929,30 +1091,6 @@ fn aws_refusal(response: &[u8]) -> Option<Vec<u8>> {
     ));
     out.push_str(&body);
     Some(out.into_bytes())
-}
-
-/// The whole request, body included, within `limit`; past it the client gets AWS error XML.
-async fn whole_request_within(
-    limit: std::time::Duration,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => {
-            let error = StsError::new(
-                tempcred::StsErrorCode::RequestTimeout,
-                "The request was not completed in time.",
-            );
-            let body = match RequestId::generate(&SystemRandom) {
-                Ok(id) => render_error(&error, &id),
-                Err(_) => String::new(),
-            };
-            let status =
-                StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::REQUEST_TIMEOUT);
-            (status, [("content-type", XML_CONTENT_TYPE)], body).into_response()
-        }
-    }
 }
 
 /// Room in the audit queue: about 4 MB of events while the writer catches up.
@@ -1032,39 +1170,4 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-}
-
-/// Refusals made below the STS endpoint (axum's body limit and extractors) answered as AWS
-/// error XML, which SDKs parse, instead of plain text.
-async fn as_aws_error(response: Response) -> Response {
-    let xml = response
-        .headers()
-        .get("content-type")
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/xml"));
-    if xml || response.status().is_success() {
-        return response;
-    }
-    let error = match response.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => StsError::request_too_large(MAX_BODY_BYTES),
-        StatusCode::BAD_REQUEST => {
-            StsError::malformed_query_string("The request could not be read.")
-        }
-        _ => StsError::internal_failure(),
-    };
-    let body = match RequestId::generate(&SystemRandom) {
-        Ok(id) => render_error(&error, &id),
-        Err(_) => String::new(),
-    };
-    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, [("content-type", XML_CONTENT_TYPE)], body).into_response()
-}
-
-/// `error` as AWS error XML under its own status.
-fn error_response(error: &StsError) -> Response {
-    let body = match RequestId::generate(&SystemRandom) {
-        Ok(id) => render_error(error, &id),
-        Err(_) => String::new(),
-    };
-    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, [("content-type", XML_CONTENT_TYPE)], body).into_response()
 }

@@ -130,7 +130,16 @@ fn signed_caller_identity(addr: &str, secret: &str) -> (u16, String) {
 
 /// A GetCallerIdentity POST signed with `key_id` and `secret`.
 fn signed_caller_identity_as(addr: &str, key_id: &str, secret: &str) -> (u16, String) {
-    let body = "Action=GetCallerIdentity&Version=2011-06-15";
+    signed_post(
+        addr,
+        (key_id, secret, None),
+        "Action=GetCallerIdentity&Version=2011-06-15",
+    )
+}
+
+/// A POST of `body` signed with `(key ID, secret, session token)`.
+fn signed_post(addr: &str, keys: (&str, &str, Option<&str>), body: &str) -> (u16, String) {
+    let (key_id, secret, token) = keys;
     let headers = [
         ("host", addr),
         ("content-type", "application/x-www-form-urlencoded"),
@@ -143,7 +152,10 @@ fn signed_caller_identity_as(addr: &str, key_id: &str, secret: &str) -> (u16, St
         payload: PayloadHash::Bytes(body.as_bytes()),
     };
     let secret = SecretAccessKey::new(secret).unwrap();
-    let params = SigningParams::new(key_id, &secret, "us-east-1", "sts", SystemClock.now());
+    let mut params = SigningParams::new(key_id, &secret, "us-east-1", "sts", SystemClock.now());
+    if let Some(token) = token {
+        params = params.with_session_token(token);
+    }
     let signed = sign(&request, &params).unwrap();
     let extra: Vec<(&str, String)> = signed
         .headers
@@ -869,4 +881,172 @@ fn the_directory_is_reloaded_when_its_file_changes() {
     replace("{ not json");
     std::thread::sleep(Duration::from_millis(2500));
     assert_eq!(signed_caller_identity(&server.addr, NEW_SECRET).0, 200);
+}
+
+/// The text of the first `<tag>` element of `xml`.
+fn element<'a>(xml: &'a str, tag: &str) -> &'a str {
+    xml.split(&format!("<{tag}>"))
+        .nth(1)
+        .and_then(|s| s.split(&format!("</{tag}>")).next())
+        .unwrap_or("")
+}
+
+/// Temporary credentials from the server's `GetSessionToken` for alice: (key ID, secret, token).
+fn session_for_alice(addr: &str) -> (String, String, String) {
+    let (status, body) = signed_post(
+        addr,
+        (ALICE_KEY, ALICE_SECRET, None),
+        "Action=GetSessionToken&Version=2011-06-15",
+    );
+    assert_eq!(status, 200, "{body}");
+    let [id, secret, token] =
+        ["AccessKeyId", "SecretAccessKey", "SessionToken"].map(|t| element(&body, t).to_owned());
+    (id, secret, token)
+}
+
+/// Key rotation without a restart (issue 19): SIGHUP re-reads `--keys`. With the new key signing
+/// and the old one kept for verifying, sessions issued before still work and new ones are signed
+/// with the new key; once the old key is dropped, its sessions are refused; a key file that does
+/// not parse keeps the running ring.
+#[test]
+fn sighup_rotates_the_key_ring_from_its_file() {
+    let scratch = Scratch::new("reload-keys");
+    let keys = scratch.0.join("keys.txt");
+    let key = |id: &str| {
+        tempcred::KeyRing::generate(
+            tempcred::keys::KeyId::new(id).unwrap(),
+            &tempcred::SystemRandom,
+        )
+        .unwrap()
+    };
+    let (old, new) = (key("old"), key("new"));
+    let line_of = |ring: &tempcred::KeyRing| ring.to_text().trim().to_owned();
+    let write = |text: String| {
+        let tmp = scratch.0.join("keys.tmp");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &keys).unwrap();
+    };
+    write(line_of(&old));
+    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory.json");
+    let server = start_example(
+        "sts_server",
+        &[
+            "--listen".as_ref(),
+            "127.0.0.1:0".as_ref(),
+            "--directory".as_ref(),
+            directory.as_os_str(),
+            "--keys".as_ref(),
+            keys.as_os_str(),
+        ],
+    );
+    let hangup = || {
+        let sent = Command::new("kill")
+            .args(["-HUP", &server.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    };
+    let caller_identity = |(id, secret, token): &(String, String, String)| {
+        signed_post(
+            &server.addr,
+            (id, secret, Some(token)),
+            "Action=GetCallerIdentity&Version=2011-06-15",
+        )
+    };
+    let before = session_for_alice(&server.addr);
+    assert_eq!(caller_identity(&before).0, 200);
+
+    // New key signs, old key verifies.
+    write(format!(
+        "{}\n{}",
+        line_of(&new),
+        line_of(&old).replacen("sign:", "verify:", 1)
+    ));
+    hangup();
+    let only_new = tempcred::Verifier::new(&new);
+    let started = std::time::Instant::now();
+    let after = loop {
+        let session = session_for_alice(&server.addr);
+        if only_new.verify(&session.2, SystemClock.now()).is_ok() {
+            break session;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no reload in 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(tempcred::Verifier::new(&old)
+        .verify(&after.2, SystemClock.now())
+        .is_err());
+    assert_eq!(caller_identity(&before).0, 200, "an old session is refused");
+    assert_eq!(caller_identity(&after).0, 200);
+
+    // The old key dropped: its sessions are refused, the new key's are not.
+    write(line_of(&new));
+    hangup();
+    let started = std::time::Instant::now();
+    let (status, body) = loop {
+        let answer = caller_identity(&before);
+        if answer.0 != 200 {
+            break answer;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no reload in 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(
+        (status, error_code(&body)),
+        (403, "InvalidClientTokenId"),
+        "{body}"
+    );
+    assert_eq!(caller_identity(&after).0, 200);
+
+    // A key file that does not parse keeps the running ring.
+    write("sign:broken".to_owned());
+    hangup();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(caller_identity(&after).0, 200);
+    assert_eq!(caller_identity(&before).0, 403);
+}
+
+/// A body that does not arrive within `--request-timeout` is cut there with AWS error XML
+/// (`RequestTimeout` under 400, as S3 answers a socket not read from in time: "Error
+/// responses", Amazon S3 API Reference), and the server keeps serving.
+#[test]
+fn a_slow_body_is_cut_at_the_request_timeout() {
+    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory.json");
+    let server = start_example(
+        "sts_server",
+        &[
+            "--listen".as_ref(),
+            "127.0.0.1:0".as_ref(),
+            "--directory".as_ref(),
+            directory.as_os_str(),
+            "--request-timeout".as_ref(),
+            "1".as_ref(),
+        ],
+    );
+    let mut slow = TcpStream::connect(&server.addr).unwrap();
+    slow.write_all(
+        b"POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/x-www-form-urlencoded\r\n\
+          content-length: 100\r\n\r\nAction=",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    slow.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut response = Vec::new();
+    let _ = slow.read_to_end(&mut response);
+    let waited = started.elapsed();
+    let text = String::from_utf8_lossy(&response);
+    assert!(text.starts_with("HTTP/1.1 400"), "{text}");
+    assert_eq!(error_code(&text), "RequestTimeout", "{text}");
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+    assert_eq!(signed_caller_identity(&server.addr, ALICE_SECRET).0, 200);
 }
