@@ -152,26 +152,31 @@ fn hex(b: u8) -> Option<u8> {
 
 /// Form-decodes one name or value: `+` is a space, `%XX` a byte, the result UTF-8.
 fn form_decode(part: &[u8]) -> Result<String, StsError> {
+    // Runs of bytes that stand for themselves are copied whole; most names and values are one.
     let mut out = Vec::with_capacity(part.len());
     let mut rest = part;
-    while let Some((&b, tail)) = rest.split_first() {
-        rest = tail;
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let (h, l) = match rest {
-                    [h, l, ..] => (hex(*h), hex(*l)),
-                    _ => (None, None),
-                };
-                let (Some(h), Some(l)) = (h, l) else {
-                    return Err(StsError::malformed_query_string(
-                        "The query string contains an invalid percent-encoding",
-                    ));
-                };
-                out.push((h << 4) | l);
-                rest = rest.get(2..).unwrap_or(&[]);
+    loop {
+        let run = rest
+            .iter()
+            .position(|b| *b == b'%' || *b == b'+')
+            .unwrap_or(rest.len());
+        let (plain, escaped) = rest.split_at(run);
+        out.extend_from_slice(plain);
+        match escaped {
+            [] => break,
+            [b'+', tail @ ..] => {
+                out.push(b' ');
+                rest = tail;
             }
-            _ => out.push(b),
+            [_, h, l, tail @ ..] if hex(*h).is_some() && hex(*l).is_some() => {
+                out.push((hex(*h).unwrap_or(0) << 4) | hex(*l).unwrap_or(0));
+                rest = tail;
+            }
+            _ => {
+                return Err(StsError::malformed_query_string(
+                    "The query string contains an invalid percent-encoding",
+                ))
+            }
         }
     }
     String::from_utf8(out).map_err(|_| {
@@ -244,13 +249,17 @@ impl Params {
                 continue;
             }
             let value = form_decode(value)?;
-            if map.contains_key(&name) {
-                return Err(StsError::invalid_parameter_value(format!(
-                    "The parameter {} appears more than once",
-                    crate_echo(&name)
-                )));
+            match map.entry(name) {
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                std::collections::btree_map::Entry::Occupied(seen) => {
+                    return Err(StsError::invalid_parameter_value(format!(
+                        "The parameter {} appears more than once",
+                        crate_echo(seen.key())
+                    )));
+                }
             }
-            map.insert(name, value);
         }
         Ok(Params(map))
     }
@@ -281,7 +290,7 @@ impl Params {
             .filter(|k| k.ends_with(suffix))
             .cloned()
             .collect();
-        let mut slots: Vec<Option<String>> = Vec::new();
+        let mut members: Vec<(usize, String)> = Vec::new();
         for name in names {
             let index_text = name
                 .get(prefix.len()..name.len().saturating_sub(suffix.len()))
@@ -297,27 +306,23 @@ impl Params {
                 Ok(i) if i <= max => i,
                 _ => return Err(too_many(field, max)),
             };
-            if slots.is_empty() {
-                slots.resize(max, None);
-            }
-            let value = self.0.remove(&name);
-            if let Some(slot) = slots.get_mut(index.saturating_sub(1)) {
-                *slot = value;
+            if let Some(value) = self.0.remove(&name) {
+                members.push((index, value));
             }
         }
-        let count = slots.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
-        let mut out = Vec::with_capacity(count);
-        for slot in slots.into_iter().take(count) {
-            match slot {
-                Some(v) => out.push(v),
-                None => {
-                    return Err(StsError::invalid_parameter_value(format!(
-                        "The members of {prefix}N{suffix} must be numbered from 1 without gaps"
-                    )))
-                }
-            }
+        // Numbered from 1 without gaps: sorted, the k-th member must be number k. (Indices are
+        // distinct: each is one parameter name.)
+        members.sort_unstable_by_key(|(index, _)| *index);
+        if members
+            .iter()
+            .enumerate()
+            .any(|(at, (index, _))| *index != at + 1)
+        {
+            return Err(StsError::invalid_parameter_value(format!(
+                "The members of {prefix}N{suffix} must be numbered from 1 without gaps"
+            )));
         }
-        Ok(out)
+        Ok(members.into_iter().map(|(_, value)| value).collect())
     }
 
     /// `Tags.member.N.Key` / `Tags.member.N.Value` pairs.
@@ -717,6 +722,43 @@ mod tests {
         assert!(form_decode(b"%zz").is_err());
         assert!(form_decode(b"%ff").is_err());
         assert_eq!(form_decode("é".as_bytes()).unwrap(), "é");
+    }
+
+    /// Form decoding as first written, a byte at a time: the reference the run-copying decoder
+    /// must agree with, error for error.
+    fn decode_by_byte(part: &[u8]) -> Option<String> {
+        let mut out = Vec::new();
+        let mut rest = part;
+        while let Some((&b, tail)) = rest.split_first() {
+            rest = tail;
+            match b {
+                b'+' => out.push(b' '),
+                b'%' => match rest {
+                    [h, l, tail @ ..] => {
+                        out.push((hex(*h)? << 4) | hex(*l)?);
+                        rest = tail;
+                    }
+                    _ => return None,
+                },
+                _ => out.push(b),
+            }
+        }
+        String::from_utf8(out).ok()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decoding_agrees_with_the_byte_at_a_time_decoder(
+            part in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(b"%+aZ09-_.~fF".to_vec()),
+                    proptest::num::u8::ANY,
+                ],
+                0..40,
+            ),
+        ) {
+            proptest::prop_assert_eq!(form_decode(&part).ok(), decode_by_byte(&part));
+        }
     }
 
     #[test]
