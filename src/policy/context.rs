@@ -331,7 +331,8 @@ impl RequestContext {
             action: action.to_ascii_lowercase().into(),
             resource: None,
             caller: None,
-            entries: Vec::new(),
+            // Room for what an issuer sets (environment, caller, request, tags) without growing.
+            entries: Vec::with_capacity(24),
         }
     }
 
