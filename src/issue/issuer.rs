@@ -666,8 +666,10 @@ impl Issuer {
         caller: &Caller,
         env: &CallEnv,
     ) -> Result<GetCallerIdentityResponse, StsError> {
-        let (account, arn, user_id) = (caller.account(), caller.arn(), caller.user_id());
         let mut attempt = Attempt::for_caller(caller);
+        // The ARN the attempt already wrote, not written a second time.
+        let arn = attempt.caller_arn.clone().unwrap_or_else(|| caller.arn());
+        let (account, user_id) = (caller.account(), caller.user_id());
         // A session is its own proof; a long-term or application-authenticated identity must
         // still be in the directory, under the same unique ID.
         let live = self
