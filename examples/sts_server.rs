@@ -1121,8 +1121,13 @@ fn write_audit(
 ) {
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr());
-    let write = |out: &mut std::io::BufWriter<std::io::Stderr>, event| {
-        if let Ok(mut line) = serde_json::to_vec::<tempcred::audit::AuditEvent>(&event) {
+    // Each event is serialized into one reused line buffer and written only if whole: an event
+    // that failed to serialize (none can: every field is a string, number or list) leaves no
+    // partial line in the log.
+    let mut line = Vec::with_capacity(1024);
+    let mut write = |out: &mut std::io::BufWriter<std::io::Stderr>, event| {
+        line.clear();
+        if serde_json::to_writer::<_, tempcred::audit::AuditEvent>(&mut line, &event).is_ok() {
             line.push(b'\n');
             let _ = out.write_all(&line);
         }
