@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Load and fault test of the example STS server (issue 19), the current commit against a baseline.
 
-    python3 benches/sts_load.py [--baseline 970d593] [--seconds 10] [--connections 16,256]
+    python3 benches/sts_load.py [--baseline 970d593] [--seconds 10] [--rounds 3] [--connections 16,256]
 
 Installs nothing. Needs `wrk` (`apt-get install wrk`), `python3` with `botocore` (it signs the
 replayed requests), `git` and `cargo`. It:
@@ -11,8 +11,9 @@ replayed requests), `git` and `cargo`. It:
 2. starts each with the same key file and directory (`tests/data/directory.json`), audit log to a
    file, and replays with wrk a SigV4-signed `GetCallerIdentity` and a signed `AssumeRole` (signed
    with botocore right before each run: the server accepts a signature for 15 minutes), at each
-   connection count; reports req/s, the server's CPU seconds (utime + stime from /proc/PID/stat,
-   before and after) and requests per server CPU-second, old and new, and the ratio;
+   connection count, in `--rounds` rounds that alternate which server goes first; reports the
+   medians of req/s and of requests per server CPU-second (utime + stime from /proc/PID/stat,
+   before and after), old and new, their ratio, and the ratio of each round;
 3. runs the attacks against each server (slowloris, an idle-connection flood at the cap, 1000 ×
    400 KB unterminated headers, slow bodies), each while probing that a signed request is still
    served within 100 ms, and reports the server's peak RSS against the documented bound
@@ -27,6 +28,7 @@ import os
 import re
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -280,6 +282,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--baseline", default="970d593")
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", default="16,256")
     parser.add_argument("--lock", default="/tmp/tempcred-build.lock")
     parser.add_argument("--new-target", default=os.environ.get("CARGO_TARGET_DIR",
@@ -302,27 +305,36 @@ def main():
         f.write(f"sign:load:{key}\n")
     os.chmod(keys, 0o600)
 
+    # Rounds alternate which server runs first, and the medians are compared: on a shared or
+    # virtual machine one run can differ from the next by 10-15 % on the same binary.
     results = {}
     for name, body in (("GetCallerIdentity", CALLER_BODY), ("AssumeRole", ASSUME_ROLE_BODY)):
         for c in connections:
-            for which in ("old", "new"):
-                server = Server(binaries[which], keys, scratch, which)
-                try:
-                    load(args.lock, server, scratch, body, c, 2)  # warm-up
-                    results[(name, c, which)] = load(args.lock, server, scratch, body, c, args.seconds)
-                finally:
-                    server.stop()
-    print(f"\n{'request':<18} {'conns':>5}  {'old req/s':>10} {'old CPU s':>9} {'old req/CPU-s':>13}"
-          f"  {'new req/s':>10} {'new CPU s':>9} {'new req/CPU-s':>13}  {'ratio':>6}")
+            for round_ in range(args.rounds):
+                for which in (("old", "new") if round_ % 2 == 0 else ("new", "old")):
+                    server = Server(binaries[which], keys, scratch, which)
+                    try:
+                        load(args.lock, server, scratch, body, c, 2)  # warm-up
+                        results.setdefault((name, c, which), []).append(
+                            load(args.lock, server, scratch, body, c, args.seconds))
+                    finally:
+                        server.stop()
+    median = lambda runs, key: statistics.median(r[key] for r in runs)
+    print(f"\nmedians of {args.rounds} alternating rounds of {args.seconds} s")
+    print(f"{'request':<18} {'conns':>5}  {'old req/s':>10} {'old req/CPU-s':>13}"
+          f"  {'new req/s':>10} {'new req/CPU-s':>13}  {'ratio':>6}  new/old per round")
     for name in ("GetCallerIdentity", "AssumeRole"):
         for c in connections:
             o, n = results[(name, c, "old")], results[(name, c, "new")]
-            ratio = n["per_cpu"] / o["per_cpu"] if o["per_cpu"] else float("nan")
-            print(f"{name:<18} {c:>5}  {o['rps']:>10.0f} {o['cpu']:>9.2f} {o['per_cpu']:>13.0f}"
-                  f"  {n['rps']:>10.0f} {n['cpu']:>9.2f} {n['per_cpu']:>13.0f}  {ratio:>5.2f}x")
-            for which, r in (("old", o), ("new", n)):
-                if r["errors"]:
-                    print(f"  {which}: socket errors: {r['errors']}")
+            o_cpu, n_cpu = median(o, "per_cpu"), median(n, "per_cpu")
+            ratio = n_cpu / o_cpu if o_cpu else float("nan")
+            rounds = " ".join(f"{b['per_cpu'] / a['per_cpu']:.2f}" for a, b in zip(o, n) if a["per_cpu"])
+            print(f"{name:<18} {c:>5}  {median(o, 'rps'):>10.0f} {o_cpu:>13.0f}"
+                  f"  {median(n, 'rps'):>10.0f} {n_cpu:>13.0f}  {ratio:>5.2f}x  {rounds}")
+            for which, runs in (("old", o), ("new", n)):
+                for r in runs:
+                    if r["errors"]:
+                        print(f"  {which}: socket errors: {r['errors']}")
 
     if args.skip_attacks:
         return
