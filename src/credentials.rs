@@ -154,9 +154,10 @@ impl SecretAccessKey {
 
     /// The secret from 30 bytes of key material: their standard base64 (exactly 40 characters).
     pub(crate) fn from_material(bytes: &[u8; 30]) -> Self {
-        let mut out = [0u8; 40];
-        data_encoding::BASE64.encode_mut(bytes, &mut out);
-        SecretAccessKey(out)
+        // Encoded in place: no local array holding the secret is left behind.
+        let mut secret = SecretAccessKey([0u8; 40]);
+        data_encoding::BASE64.encode_mut(bytes, &mut secret.0);
+        secret
     }
 
     /// The secret text. Use it only to sign or to hand the credential to its owner.

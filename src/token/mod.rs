@@ -73,7 +73,9 @@ pub(crate) fn access_key_id_of(tag: &[u8; MAC_LEN]) -> AccessKeyId {
 }
 
 /// The secret access key of a token: a PRF of its MAC under the secret-derivation sub-key, so
-/// only a key-ring holder can compute it. Every intermediate copy is wiped.
+/// only a key-ring holder can compute it. Every intermediate buffer is wiped; what Rust cannot
+/// promise is that moving the finished [`SecretAccessKey`] (a 40-byte array) leaves no copy in a
+/// stack slot, which later calls overwrite (the limit the `zeroize` crate documents).
 pub(crate) fn derive_secret(key: &RingKey, tag: &[u8; MAC_LEN]) -> SecretAccessKey {
     let mut mac = key.secret_derivation();
     mac.update(tag);
