@@ -171,6 +171,34 @@ impl StsEndpoint {
         self
     }
 
+    /// Remembers up to `capacity` derived SigV4 signing keys of callers whose signatures
+    /// verified, so a caller seen before skips the four-HMAC signing-key chain (see
+    /// [`SigV4Verifier::with_signing_key_cache`] for what a hit requires and what it costs).
+    /// Off by default.
+    ///
+    /// An STS endpoint is where this costs the least: every key it would remember is one it can
+    /// derive again from what it already holds (the directory's long-term secrets, the key ring
+    /// for session secrets).
+    ///
+    /// ```
+    /// use std::num::NonZeroUsize;
+    /// use std::sync::Arc;
+    /// use tempcred::directory::InMemoryDirectory;
+    /// use tempcred::endpoint::StsEndpoint;
+    /// use tempcred::keys::KeyId;
+    /// use tempcred::{Issuer, KeyRing, SystemRandom};
+    /// let ring = KeyRing::generate(KeyId::new("k1")?, &SystemRandom)?;
+    /// let directory = Arc::new(InMemoryDirectory::from_json(tempcred::directory::demo_directory_json())?);
+    /// let endpoint = StsEndpoint::new(Issuer::builder(directory, ring).build())
+    ///     .with_signing_key_cache(NonZeroUsize::new(4096).unwrap());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_signing_key_cache(mut self, capacity: std::num::NonZeroUsize) -> Self {
+        self.sigv4 = self.sigv4.with_signing_key_cache(capacity);
+        self
+    }
+
     /// The issuer behind the endpoint.
     #[must_use]
     pub fn issuer(&self) -> &Issuer {
