@@ -203,7 +203,20 @@ async fn answer(
     activity: &std::sync::atomic::AtomicU64,
     request: Request<Incoming>,
 ) -> Response<Answer> {
-    use http_body_util::BodyExt;
+    // From its head to its answer, a request keeps its connection from being shed (see
+    // [`Connections::admit`]); reads and writes then leave the mark alone.
+    activity.store(BUSY, std::sync::atomic::Ordering::Relaxed);
+    let answer = decide(shared, peer, request).await;
+    activity.store(millis_now(), std::sync::atomic::Ordering::Relaxed);
+    answer
+}
+
+/// The answer to one request (see [`answer`]).
+async fn decide(shared: &Shared, peer: SocketAddr, request: Request<Incoming>) -> Response<Answer> {
+    // This request's own reference to the current endpoint, taken as it starts: a reload swaps
+    // in another for later requests, and this one finishes with the key ring, directory and
+    // revocations it started with.
+    let endpoint = shared.endpoints.load_full();
     let (head, body) = request.into_parts();
     if head.uri.path_and_query().map_or(0, |pq| pq.as_str().len()) > MAX_URI_BYTES {
         return shared.refusal(&StsError::new(
@@ -236,15 +249,13 @@ async fn answer(
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return shared.refusal(&StsError::request_too_large(MAX_BODY_BYTES));
     }
-    // The body within the request timeout (a slow body is cut there) and the size limit. A body
-    // that came with the head is ready at the first poll, and no timer is armed for it.
-    let read = http_body_util::Limited::new(body, MAX_BODY_BYTES).collect();
-    let body = match tokio::time::timeout(shared.request_timeout, read).await {
-        Ok(Ok(collected)) => collected.to_bytes(),
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+    // The body within the request timeout (a slow body is cut there) and the size limit.
+    let body = match tokio::time::timeout(shared.request_timeout, read_body(body, declared)).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(BodyError::TooLarge)) => {
             return shared.refusal(&StsError::request_too_large(MAX_BODY_BYTES))
         }
-        Ok(Err(_)) => {
+        Ok(Err(BodyError::Unreadable)) => {
             return shared.refusal(&StsError::malformed_query_string(
                 "The request could not be read.",
             ))
@@ -268,9 +279,6 @@ async fn answer(
             "A header value is not visible ASCII.",
         ));
     };
-    // This request's own reference to the current endpoint: a reload swaps in another for later
-    // requests, and this one finishes with the directory and revocations it started with.
-    let endpoint = shared.endpoints.load_full();
     let request = HttpRequest {
         method: head.method.as_str(),
         path: head.uri.path(),
@@ -279,11 +287,7 @@ async fn answer(
         body: &body,
         source_ip: Some(peer.ip()),
     };
-    // While the endpoint decides, the connection is busy, not idle: at the connection cap it is
-    // the last to be closed (see [`Connections::admit`]).
-    activity.store(BUSY, std::sync::atomic::Ordering::Relaxed);
     let mut answer = endpoint.handle(&request, SystemClock.now());
-    activity.store(millis_now(), std::sync::atomic::Ordering::Relaxed);
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     // Moved out, not copied: the body may hold a secret access key, and is wiped once sent.
     let body = std::mem::take(&mut *answer.body).into_bytes();
@@ -293,6 +297,45 @@ async fn answer(
         Some(answer.request_id.as_str()),
         body,
     )
+}
+
+/// Why a request body was not read.
+enum BodyError {
+    /// Over [`MAX_BODY_BYTES`].
+    TooLarge,
+    /// Broken framing (a bad chunk) or a connection closed mid-body.
+    Unreadable,
+}
+
+/// The request body, copied frame by frame into one buffer that never holds more than
+/// [`MAX_BODY_BYTES`] (nor reserves more). Collecting the frames instead (`Limited` +
+/// `collect`) keeps each as its own buffer: a chunked body of one-byte chunks then held
+/// megabytes per connection while counting kilobytes, past the documented memory bound.
+async fn read_body(mut body: Incoming, declared: Option<u64>) -> Result<Vec<u8>, BodyError> {
+    use http_body_util::BodyExt;
+    let expected = declared.map_or(0, |n| usize::try_from(n).unwrap_or(MAX_BODY_BYTES));
+    let mut out = Vec::with_capacity(expected.min(MAX_BODY_BYTES));
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| BodyError::Unreadable)?;
+        let Some(data) = frame.data_ref() else {
+            continue; // trailers: not part of a Query API body
+        };
+        let total = out.len().saturating_add(data.len());
+        if total > MAX_BODY_BYTES {
+            return Err(BodyError::TooLarge);
+        }
+        if total > out.capacity() {
+            // Doubling, but never past the limit.
+            let target = out
+                .capacity()
+                .saturating_mul(2)
+                .max(total)
+                .min(MAX_BODY_BYTES);
+            out.reserve_exact(target - out.len());
+        }
+        out.extend_from_slice(data);
+    }
+    Ok(out)
 }
 
 impl Shared {
@@ -427,7 +470,7 @@ async fn main() -> Result<(), BoxError> {
         return Err("--totp-replay needs feature `totp`".into());
     }
     let parts = Arc::new(Parts {
-        ring,
+        ephemeral_ring: options.keys.is_none().then(|| ring.clone()),
         audit: audit.clone(),
         random: Arc::new(BufferedRandom::new()),
         #[cfg(feature = "totp")]
@@ -443,7 +486,7 @@ async fn main() -> Result<(), BoxError> {
     if options.issuer.is_some() {
         return Err("--issuer needs feature `oidc`".into());
     }
-    let endpoint = parts.endpoint(parts.ring.clone(), directory, revoked)?;
+    let endpoint = parts.endpoint(ring, directory, revoked)?;
     #[cfg(feature = "oidc")]
     let documents = match endpoint.issuer().outbound_federation() {
         Some(federation) => {
@@ -514,14 +557,17 @@ fn outbound_keys(options: &Options) -> Result<OutboundKeys, BoxError> {
     Ok(Some((issuer.clone(), keys.to_text())))
 }
 
-/// What every endpoint the server builds shares, at start and at each reload: the key ring, the
-/// audit queue, the TOTP replay store (so a reload forgets no used code) and the outbound
+/// What every endpoint the server builds shares, at start and at each reload: the generated key
+/// ring (without `--keys`), the audit queue, the TOTP replay store (so a reload forgets no used code) and the outbound
 /// federation's keys.
 struct Parts {
-    /// The key ring read at start (or generated, without `--keys`); a reload re-reads `--keys`.
-    ring: KeyRing,
+    /// The ring generated at start when there is no `--keys` (reloads keep it). With `--keys`,
+    /// none: each reload reads the file, and a key dropped from it leaves memory with the last
+    /// endpoint that used it.
+    ephemeral_ring: Option<KeyRing>,
     audit: Arc<dyn AuditSink>,
-    /// Token secrets and request IDs: the operating system's CSPRNG read 4 KiB at a time, one
+    /// Token IDs, request IDs and authorization-message nonces (secret access keys are derived
+    /// from the token's MAC, not drawn): the operating system's CSPRNG read 4 KiB at a time, one
     /// system call per hundreds of requests instead of one per request.
     random: Arc<BufferedRandom>,
     #[cfg(feature = "totp")]
@@ -560,8 +606,12 @@ impl Parts {
             }
             None => issuer,
         };
+        // Signing keys of recent callers remembered: every one is derivable again from the
+        // directory and the key ring this process holds anyway, so the cache exposes nothing
+        // new, and a caller seen before skips four HMACs per request.
         Ok(StsEndpoint::new(issuer.build())
-            .with_random(Arc::clone(&self.random) as Arc<dyn RandomSource>))
+            .with_random(Arc::clone(&self.random) as Arc<dyn RandomSource>)
+            .with_signing_key_cache(SIGNING_KEY_CACHE))
     }
 }
 
@@ -684,9 +734,10 @@ fn spawn_reloads(
             let reloaded = tokio::task::spawn_blocking(move || {
                 // Every file read and parsed before the swap: one that fails leaves the running
                 // key ring, directory and revocations as they were.
-                let ring = match options.keys.as_deref() {
-                    Some(path) => read_ring(path)?,
-                    None => parts.ring.clone(),
+                let ring = match (options.keys.as_deref(), &parts.ephemeral_ring) {
+                    (Some(path), _) => read_ring(path)?,
+                    (None, Some(ring)) => ring.clone(),
+                    (None, None) => return Err("no key ring to reload".into()),
                 };
                 let (directory, revoked) = load_state(&options, false)?;
                 let count = revoked.len();
@@ -799,7 +850,10 @@ async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>, limits: S
         // `max_buf_size` alone is checked only while a head is incomplete: a head that arrives
         // whole in one read could pass it. This bounds the parsed head itself.
         .max_header_size(MAX_HEAD_BYTES)
-        .max_headers(100);
+        .max_headers(100)
+        // A client that shuts down its write side after its request (`nc -N`, some scripts) still
+        // gets its answer; the header and request timeouts bound how long that can take.
+        .half_close(true);
     let stop = shutdown_signal();
     tokio::pin!(stop);
     loop {
@@ -851,8 +905,9 @@ async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>, limits: S
     }
 }
 
-/// The activity of a connection whose request the endpoint is deciding: later than any time, so
-/// such a connection is the last one [`Connections::admit`] closes.
+/// The activity of a connection with a request in progress (its head read, its answer not yet
+/// made): later than any time, so such a connection is the last one [`Connections::admit`]
+/// closes.
 const BUSY: u64 = u64::MAX;
 
 /// Milliseconds on the monotonic clock since the server's first call: connections' last
@@ -886,8 +941,9 @@ impl Connections {
     }
 
     /// Registers a new connection; at the cap, first closes the one whose last read or write is
-    /// the oldest (O(cap), only at the cap). A connection whose request the endpoint is deciding
-    /// counts as [`BUSY`], newer than any: it is closed only if every other one is busy too.
+    /// the oldest (O(cap), only at the cap). A connection with a request in progress counts as
+    /// [`BUSY`], newer than any: it is closed only if every other one is busy too, the oldest
+    /// busy one first.
     /// Returns the new connection's ID.
     fn admit(
         &self,
@@ -936,9 +992,8 @@ impl Drop for Admitted {
 /// `414` or `431`, which SDKs cannot read) with AWS error XML under the same status.
 ///
 /// hyper writes such a refusal as one buffer holding a whole response head with
-/// `content-length: 0`, then closes the connection; only a write that is exactly that is
-/// rewritten. Every other write passes through untouched. Vectored writes are declined so that
-/// hyper hands over each response as one buffer.
+/// `content-length: 0`, then closes the connection; only a write that is exactly that (alone in
+/// a vectored write) is rewritten. Every other write passes through untouched.
 struct ConnIo {
     inner: tokio::net::TcpStream,
     activity: Arc<std::sync::atomic::AtomicU64>,
@@ -955,9 +1010,14 @@ impl ConnIo {
         }
     }
 
+    /// Stamps a read or write, unless a request is in progress ([`BUSY`] until it is answered:
+    /// the reads of its body and the writes of its answer happen in the same task as
+    /// [`answer`], never at the same time as it sets or clears the mark).
     fn touch(&self) {
-        self.activity
-            .store(millis_now(), std::sync::atomic::Ordering::Relaxed);
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.activity.load(Relaxed) != BUSY {
+            self.activity.store(millis_now(), Relaxed);
+        }
     }
 
     /// Writes what is left of a rewritten refusal; ready once all of it is written.
@@ -1035,8 +1095,32 @@ impl tokio::io::AsyncWrite for ConnIo {
         std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 
+    /// Vectored, so that hyper writes a response's head from its own buffer and the body straight
+    /// from the [`Answer`] (which is wiped once sent) instead of copying a secret access key into
+    /// its write buffer, which it never wipes. A write of one non-empty buffer is checked for
+    /// hyper's refusals as [`AsyncWrite::poll_write`](tokio::io::AsyncWrite::poll_write) does.
+    fn poll_write_vectored(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::task::ready!(self.poll_pending(cx))?;
+        self.touch();
+        let mut written = bufs.iter().filter(|b| !b.is_empty());
+        if let (Some(only), None) = (written.next(), written.next()) {
+            if let Some(xml) = aws_refusal(only) {
+                self.pending = Some((xml, 0));
+                return match self.poll_pending(cx) {
+                    std::task::Poll::Ready(Err(e)) => std::task::Poll::Ready(Err(e)),
+                    _ => std::task::Poll::Ready(Ok(only.len())),
+                };
+            }
+        }
+        std::pin::Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
     fn is_write_vectored(&self) -> bool {
-        false
+        true
     }
 }
 
@@ -1097,6 +1181,13 @@ fn aws_refusal(response: &[u8]) -> Option<Vec<u8>> {
     out.push_str(&body);
     Some(out.into_bytes())
 }
+
+/// Derived SigV4 signing keys remembered (about 0.5 KB each): a day's scope for this many
+/// recent callers.
+const SIGNING_KEY_CACHE: std::num::NonZeroUsize = match std::num::NonZeroUsize::new(4096) {
+    Some(n) => n,
+    None => std::num::NonZeroUsize::MIN,
+};
 
 /// Room in the audit queue: about 4 MB of events while the writer catches up.
 const AUDIT_QUEUE_EVENTS: usize = 8192;
