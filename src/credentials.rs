@@ -90,7 +90,7 @@ impl AccessKeyId {
     #[must_use]
     pub fn as_str(&self) -> &str {
         // Only ASCII is ever stored.
-        std::str::from_utf8(&self.0).unwrap_or("")
+        std::str::from_utf8(&self.0[..]).unwrap_or("")
     }
 }
 
@@ -122,7 +122,10 @@ impl serde::Serialize for AccessKeyId {
 /// A secret access key: 40 characters of `[A-Za-z0-9+/]`.
 ///
 /// Zeroized on drop; `Debug` prints `***OMITTED***`; equality only in constant time through
-/// [`SecretAccessKey::ct_eq`]; the text only through [`SecretAccessKey::expose_secret`].
+/// [`SecretAccessKey::ct_eq`]; the text only through [`SecretAccessKey::expose_secret`]. The
+/// characters live on the heap, written there once: moving the value (into credentials, a
+/// response, across the calls that build them) moves a pointer, and leaves no copy of the secret
+/// in the stack slots it passed through.
 ///
 /// ```
 /// use tempcred::SecretAccessKey;
@@ -130,7 +133,7 @@ impl serde::Serialize for AccessKeyId {
 /// assert_eq!(format!("{s:?}"), "SecretAccessKey(***OMITTED***)");
 /// ```
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct SecretAccessKey([u8; 40]);
+pub struct SecretAccessKey(Box<[u8; 40]>);
 
 impl SecretAccessKey {
     /// Parses a secret access key.
@@ -139,7 +142,7 @@ impl SecretAccessKey {
     ///
     /// [`CredentialFormatError`] unless the text is 40 characters of `[A-Za-z0-9+/]`.
     pub fn new(text: &str) -> Result<Self, CredentialFormatError> {
-        let bytes: [u8; 40] = text
+        let bytes: &[u8; 40] = text
             .as_bytes()
             .try_into()
             .map_err(|_| CredentialFormatError::SecretAccessKey)?;
@@ -149,27 +152,29 @@ impl SecretAccessKey {
         {
             return Err(CredentialFormatError::SecretAccessKey);
         }
-        Ok(SecretAccessKey(bytes))
+        let mut secret = SecretAccessKey(Box::new([0u8; 40]));
+        secret.0.copy_from_slice(bytes);
+        Ok(secret)
     }
 
     /// The secret from 30 bytes of key material: their standard base64 (exactly 40 characters).
     pub(crate) fn from_material(bytes: &[u8; 30]) -> Self {
-        // Encoded in place: no local array holding the secret is left behind.
-        let mut secret = SecretAccessKey([0u8; 40]);
-        data_encoding::BASE64.encode_mut(bytes, &mut secret.0);
+        // Encoded in place, on the heap: no local array holding the secret is left behind.
+        let mut secret = SecretAccessKey(Box::new([0u8; 40]));
+        data_encoding::BASE64.encode_mut(bytes, &mut secret.0[..]);
         secret
     }
 
     /// The secret text. Use it only to sign or to hand the credential to its owner.
     #[must_use]
     pub fn expose_secret(&self) -> &str {
-        std::str::from_utf8(&self.0).unwrap_or("")
+        std::str::from_utf8(&self.0[..]).unwrap_or("")
     }
 
     /// Constant-time equality.
     #[must_use]
     pub fn ct_eq(&self, other: &SecretAccessKey) -> bool {
-        self.0.ct_eq(&other.0).into()
+        self.0[..].ct_eq(&other.0[..]).into()
     }
 }
 
