@@ -22,8 +22,13 @@
 //!   `--request-timeout SECS` (default 30): what clients may hold. Request memory is bounded by
 //!   `N × (64 KiB head + 256 KiB body)`; a slow head is cut at the header timeout, a slow body at
 //!   the request timeout (`RequestTimeout`). At the cap, a new connection is admitted by closing
-//!   the connection whose last read or write is the oldest, so a flood of idle connections cannot
-//!   lock legitimate clients out (it can only take turns with them).
+//!   the connection whose last read or write is the oldest; a connection with a request in
+//!   progress (its head read, its answer not yet made) is closed last. So a flood of idle
+//!   connections cannot lock legitimate clients out: it can only take turns with them, and a
+//!   client loses its turn only if it sends no request head for as long as the flood takes to
+//!   open `N` more connections. A closed idle connection gets no answer (as HTTP allows for an
+//!   idle keep-alive connection; clients retry). Bodies are copied into one buffer of at most
+//!   256 KiB whatever their chunking.
 //!
 //! Every refusal is AWS error XML (`text/xml`), those made below the application included: a
 //! request head over 64 KiB or 100 headers gets `RequestHeaderSectionTooLarge` (431), a URI over
