@@ -304,6 +304,9 @@ async fn decide(shared: &Shared, peer: SocketAddr, request: Request<Incoming>) -
     )
 }
 
+/// The most a body reserves before any of it has arrived.
+const FIRST_BODY_RESERVATION: usize = 4 * 1024;
+
 /// Why a request body was not read.
 enum BodyError {
     /// Over [`MAX_BODY_BYTES`].
@@ -318,8 +321,11 @@ enum BodyError {
 /// megabytes per connection while counting kilobytes, past the documented memory bound.
 async fn read_body(mut body: Incoming, declared: Option<u64>) -> Result<Vec<u8>, BodyError> {
     use http_body_util::BodyExt;
+    // Reserved by what arrives, not by what the head declares: a head claiming 256 KiB would
+    // otherwise take that much memory without sending a byte of it. (Query API bodies are a few
+    // hundred bytes; the first reservation covers them.)
     let expected = declared.map_or(0, |n| usize::try_from(n).unwrap_or(MAX_BODY_BYTES));
-    let mut out = Vec::with_capacity(expected.min(MAX_BODY_BYTES));
+    let mut out = Vec::with_capacity(expected.min(FIRST_BODY_RESERVATION));
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|_| BodyError::Unreadable)?;
         let Some(data) = frame.data_ref() else {
