@@ -39,7 +39,7 @@ impl RandomSource for SystemRandom {
 /// call serves 256 request IDs.
 const READ_AHEAD_BYTES: usize = 4096;
 
-/// The operating system's CSPRNG, read ahead [`READ_AHEAD_BYTES`] (4 KiB) at a time.
+/// The operating system's CSPRNG, read ahead 4 KiB at a time.
 ///
 /// The bytes are exactly the operating system's, as from [`SystemRandom`]; they are only fetched
 /// earlier. A server that takes 16 bytes per request (a request ID) then makes one `getrandom`
