@@ -1031,6 +1031,21 @@ impl ConnIo {
         }
     }
 
+    /// When `buf` is one of hyper's refusals ([`aws_refusal`]): starts writing the XML in its
+    /// place and reports all of `buf` written. `None` for every other write.
+    fn replace_refusal(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> Option<std::task::Poll<std::io::Result<usize>>> {
+        let xml = aws_refusal(buf)?;
+        self.pending = Some((xml, 0));
+        Some(match self.poll_pending(cx) {
+            std::task::Poll::Ready(Err(e)) => std::task::Poll::Ready(Err(e)),
+            _ => std::task::Poll::Ready(Ok(buf.len())),
+        })
+    }
+
     /// Writes what is left of a rewritten refusal; ready once all of it is written.
     fn poll_pending(
         &mut self,
@@ -1079,13 +1094,8 @@ impl tokio::io::AsyncWrite for ConnIo {
     ) -> std::task::Poll<std::io::Result<usize>> {
         std::task::ready!(self.poll_pending(cx))?;
         self.touch();
-        if let Some(xml) = aws_refusal(buf) {
-            // hyper's buffer counts as written; the XML goes out in its place.
-            self.pending = Some((xml, 0));
-            return match self.poll_pending(cx) {
-                std::task::Poll::Ready(Err(e)) => std::task::Poll::Ready(Err(e)),
-                _ => std::task::Poll::Ready(Ok(buf.len())),
-            };
+        if let Some(replaced) = self.replace_refusal(cx, buf) {
+            return replaced;
         }
         std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
     }
@@ -1119,12 +1129,8 @@ impl tokio::io::AsyncWrite for ConnIo {
         self.touch();
         let mut written = bufs.iter().filter(|b| !b.is_empty());
         if let (Some(only), None) = (written.next(), written.next()) {
-            if let Some(xml) = aws_refusal(only) {
-                self.pending = Some((xml, 0));
-                return match self.poll_pending(cx) {
-                    std::task::Poll::Ready(Err(e)) => std::task::Poll::Ready(Err(e)),
-                    _ => std::task::Poll::Ready(Ok(only.len())),
-                };
+            if let Some(replaced) = self.replace_refusal(cx, only) {
+                return replaced;
             }
         }
         std::pin::Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)

@@ -139,6 +139,16 @@ fn signed_caller_identity_as(addr: &str, key_id: &str, secret: &str) -> (u16, St
 
 /// A POST of `body` signed with `(key ID, secret, session token)`.
 fn signed_post(addr: &str, keys: (&str, &str, Option<&str>), body: &str) -> (u16, String) {
+    raw(
+        addr,
+        format!("{}{body}", signed_head(addr, keys, body)).as_bytes(),
+    )
+}
+
+/// The head (through its blank line) of a `connection: close` POST of `body` signed with
+/// `(key ID, secret, session token)`: whole for [`signed_post`], or for a client that sends its
+/// head and body separately.
+fn signed_head(addr: &str, keys: (&str, &str, Option<&str>), body: &str) -> String {
     let (key_id, secret, token) = keys;
     let headers = [
         ("host", addr),
@@ -157,31 +167,6 @@ fn signed_post(addr: &str, keys: (&str, &str, Option<&str>), body: &str) -> (u16
         params = params.with_session_token(token);
     }
     let signed = sign(&request, &params).unwrap();
-    let extra: Vec<(&str, String)> = signed
-        .headers
-        .iter()
-        .map(|(k, v)| (*k, v.clone()))
-        .collect();
-    post(addr, &extra, body)
-}
-
-/// The head (through its blank line) of a `connection: close` POST of `body` signed with alice's
-/// key: for a client that sends its head and body separately.
-fn alice_signed_head(addr: &str, body: &str) -> String {
-    let headers = [
-        ("host", addr),
-        ("content-type", "application/x-www-form-urlencoded"),
-    ];
-    let request = SignableRequest {
-        method: "POST",
-        path: "/",
-        query: "",
-        headers: &headers,
-        payload: PayloadHash::Bytes(body.as_bytes()),
-    };
-    let secret = SecretAccessKey::new(ALICE_SECRET).unwrap();
-    let params = SigningParams::new(ALICE_KEY, &secret, "us-east-1", "sts", SystemClock.now());
-    let signed = sign(&request, &params).unwrap();
     let mut head = format!(
         "POST / HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\nconnection: close\r\n",
         body.len()
@@ -191,6 +176,11 @@ fn alice_signed_head(addr: &str, body: &str) -> String {
     }
     head.push_str("\r\n");
     head
+}
+
+/// [`signed_head`] with alice's long-term key.
+fn alice_signed_head(addr: &str, body: &str) -> String {
+    signed_head(addr, (ALICE_KEY, ALICE_SECRET, None), body)
 }
 
 /// The peak resident memory of process `pid` (VmHWM), in KiB.
