@@ -78,17 +78,21 @@ fn start_example(name: &str, args: &[&std::ffi::OsStr]) -> Server {
     Server { child, addr }
 }
 
+/// `sts_server` on a free loopback port over the test directory.
 fn start_server() -> Server {
+    start_server_with(&[])
+}
+
+/// [`start_server`] with `extra` flags after the listen address and directory.
+fn start_server_with(extra: &[&std::ffi::OsStr]) -> Server {
     let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory.json");
-    start_example(
-        "sts_server",
-        &[
-            "--listen".as_ref(),
-            "127.0.0.1:0".as_ref(),
-            "--directory".as_ref(),
-            directory.as_os_str(),
-        ],
-    )
+    let base: [&std::ffi::OsStr; 4] = [
+        "--listen".as_ref(),
+        "127.0.0.1:0".as_ref(),
+        "--directory".as_ref(),
+        directory.as_os_str(),
+    ];
+    start_example("sts_server", &[&base[..], extra].concat())
 }
 
 /// Sends raw bytes, returns (status, body).
@@ -453,18 +457,7 @@ fn sigterm_stops_the_server_gracefully_and_flushes_the_audit_log() {
 /// sent while they are open is served.
 #[test]
 fn slowloris_connections_are_closed_and_legitimate_requests_served_meanwhile() {
-    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory.json");
-    let server = start_example(
-        "sts_server",
-        &[
-            "--listen".as_ref(),
-            "127.0.0.1:0".as_ref(),
-            "--directory".as_ref(),
-            directory.as_os_str(),
-            "--header-timeout".as_ref(),
-            "1".as_ref(),
-        ],
-    );
+    let server = start_server_with(&["--header-timeout".as_ref(), "1".as_ref()]);
     let mut slow: Vec<TcpStream> = (0..100)
         .map(|_| {
             let mut s = TcpStream::connect(&server.addr).unwrap();
@@ -598,18 +591,7 @@ fn refusals_below_the_application_get_error_xml_and_the_server_keeps_serving() {
 /// within 100 ms.
 #[test]
 fn at_the_connection_cap_the_idlest_connection_makes_room_for_a_legitimate_request() {
-    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory.json");
-    let server = start_example(
-        "sts_server",
-        &[
-            "--listen".as_ref(),
-            "127.0.0.1:0".as_ref(),
-            "--directory".as_ref(),
-            directory.as_os_str(),
-            "--max-connections".as_ref(),
-            "64".as_ref(),
-        ],
-    );
+    let server = start_server_with(&["--max-connections".as_ref(), "64".as_ref()]);
     let mut idle: Vec<TcpStream> = (0..64)
         .map(|_| TcpStream::connect(&server.addr).unwrap())
         .collect();
@@ -955,18 +937,7 @@ fn sighup_rotates_the_key_ring_from_its_file() {
         std::fs::rename(&tmp, &keys).unwrap();
     };
     write(line_of(&old));
-    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory.json");
-    let server = start_example(
-        "sts_server",
-        &[
-            "--listen".as_ref(),
-            "127.0.0.1:0".as_ref(),
-            "--directory".as_ref(),
-            directory.as_os_str(),
-            "--keys".as_ref(),
-            keys.as_os_str(),
-        ],
-    );
+    let server = start_server_with(&["--keys".as_ref(), keys.as_os_str()]);
     let hangup = || {
         let sent = Command::new("kill")
             .args(["-HUP", &server.child.id().to_string()])
@@ -1045,18 +1016,7 @@ fn sighup_rotates_the_key_ring_from_its_file() {
 /// responses", Amazon S3 API Reference), and the server keeps serving.
 #[test]
 fn a_slow_body_is_cut_at_the_request_timeout() {
-    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory.json");
-    let server = start_example(
-        "sts_server",
-        &[
-            "--listen".as_ref(),
-            "127.0.0.1:0".as_ref(),
-            "--directory".as_ref(),
-            directory.as_os_str(),
-            "--request-timeout".as_ref(),
-            "1".as_ref(),
-        ],
-    );
+    let server = start_server_with(&["--request-timeout".as_ref(), "1".as_ref()]);
     let mut slow = TcpStream::connect(&server.addr).unwrap();
     slow.write_all(
         b"POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/x-www-form-urlencoded\r\n\
@@ -1085,18 +1045,7 @@ fn a_slow_body_is_cut_at_the_request_timeout() {
 /// paused request was the idlest connection and was closed for each newcomer.)
 #[test]
 fn a_request_in_progress_is_not_shed_for_newcomers() {
-    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory.json");
-    let server = start_example(
-        "sts_server",
-        &[
-            "--listen".as_ref(),
-            "127.0.0.1:0".as_ref(),
-            "--directory".as_ref(),
-            directory.as_os_str(),
-            "--max-connections".as_ref(),
-            "8".as_ref(),
-        ],
-    );
+    let server = start_server_with(&["--max-connections".as_ref(), "8".as_ref()]);
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flood = {
         let (addr, stop) = (server.addr.clone(), std::sync::Arc::clone(&stop));
