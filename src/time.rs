@@ -37,7 +37,7 @@ impl std::fmt::Display for UnixTime {
 }
 
 /// Appends the last `width` decimal digits of `value`, zero-padded.
-pub(crate) fn push_digits(text: &mut String, value: u16, width: u32) {
+fn push_digits(text: &mut String, value: u16, width: u32) {
     for place in (0..width).rev() {
         let digit = (value / 10u16.pow(place)) % 10;
         text.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
