@@ -187,6 +187,19 @@ fn alice_signed_head(addr: &str, body: &str) -> String {
     signed_head(addr, (ALICE_KEY, ALICE_SECRET, None), body)
 }
 
+/// A connection to `addr` (10 s read timeout) that has sent [`alice_signed_head`] for `body`
+/// and nothing more: its client sends the body when it chooses.
+fn send_alice_signed_head(addr: &str, body: &str) -> TcpStream {
+    let mut client = TcpStream::connect(addr).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    client
+        .write_all(alice_signed_head(addr, body).as_bytes())
+        .unwrap();
+    client
+}
+
 /// The peak resident memory of process `pid` (VmHWM), in KiB.
 fn peak_rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -1068,13 +1081,7 @@ fn a_request_in_progress_is_not_shed_for_newcomers() {
     std::thread::sleep(Duration::from_millis(200));
     let body = "Action=GetCallerIdentity&Version=2011-06-15";
     for i in 0..5 {
-        let mut client = TcpStream::connect(&server.addr).unwrap();
-        client
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        client
-            .write_all(alice_signed_head(&server.addr, body).as_bytes())
-            .unwrap();
+        let mut client = send_alice_signed_head(&server.addr, body);
         // Some 25 connections arrive while this one waits: three times the cap.
         std::thread::sleep(Duration::from_millis(50));
         let _ = client.write_all(body.as_bytes());
@@ -1167,13 +1174,7 @@ fn a_half_closed_request_is_answered() {
     let server = start_server();
     let body = "Action=GetCallerIdentity&Version=2011-06-15";
     for _ in 0..20 {
-        let mut client = TcpStream::connect(&server.addr).unwrap();
-        client
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        client
-            .write_all(alice_signed_head(&server.addr, body).as_bytes())
-            .unwrap();
+        let mut client = send_alice_signed_head(&server.addr, body);
         client.write_all(body.as_bytes()).unwrap();
         client.shutdown(std::net::Shutdown::Write).unwrap();
         let mut response = Vec::new();
