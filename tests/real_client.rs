@@ -335,6 +335,25 @@ impl Scratch {
     }
 }
 
+/// A new key ring whose one (signing) key is `id`.
+fn new_ring(id: &str) -> tempcred::KeyRing {
+    tempcred::KeyRing::generate(
+        tempcred::keys::KeyId::new(id).unwrap(),
+        &tempcred::SystemRandom,
+    )
+    .unwrap()
+}
+
+impl Scratch {
+    /// `keys.txt` here, holding a new key ring whose signing key is `id`: the `--keys` file of
+    /// the servers a test starts together.
+    fn key_file(&self, id: &str) -> PathBuf {
+        let keys = self.0.join("keys.txt");
+        std::fs::write(&keys, new_ring(id).to_text().as_str()).unwrap();
+        keys
+    }
+}
+
 impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
@@ -345,13 +364,7 @@ impl Drop for Scratch {
 /// ring, then the workload script run against them with `mode`.
 fn run_workload_clients(name: &str, extra: &[&str], mode: Option<&str>) {
     let scratch = Scratch::new(name);
-    let keys = scratch.0.join("keys.txt");
-    let ring = tempcred::KeyRing::generate(
-        tempcred::keys::KeyId::new("workload-test").unwrap(),
-        &tempcred::SystemRandom,
-    )
-    .unwrap();
-    std::fs::write(&keys, ring.to_text().as_str()).unwrap();
+    let keys = scratch.key_file("workload-test");
     let token_file = scratch.0.join("container-token");
     let sts = start_example(
         "sts_server",
@@ -636,13 +649,7 @@ fn at_the_connection_cap_the_idlest_connection_makes_room_for_a_legitimate_reque
 #[cfg(feature = "tower")]
 fn boto3_and_the_aws_cli_use_object_store_in_every_payload_mode() {
     let scratch = Scratch::new("s3-clients");
-    let keys = scratch.0.join("keys.txt");
-    let ring = tempcred::KeyRing::generate(
-        tempcred::keys::KeyId::new("s3-test").unwrap(),
-        &tempcred::SystemRandom,
-    )
-    .unwrap();
-    std::fs::write(&keys, ring.to_text().as_str()).unwrap();
+    let keys = scratch.key_file("s3-test");
     let local = ["--listen".as_ref(), "127.0.0.1:0".as_ref()];
     let with_keys = ["--keys".as_ref(), keys.as_os_str()];
     let sts = start_example("sts_server", &[&local[..], &with_keys[..]].concat());
@@ -666,13 +673,7 @@ fn boto3_and_the_aws_cli_use_object_store_in_every_payload_mode() {
 #[cfg(feature = "tower")]
 fn boto3_and_the_aws_cli_sign_with_attenuated_credentials() {
     let scratch = Scratch::new("attenuate");
-    let keys = scratch.0.join("keys.txt");
-    let ring = tempcred::KeyRing::generate(
-        tempcred::keys::KeyId::new("attenuate-test").unwrap(),
-        &tempcred::SystemRandom,
-    )
-    .unwrap();
-    std::fs::write(&keys, ring.to_text().as_str()).unwrap();
+    let keys = scratch.key_file("attenuate-test");
     let local = ["--listen".as_ref(), "127.0.0.1:0".as_ref()];
     let with_keys = ["--keys".as_ref(), keys.as_os_str()];
     let sts = start_example("sts_server", &[&local[..], &with_keys[..]].concat());
@@ -784,13 +785,7 @@ fn boto3_gets_a_web_identity_token_that_pyjwt_and_a_second_deployment_accept() {
 #[cfg(all(feature = "tower", feature = "authorization-messages"))]
 fn boto3_decodes_an_object_store_refusal_through_the_sts_server() {
     let scratch = Scratch::new("decode-message");
-    let keys = scratch.0.join("keys.txt");
-    let ring = tempcred::KeyRing::generate(
-        tempcred::keys::KeyId::new("decode-test").unwrap(),
-        &tempcred::SystemRandom,
-    )
-    .unwrap();
-    std::fs::write(&keys, ring.to_text().as_str()).unwrap();
+    let keys = scratch.key_file("decode-test");
     let local = ["--listen".as_ref(), "127.0.0.1:0".as_ref()];
     let with_keys = ["--keys".as_ref(), keys.as_os_str()];
     let sts = start_example("sts_server", &[&local[..], &with_keys[..]].concat());
@@ -817,13 +812,7 @@ fn two_replicas_share_totp_replay_in_redis_and_reload_revocations_on_sighup() {
         return;
     };
     let scratch = Scratch::new("replicas");
-    let keys = scratch.0.join("keys.txt");
-    let ring = tempcred::KeyRing::generate(
-        tempcred::keys::KeyId::new("replicas-test").unwrap(),
-        &tempcred::SystemRandom,
-    )
-    .unwrap();
-    std::fs::write(&keys, ring.to_text().as_str()).unwrap();
+    let keys = scratch.key_file("replicas-test");
     let directory = scratch.0.join("directory.json");
     std::fs::write(&directory, tempcred::directory::demo_directory_json()).unwrap();
     let revocations = scratch.0.join("revocations.txt");
@@ -935,14 +924,7 @@ fn session_for_alice(addr: &str) -> (String, String, String) {
 fn sighup_rotates_the_key_ring_from_its_file() {
     let scratch = Scratch::new("reload-keys");
     let keys = scratch.0.join("keys.txt");
-    let key = |id: &str| {
-        tempcred::KeyRing::generate(
-            tempcred::keys::KeyId::new(id).unwrap(),
-            &tempcred::SystemRandom,
-        )
-        .unwrap()
-    };
-    let (old, new) = (key("old"), key("new"));
+    let (old, new) = (new_ring("old"), new_ring("new"));
     let line_of = |ring: &tempcred::KeyRing| ring.to_text().trim().to_owned();
     let write = |text: String| {
         let tmp = scratch.0.join("keys.tmp");
