@@ -18,6 +18,9 @@
     clippy::indexing_slicing
 )]
 
+#[path = "common/mod.rs"]
+mod common;
+
 use criterion::{black_box, criterion_group, Criterion};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -25,9 +28,7 @@ use std::time::{Duration, Instant};
 use tempcred::attenuate::Caveat;
 use tempcred::hazmat::Seal;
 use tempcred::keys::{KeyId, KeyMaterial};
-use tempcred::principal::{IamPath, Partition, RoleName, UniqueId};
-use tempcred::token::{Claims, Operation, SessionPrincipal, TokenId};
-use tempcred::{KeyRing, RoleSessionName, SessionTags, UnixTime, Verifier};
+use tempcred::{KeyRing, UnixTime, Verifier};
 
 const ISSUED_AT: u64 = 1_764_000_000;
 const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::builds/job-42/*"}]}"#;
@@ -54,28 +55,9 @@ fn fixture() -> Fixture {
     )
     .unwrap();
     let now = UnixTime::from_secs(ISSUED_AT + 60);
-    let parent = Claims {
-        token_id: TokenId([7; 16]),
-        issued_at: UnixTime::from_secs(ISSUED_AT),
-        expires_at: UnixTime::from_secs(ISSUED_AT + 3600),
-        operation: Operation::AssumeRole,
-        partition: Partition::aws(),
-        account: "123456789012".parse().unwrap(),
-        principal: SessionPrincipal::AssumedRole {
-            role_path: IamPath::root(),
-            role_name: RoleName::new("deploy").unwrap(),
-            role_id: UniqueId::new("AROA3XFRBF535PLBIFPI4").unwrap(),
-            session_name: RoleSessionName::new("ci-run-42").unwrap(),
-        },
-        source_identity: None,
-        mfa_authenticated_at: None,
-        chain_depth: 0,
-        tags: SessionTags::new(),
-        session_policy: None,
-        policy_arns: Vec::new(),
-    }
-    .seal(&ring)
-    .unwrap();
+    let parent = common::assumed_role_claims(7, ISSUED_AT, ISSUED_AT + 3600, "ci-run-42")
+        .seal(&ring)
+        .unwrap();
     let one = parent
         .attenuate(&[Caveat::NotAfter(now.saturating_add(600))], now)
         .unwrap();

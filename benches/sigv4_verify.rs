@@ -4,40 +4,22 @@
 //! the same run; and signing.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+#[path = "common/mod.rs"]
+mod common;
+
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::num::NonZeroUsize;
 use tempcred::hazmat::{Seal, SeededRandom};
 use tempcred::keys::KeyId;
-use tempcred::principal::*;
 use tempcred::sigv4::*;
-use tempcred::token::*;
 use tempcred::*;
 
 const NOW: u64 = 1_700_000_000;
 
 fn credentials(ring: &KeyRing) -> Credentials {
-    let claims = Claims {
-        token_id: TokenId([9; 16]),
-        issued_at: UnixTime::from_secs(NOW - 60),
-        expires_at: UnixTime::from_secs(NOW + 3540),
-        operation: Operation::AssumeRole,
-        partition: Partition::aws(),
-        account: "123456789012".parse().unwrap(),
-        principal: SessionPrincipal::AssumedRole {
-            role_path: IamPath::root(),
-            role_name: RoleName::new("deploy").unwrap(),
-            role_id: UniqueId::new("AROA3XFRBF535PLBIFPI4").unwrap(),
-            session_name: RoleSessionName::new("ci-runner").unwrap(),
-        },
-        source_identity: None,
-        mfa_authenticated_at: None,
-        chain_depth: 0,
-        tags: SessionTags::new(),
-        session_policy: None,
-        policy_arns: vec![],
-    };
+    let claims = common::assumed_role_claims(9, NOW - 60, NOW + 3540, "ci-runner");
     claims.seal(ring).unwrap()
 }
 

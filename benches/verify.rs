@@ -16,6 +16,9 @@
     clippy::indexing_slicing
 )]
 
+#[path = "common/mod.rs"]
+mod common;
+
 use criterion::{black_box, criterion_group, Criterion};
 use hmac::{Hmac, KeyInit, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -23,33 +26,13 @@ use sha2::Sha256;
 use std::time::{Duration, Instant};
 use tempcred::hazmat::Seal;
 use tempcred::keys::{KeyId, KeyMaterial};
-use tempcred::principal::{IamPath, Partition, RoleName, UniqueId};
-use tempcred::token::{Claims, Operation, SessionPrincipal, TokenId};
-use tempcred::{KeyRing, RoleSessionName, SessionTags, TagKey, TagValue, UnixTime, Verifier};
+use tempcred::token::Claims;
+use tempcred::{KeyRing, TagKey, TagValue, UnixTime, Verifier};
 
 const ISSUED_AT: u64 = 1_764_000_000;
 
 fn plain_claims() -> Claims {
-    Claims {
-        token_id: TokenId([7; 16]),
-        issued_at: UnixTime::from_secs(ISSUED_AT),
-        expires_at: UnixTime::from_secs(ISSUED_AT + 3600),
-        operation: Operation::AssumeRole,
-        partition: Partition::aws(),
-        account: "123456789012".parse().unwrap(),
-        principal: SessionPrincipal::AssumedRole {
-            role_path: IamPath::root(),
-            role_name: RoleName::new("deploy").unwrap(),
-            role_id: UniqueId::new("AROA3XFRBF535PLBIFPI4").unwrap(),
-            session_name: RoleSessionName::new("ci-run-42").unwrap(),
-        },
-        source_identity: None,
-        mfa_authenticated_at: None,
-        chain_depth: 0,
-        tags: SessionTags::new(),
-        session_policy: None,
-        policy_arns: Vec::new(),
-    }
+    common::assumed_role_claims(7, ISSUED_AT, ISSUED_AT + 3600, "ci-run-42")
 }
 
 fn rich_claims() -> Claims {

@@ -2,17 +2,15 @@
 //! its response (plus the error document), with a form-decode-only baseline in the same run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "common/mod.rs"]
+mod common;
+
 use criterion::{black_box, Criterion};
 use tempcred::hazmat::Seal;
 use tempcred::hazmat::SeededRandom;
 use tempcred::keys::KeyId;
-use tempcred::principal::{IamPath, Partition, RoleName, UniqueId};
-use tempcred::token::{Claims, Operation, SessionPrincipal, TokenId};
 use tempcred::wire::{parse_query, render_error, render_response, RequestId};
-use tempcred::{
-    AssumeRoleResponse, AssumedRoleUser, KeyRing, RoleSessionName, SessionTags, StsError,
-    StsResponse, UnixTime,
-};
+use tempcred::{AssumeRoleResponse, AssumedRoleUser, KeyRing, StsError, StsResponse};
 
 const BODY: &[u8] = b"Action=AssumeRole&Version=2011-06-15\
 &RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdeploy&RoleSessionName=botocore-session-1700000000\
@@ -21,26 +19,7 @@ const BODY: &[u8] = b"Action=AssumeRole&Version=2011-06-15\
 
 fn response() -> StsResponse {
     let ring = KeyRing::generate(KeyId::new("k1").unwrap(), &SeededRandom::new(1)).unwrap();
-    let claims = Claims {
-        token_id: TokenId([7; 16]),
-        issued_at: UnixTime::from_secs(1_700_000_000),
-        expires_at: UnixTime::from_secs(1_700_003_600),
-        operation: Operation::AssumeRole,
-        partition: Partition::aws(),
-        account: "123456789012".parse().unwrap(),
-        principal: SessionPrincipal::AssumedRole {
-            role_path: IamPath::root(),
-            role_name: RoleName::new("deploy").unwrap(),
-            role_id: UniqueId::new("AROA3XFRBF535PLBIFPI4").unwrap(),
-            session_name: RoleSessionName::new("ci").unwrap(),
-        },
-        source_identity: None,
-        mfa_authenticated_at: None,
-        chain_depth: 0,
-        tags: SessionTags::new(),
-        session_policy: None,
-        policy_arns: vec![],
-    };
+    let claims = common::assumed_role_claims(7, 1_700_000_000, 1_700_003_600, "ci");
     StsResponse::AssumeRole(AssumeRoleResponse {
         credentials: claims.seal(&ring).unwrap(),
         assumed_role_user: AssumedRoleUser {
